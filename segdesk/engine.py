@@ -1,0 +1,396 @@
+"""The reconciliation engine: every total and check of a form, recomputed as values change.
+
+Each computed line is an arithmetic check: its reported value against its formula applied to
+the reported values of its inputs, so a wrong number shows up in the check that contains it
+rather than in every total above it. A value nobody reported is *derived* where exactly one
+value of a check is unknown; a derived value is never a tie. Regulatory checks (deficiency,
+excess below the management target, target against the cover page) and sign conventions are
+separate kinds.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Iterable, Mapping
+
+from .amounts import format_amount
+from .proposals import Proposal, explain
+from .templates import CheckDef, FormTemplate, LineDef
+
+ARITHMETIC, REGULATORY, SIGN = "arithmetic", "regulatory", "sign"
+# Check statuses: ties / does not tie / cannot be told (a value missing or derived from it).
+TIES, FAILS, INCOMPLETE, DERIVED = "ok", "fail", "incomplete", "derived"
+_ONE = Decimal(1)
+_TARGET_TOLERANCE = Decimal(1)  # the form rounds a percentage target to whole dollars
+
+
+@dataclass
+class CheckResult:
+    id: str
+    kind: str
+    rule: str
+    target: str
+    codes: tuple[str, ...]
+    statement: str
+    reported: Decimal | None = None
+    computed: Decimal | None = None
+    difference: Decimal | None = None
+    status: str = INCOMPLETE
+    detail: str = ""
+    proposals: list[Proposal] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool | None:
+        """True ties, False fails, None cannot be told (incomplete or derived)."""
+        return {TIES: True, FAILS: False}.get(self.status)
+
+    def key(self) -> tuple:
+        return (self.reported, self.computed, self.status, self.detail,
+                tuple((p.line, p.value) for p in self.proposals))
+
+
+@dataclass
+class Change:
+    """What one edit changed: lines whose effective value moved, checks whose result moved."""
+
+    lines: set[str] = field(default_factory=set)
+    checks: set[str] = field(default_factory=set)
+
+
+class Engine:
+    def __init__(self, template: FormTemplate, values: Mapping[str, Decimal | None],
+                 alternatives: Mapping[str, tuple[Decimal, ...]] | None = None):
+        self.template = template
+        self.values: dict[str, Decimal | None] = {ln.id: values.get(ln.id) for ln in template.lines}
+        self.alternatives = dict(alternatives or {})
+        self.derived: dict[str, Decimal] = {}
+        self._arith: list[LineDef] = _topological(template.lines)
+        self._component = _components(template.lines)
+        self._rules: list[tuple[str, CheckDef | LineDef]] = (
+            [(REGULATORY, c) for c in template.checks]
+            + [(SIGN, ln) for ln in template.lines if ln.sign == "negative"])
+        # Which checks read each line, to recompute only those after an edit.
+        self._readers: dict[str, list[str]] = {ln.id: [] for ln in template.lines}
+        self.results: dict[str, CheckResult] = {}
+        for ln in self._arith:
+            for ref in (ln.id, *ln.formula.refs):
+                self._readers[ref].append(ln.id)
+        for kind, rule in self._rules:
+            cid = _rule_id(kind, rule)
+            for ref in self._rule_refs(kind, rule):
+                self._readers[ref].append(cid)
+        self._derive(set(self._component.values()))
+        for ln in self._arith:
+            self.results[ln.id] = self._arithmetic(ln)
+        for kind, rule in self._rules:
+            self.results[_rule_id(kind, rule)] = self._rule(kind, rule)
+        self._propose(self.results)
+
+    # ------------------------------------------------------------------ reading
+    def value(self, line_id: str) -> Decimal | None:
+        """The value the form holds: as reported, else as the engine derived it."""
+        reported = self.values[line_id]
+        return reported if reported is not None else self.derived.get(line_id)
+
+    def computed(self, line_id: str) -> Decimal | None:
+        res = self.results.get(line_id)
+        return res.computed if res else None
+
+    @property
+    def checks(self) -> list[CheckResult]:
+        return list(self.results.values())
+
+    def failing(self) -> list[CheckResult]:
+        return [r for r in self.results.values() if r.status == FAILS]
+
+    def checks_of(self, line_id: str) -> list[CheckResult]:
+        return [self.results[c] for c in self._readers[line_id]]
+
+    # ------------------------------------------------------------------ editing
+    def set_value(self, line_id: str, value: Decimal | None) -> Change:
+        return self.set_values({line_id: value})
+
+    def set_values(self, values: Mapping[str, Decimal | None]) -> Change:
+        if not values:
+            return Change()
+        comps = set()
+        for line_id, value in values.items():
+            self.values[line_id] = value
+            comps.add(self._component[line_id])
+        members = [i for i, c in self._component.items() if c in comps]
+        before_values = {i: self.value(i) for i in members}
+        self._derive(comps)
+        change = Change(lines={i for i in members if self.value(i) != before_values[i]})
+        change.lines.update(values)
+        old = {}
+        for check_id in dict.fromkeys(c for i in change.lines for c in self._readers[i]):
+            old[check_id] = self.results[check_id]
+            self.results[check_id] = self._evaluate(check_id)
+        # Proposals read the other checks' new results, so they come second.
+        self._propose(old)
+        change.checks = {c for c, res in old.items() if self.results[c].key() != res.key()}
+        return change
+
+    # ------------------------------------------------------------------ derivation
+    def _derive(self, components: set[int]) -> None:
+        """Fill unknown values that exactly one check determines, until nothing more follows."""
+        for i in [i for i in self.derived if self._component[i] in components]:
+            del self.derived[i]
+        lines = [ln for ln in self._arith if self._component[ln.id] in components]
+        progress = True
+        while progress:
+            progress = False
+            for ln in lines:
+                unknown = [i for i in (ln.id, *ln.formula.refs) if self.value(i) is None]
+                if len(unknown) != 1:
+                    continue
+                found = self._solve(ln, unknown[0])
+                if found is not None:
+                    self.derived[unknown[0]] = found
+                    progress = True
+
+    def _solve(self, ln: LineDef, unknown: str) -> Decimal | None:
+        if unknown == ln.id:
+            return ln.formula.evaluate(self._known())
+        if not ln.formula.linear:
+            return None
+        a, b = self._linear_in(ln, unknown)
+        target = self.value(ln.id)
+        return (target - a) / b if b else None
+
+    def _linear_in(self, ln: LineDef, unknown: str) -> tuple[Decimal, Decimal]:
+        """f = a + b*x in the unknown x: evaluate at x = 0 and x = 1."""
+        env = self._known()
+        env[unknown] = Decimal(0)
+        a = ln.formula.evaluate(env)
+        env[unknown] = _ONE
+        return a, ln.formula.evaluate(env) - a
+
+    def _known(self) -> dict[str, Decimal]:
+        return _Known(self)
+
+    # ------------------------------------------------------------------ checks
+    def _evaluate(self, check_id: str) -> CheckResult:
+        if check_id in self.template.by_id and self.template.by_id[check_id].formula:
+            return self._arithmetic(self.template.by_id[check_id])
+        kind, rule = next((k, r) for k, r in self._rules if _rule_id(k, r) == check_id)
+        return self._rule(kind, rule)
+
+    def _arithmetic(self, ln: LineDef) -> CheckResult:
+        refs = ln.formula.refs
+        res = CheckResult(id=ln.id, kind=ARITHMETIC, statement=ln.statement,
+                          rule=f"[{ln.code or ln.id}] = {ln.formula.text}", target=ln.id,
+                          codes=(ln.id, *refs), reported=self.value(ln.id))
+        unknown = [i for i in refs if self.value(i) is None]
+        if unknown:
+            res.detail = self._unexplained(ln, unknown)
+            return res
+        res.computed = ln.formula.evaluate(self._known())
+        if res.reported is None:
+            return res
+        res.difference = res.reported - res.computed
+        if any(self.values[i] is None for i in res.codes):
+            res.status = DERIVED
+            res.detail = "derived: " + ", ".join(i for i in res.codes if self.values[i] is None)
+        elif res.difference == 0:
+            res.status = TIES
+        else:
+            res.status = FAILS
+        return res
+
+    def _propose(self, check_ids: Iterable[str]) -> None:
+        for check_id in check_ids:
+            res = self.results[check_id]
+            if res.kind == ARITHMETIC and res.status == FAILS:
+                res.proposals = self._proposals(self.template.by_id[check_id], res)
+
+    def _unexplained(self, ln: LineDef, unknown: list[str]) -> str:
+        names = " + ".join(unknown)
+        target = self.value(ln.id)
+        if target is None or not ln.formula.linear:
+            return f"cannot compute: {names} unknown"
+        env = self._known()
+        for i in unknown:
+            env[i] = Decimal(0)
+        rest = target - ln.formula.evaluate(env)
+        return f"{names} must total {format_amount(rest)} for the total to tie"
+
+    def _proposals(self, ln: LineDef, res: CheckResult) -> list[Proposal]:
+        found: list[Proposal] = []
+        for line_id in res.codes:
+            current = self.values[line_id]
+            if current is None:
+                continue
+            if line_id == ln.id:
+                needed = res.computed
+            elif ln.formula.linear:
+                a, b = self._linear_in(ln, line_id)
+                needed = (res.reported - a) / b if b else None
+            else:
+                needed = None
+            if needed is None:
+                continue
+            why = explain(current, needed, self.template.by_id[line_id].sign == "negative",
+                          self.alternatives.get(line_id, ()))
+            if why is None:
+                continue
+            reason, score = why
+            # A fix that breaks another check that ties now is less likely the right one.
+            broken = self._breaks(line_id, needed, exclude=ln.id)
+            if broken:
+                reason += f" (but breaks {', '.join(broken)})"
+                score += 5 * len(broken)
+            found.append(Proposal(line_id, needed, reason, score))
+        return sorted(found, key=lambda p: (p.score, self.template.by_id[p.line].order))
+
+    def _breaks(self, line_id: str, value: Decimal, exclude: str) -> list[str]:
+        broken = []
+        saved = self.values[line_id]
+        self.values[line_id] = value
+        try:
+            for check_id in self._readers[line_id]:
+                other = self.results.get(check_id)
+                if check_id == exclude or other is None or other.kind != ARITHMETIC \
+                        or other.status != TIES:
+                    continue
+                if self._arithmetic(self.template.by_id[check_id]).status == FAILS:
+                    broken.append(check_id)
+        finally:
+            self.values[line_id] = saved
+        return broken
+
+    def _rule_refs(self, kind: str, rule) -> Iterable[str]:
+        if kind == SIGN:
+            return (rule.id,)
+        refs = [rule.line] + ([rule.base] if rule.base else [])
+        if rule.type == "target":
+            refs += list(self.template.cover_ids(rule.cover).values())
+        return refs
+
+    def _rule(self, kind: str, rule) -> CheckResult:
+        if kind == SIGN:
+            return self._sign(rule)
+        ln = self.template.by_id[rule.line]
+        res = CheckResult(id=rule.id, kind=REGULATORY, rule=rule.rule, target=rule.line,
+                          codes=tuple(self._rule_refs(kind, rule)), statement=ln.statement,
+                          reported=self.value(rule.line))
+        if res.reported is None:
+            res.detail = f"{rule.line} unknown"
+            return res
+        if rule.type == "floor":
+            res.computed = rule.floor
+            res.difference = res.reported - rule.floor
+            res.status = TIES if res.difference >= 0 else FAILS
+            if res.status == FAILS:
+                res.detail = ("deficiency" if rule.floor == 0 and "deficiency" in rule.id
+                              else "below floor") + f" of {format_amount(-res.difference)}"
+            return res
+        return self._target(rule, res)
+
+    def _target(self, rule: CheckDef, res: CheckResult) -> CheckResult:
+        cover = {k: self.value(i) for k, i in self.template.cover_ids(rule.cover).items()}
+        base = self.value(rule.base)
+        if base is None:
+            res.detail = f"{rule.base} unknown"
+            return res
+        reported = res.reported
+        low = high = None
+        if cover.get("min_dollar"):
+            low = high = cover["min_dollar"]
+            how = f"minimum dollar amount {format_amount(low)}"
+        elif cover.get("min_pct"):
+            low = high = _pct(base, cover["min_pct"])
+            how = f"{format_amount(cover['min_pct'], 'percent')} of {rule.base}"
+        elif cover.get("range_low") or cover.get("range_high"):
+            low, high = cover.get("range_low") or Decimal(0), cover.get("range_high")
+            how = f"dollar range {format_amount(low)} to {format_amount(high)}"
+        elif cover.get("pct_low") or cover.get("pct_high"):
+            low = _pct(base, cover.get("pct_low") or Decimal(0))
+            high = _pct(base, cover["pct_high"]) if cover.get("pct_high") else None
+            how = (f"{format_amount(cover.get('pct_low') or Decimal(0), 'percent')} to "
+                   f"{format_amount(cover.get('pct_high'), 'percent')} of {rule.base}")
+        else:
+            res.detail = "the cover page sets no residual interest target"
+            return res
+        if low == high:
+            res.computed = low
+            res.difference = reported - low
+            res.status = TIES if abs(res.difference) <= _TARGET_TOLERANCE else FAILS
+        else:
+            clamp = max(low, reported) if high is None else min(max(low, reported), high)
+            res.computed = clamp
+            res.difference = reported - clamp
+            res.status = TIES if res.difference == 0 else FAILS
+        res.detail = f"cover page target: {how}"
+        return res
+
+    def _sign(self, ln: LineDef) -> CheckResult:
+        value = self.values[ln.id]
+        res = CheckResult(id=f"sign.{ln.id}", kind=SIGN, target=ln.id, codes=(ln.id,),
+                          statement=ln.statement, reported=value, computed=Decimal(0),
+                          rule=f"[{ln.code or ln.id}] is entered as a negative (or zero)")
+        if value is None:
+            return res
+        res.difference = max(value, Decimal(0))
+        res.status = TIES if value <= 0 else FAILS
+        if res.status == FAILS:
+            res.proposals = [Proposal(ln.id, -value, "sign lost", 0.5)]
+        return res
+
+
+class _Known(dict):
+    """The engine's current values as a mapping formulas can read (None stays None)."""
+
+    def __init__(self, engine: Engine):
+        super().__init__()
+        self._engine = engine
+
+    def __missing__(self, key: str) -> Decimal:
+        value = self._engine.value(key)
+        if value is None:
+            raise KeyError(key)
+        return value
+
+
+def _pct(base: Decimal, percent: Decimal) -> Decimal:
+    return (base * percent / 100).quantize(_ONE, rounding=ROUND_HALF_UP)
+
+
+def _rule_id(kind: str, rule) -> str:
+    return f"sign.{rule.id}" if kind == SIGN else rule.id
+
+
+def _topological(lines: list[LineDef]) -> list[LineDef]:
+    """Computed lines with every input before the totals that read it."""
+    by_id = {ln.id: ln for ln in lines}
+    done: dict[str, None] = {}
+
+    def visit(ln: LineDef) -> None:
+        if ln.id in done:
+            return
+        for ref in ln.formula.refs:
+            if by_id[ref].formula:
+                visit(by_id[ref])
+        done[ln.id] = None
+
+    for ln in lines:
+        if ln.formula:
+            visit(ln)
+    return [by_id[i] for i in done]
+
+
+def _components(lines: list[LineDef]) -> dict[str, int]:
+    """Lines joined by a formula share a component; an edit re-derives only its component."""
+    parent = {ln.id: ln.id for ln in lines}
+
+    def find(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for ln in lines:
+        for ref in ln.formula.refs if ln.formula else ():
+            parent[find(ref)] = find(ln.id)
+    roots: dict[str, int] = {}
+    return {ln.id: roots.setdefault(find(ln.id), len(roots)) for ln in lines}

@@ -1,0 +1,137 @@
+"""Page geometry: words grouped into text lines, amounts and codes found among them.
+
+This is where a printed value is paired with its `[dddd]` code, whatever the layout:
+value then code, code then value, a second value column for net lines, a code printed a
+little below its value, values in a block apart from their labels.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .amounts import looks_like_amount
+from .pdfread import Word
+
+# A code as printed or as OCR spells it: [7010], (7010], [7O10]
+_CODE = re.compile(r"^[\[(|{]([0-9oOlISB]{4})[\])|}]$")
+_CODE_SPLIT = re.compile(r"([\[(|{][0-9oOlISB]{4}[\])|}])")
+_CODE_DIGITS = str.maketrans("oOlISB", "001158")
+_SEPARATOR_END = re.compile(r"[.,]$")
+_GROUP = re.compile(r"^\d{3}([.,]\d{3})*[)\-]?$")
+
+
+@dataclass
+class Token:
+    words: list[Word]
+    text: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    conf: float | None = None
+
+    @classmethod
+    def of(cls, words: list[Word], text: str | None = None) -> "Token":
+        confs = [w.conf for w in words if w.conf is not None]
+        return cls(words, text if text is not None else " ".join(w.text for w in words),
+                   min(w.x0 for w in words), min(w.top for w in words),
+                   max(w.x1 for w in words), max(w.bottom for w in words),
+                   min(confs) if confs else None)
+
+    @property
+    def height(self) -> float:
+        return self.bottom - self.top
+
+    @property
+    def bbox(self) -> tuple[float, float, float, float]:
+        return (self.x0, self.top, self.x1, self.bottom)
+
+    @property
+    def alternatives(self) -> tuple[str, ...]:
+        return tuple(a for w in self.words for a in w.alternatives)
+
+
+@dataclass
+class TextLine:
+    words: list[Word]
+    top: float
+    bottom: float
+    tokens: list[Token] = field(default_factory=list)  # amounts and codes, left to right
+
+    @property
+    def text(self) -> str:
+        return " ".join(w.text for w in self.words)
+
+
+def code_of(token: Token) -> str | None:
+    match = _CODE.match(token.text)
+    return match.group(1).translate(_CODE_DIGITS) if match else None
+
+
+def split_glued(words: list[Word]) -> list[Word]:
+    """`4,332,108,232[7010]` -> amount and code as two words (glyph widths shared evenly)."""
+    out = []
+    for w in words:
+        parts = [p for p in _CODE_SPLIT.split(w.text) if p]
+        if len(parts) == 1:
+            out.append(w)
+            continue
+        step = (w.x1 - w.x0) / max(1, len(w.text))
+        x = w.x0
+        for part in parts:
+            out.append(Word(part, x, w.top, x + step * len(part), w.bottom, w.conf, w.alternatives))
+            x += step * len(part)
+    return out
+
+
+def text_lines(words: list[Word]) -> list[TextLine]:
+    """Words whose vertical middles agree (within a third of their height) share a line."""
+    lines: list[TextLine] = []
+    for w in sorted(words, key=lambda w: ((w.top + w.bottom) / 2, w.x0)):
+        mid = (w.top + w.bottom) / 2
+        if lines:
+            last = lines[-1]
+            last_mid = (last.top + last.bottom) / 2
+            if abs(mid - last_mid) <= max(1.0, min(w.height, last.bottom - last.top) / 3):
+                last.words.append(w)
+                last.top, last.bottom = min(last.top, w.top), max(last.bottom, w.bottom)
+                continue
+        lines.append(TextLine([w], w.top, w.bottom))
+    for line in lines:
+        line.words.sort(key=lambda w: w.x0)
+        line.tokens = _tokens(line.words)
+    return lines
+
+
+def _tokens(words: list[Word]) -> list[Token]:
+    """Codes and amounts of one line; a number split by a stray space is joined again."""
+    tokens: list[Token] = []
+    run: list[Word] = []
+
+    def flush():
+        if run:
+            tokens.append(Token.of(list(run)))
+            run.clear()
+
+    for w in words:
+        if _CODE.match(w.text):
+            flush()
+            tokens.append(Token.of([w]))
+        elif looks_like_amount(w.text) or w.text in ("$", "(", "-"):
+            if run and not _continues(run[-1], w):
+                flush()
+            run.append(w)
+        else:
+            flush()
+    flush()
+    return [t for t in tokens if code_of(t) or looks_like_amount(t.text.replace(" ", ""))]
+
+
+def _continues(prev: Word, nxt: Word) -> bool:
+    """Is `nxt` the rest of the number `prev` began ("1,142," + "738,816"; "$" + "5")?"""
+    gap = nxt.x0 - prev.x1
+    if gap > max(prev.height, nxt.height) * 0.9:
+        return False
+    if prev.text in ("$", "(", "-"):
+        return True
+    return bool(_SEPARATOR_END.search(prev.text)) and bool(_GROUP.match(nxt.text))

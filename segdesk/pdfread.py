@@ -1,0 +1,129 @@
+"""Opening a PDF safely and reading its words, one page at a time (memory stays flat).
+
+Every way a file can be unreadable becomes a SegdeskError with one line a user understands.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterator
+
+from .errors import SegdeskError
+
+MAX_PAGES = 5000
+MAX_BYTES = 1 << 30  # 1 GiB
+
+
+@dataclass(slots=True)
+class Word:
+    text: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    conf: float | None = None  # OCR confidence 0..1; None for a text layer
+    alternatives: tuple[str, ...] = ()
+
+    @property
+    def height(self) -> float:
+        return self.bottom - self.top
+
+
+@dataclass(slots=True)
+class PageWords:
+    number: int  # 1-based
+    width: float
+    height: float
+    words: list[Word]
+    ocr: bool = False
+
+
+def sha256_of(path: str | Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def check_file(path: str | Path) -> Path:
+    """Reject what is plainly not a readable PDF before a parser sees it."""
+    path = Path(path)
+    name = path.name
+    if not path.exists():
+        raise SegdeskError(f"{name}: no such file")
+    if path.is_dir():
+        raise SegdeskError(f"{name}: is a folder, not a PDF file")
+    try:
+        size = path.stat().st_size
+        with open(path, "rb") as fh:
+            head = fh.read(1024)
+            fh.seek(max(0, size - 2048))
+            tail = fh.read()
+    except OSError as exc:
+        raise SegdeskError(f"{name}: cannot be read ({exc.strerror})") from None
+    if size == 0:
+        raise SegdeskError(f"{name}: the file is empty")
+    if b"%PDF-" not in head:
+        raise SegdeskError(f"{name}: not a PDF file")
+    if size > MAX_BYTES:
+        raise SegdeskError(f"{name}: too large to be a filing ({size / 2**20:,.0f} MB)")
+    if b"%%EOF" not in tail:
+        raise SegdeskError(f"{name}: the PDF is truncated (it ends before its end-of-file marker)")
+    return path
+
+
+def open_pdf(path: str | Path):
+    """pdfplumber's PDF, or a SegdeskError saying why it cannot be opened."""
+    import pdfplumber
+    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+    from pdfminer.psparser import PSException
+
+    path = check_file(path)
+    name = path.name
+    try:
+        pdf = pdfplumber.open(path)
+        count = len(pdf.pages)
+    except PDFPasswordIncorrect:
+        raise SegdeskError(f"{name}: the PDF is encrypted with a password") from None
+    except PDFEncryptionError:
+        raise SegdeskError(f"{name}: the PDF is encrypted in a way segdesk cannot read") from None
+    except (PSException, ValueError, KeyError, TypeError, AttributeError, AssertionError) as exc:
+        raise SegdeskError(f"{name}: the PDF is damaged and cannot be read ({type(exc).__name__})") \
+            from None
+    except Exception as exc:  # pdfminer raises many undocumented types on broken files
+        if "password" in str(exc).lower() or "encrypt" in type(exc).__name__.lower():
+            raise SegdeskError(f"{name}: the PDF is encrypted with a password") from None
+        raise SegdeskError(f"{name}: the PDF cannot be read ({type(exc).__name__})") from None
+    if count == 0:
+        pdf.close()
+        raise SegdeskError(f"{name}: the PDF has no pages")
+    if count > MAX_PAGES:
+        pdf.close()
+        raise SegdeskError(f"{name}: too many pages for a filing ({count:,}; segdesk reads at most "
+                           f"{MAX_PAGES:,})")
+    return pdf
+
+
+def iter_page_words(pdf, progress: Callable[[int, int], None] | None = None,
+                    cancelled: Callable[[], bool] | None = None) -> Iterator[PageWords]:
+    """Words of each page with coordinates; each page's parse is freed before the next."""
+    total = len(pdf.pages)
+    for index in range(total):
+        if cancelled and cancelled():
+            raise Cancelled()
+        page = pdf.pages[index]
+        try:
+            words = [Word(w["text"], float(w["x0"]), float(w["top"]), float(w["x1"]),
+                          float(w["bottom"])) for w in page.extract_words()]
+        except Exception:  # a single broken page must not lose the rest of the filing
+            words = []
+        yield PageWords(index + 1, float(page.width), float(page.height), words)
+        page.close()  # drops the page's parsed layout: memory stays flat on long files
+        if progress:
+            progress(index + 1, total)
+
+
+class Cancelled(Exception):
+    """The caller asked extraction to stop."""

@@ -1,0 +1,252 @@
+"""A review: one filing, the engine over its values, and every change the reviewer made.
+
+The review is saved beside the PDF (`FILING.pdf.segdesk`, JSON) after every change,
+atomically, so a crash or a kill loses nothing. It is only applied to the PDF it was made on.
+"""
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import asdict, dataclass
+from datetime import datetime, timezone
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Callable
+
+from .engine import Change, Engine
+from .errors import SegdeskError
+from .extract import extract
+from .filing import DERIVED, EDITED, Filing, LineItem
+from .templates import FormTemplate, builtin_template
+
+SESSION_SUFFIX = ".segdesk"
+FORMAT_VERSION = 1
+
+
+@dataclass
+class AuditEntry:
+    time: str
+    reviewer: str
+    line: str
+    code: str | None
+    before: str | None
+    after: str | None
+    note: str = ""
+    action: str = "edit"  # edit | fix | undo | reviewed | unreviewed | note
+
+
+class SessionMismatch(SegdeskError):
+    """The saved review was made on a different version of the PDF."""
+
+
+class Review:
+    def __init__(self, filing: Filing, template: FormTemplate | None = None, reviewer: str = ""):
+        self.filing = filing
+        self.template = template or builtin_template(filing.form)
+        self.reviewer = reviewer or default_reviewer()
+        self.extracted: dict[str, Decimal | None] = {it.id: it.value for it in filing.items}
+        self.engine = Engine(self.template, self.extracted,
+                             {it.id: it.alternatives for it in filing.items if it.alternatives})
+        self.audit: list[AuditEntry] = []
+        self.reviewed: set[str] = set()
+        self.notes: dict[str, str] = {}
+        self.session_path: Path | None = None
+        self.autosave = False
+        self.listeners: list[Callable[[Change], None]] = []
+
+    # ------------------------------------------------------------------ opening
+    @classmethod
+    def open(cls, pdf_path: str | Path, reviewer: str = "", progress=None, cancelled=None,
+             page_source=None, restore: bool = True) -> "Review":
+        """Extract the PDF and, when a saved review of this very file exists, restore it.
+
+        Raises SessionMismatch (after extraction) when the saved review is of another version.
+        """
+        filing = extract(pdf_path, progress=progress, cancelled=cancelled, page_source=page_source)
+        review = cls(filing, reviewer=reviewer)
+        review.session_path = session_path_for(pdf_path)
+        if restore and review.session_path.exists():
+            review.load(review.session_path)
+        review.autosave = True
+        return review
+
+    # ------------------------------------------------------------------ reading
+    def item(self, line_id: str) -> LineItem:
+        return self.filing.item(line_id)
+
+    def value(self, line_id: str) -> Decimal | None:
+        return self.engine.value(line_id)
+
+    def status(self, line_id: str) -> str:
+        if self.engine.values[line_id] != self.extracted[line_id]:
+            return EDITED
+        if line_id in self.engine.derived:
+            return DERIVED
+        return self.item(line_id).status
+
+    def edited(self) -> list[str]:
+        return [i for i in self.extracted if self.engine.values[i] != self.extracted[i]]
+
+    def corrections(self) -> list[AuditEntry]:
+        return [a for a in self.audit if a.action in ("edit", "fix", "undo")]
+
+    # ------------------------------------------------------------------ changing
+    def set_value(self, line_id: str, value: Decimal | None, note: str = "",
+                  action: str = "edit") -> Change:
+        before = self.engine.values[line_id]
+        if before == value:
+            return Change()
+        change = self.engine.set_value(line_id, value)
+        self._record(line_id, before, value, note, action)
+        self._changed(change)
+        return change
+
+    def apply_proposal(self, check_id: str, index: int = 0) -> Change:
+        result = self.engine.results[check_id]
+        if not 0 <= index < len(result.proposals):
+            raise SegdeskError(f"check {check_id} has no proposal {index + 1}")
+        prop = result.proposals[index]
+        return self.set_value(prop.line, prop.value, note=prop.reason, action="fix")
+
+    def mark_reviewed(self, line_id: str, reviewed: bool = True, note: str = "") -> None:
+        if (line_id in self.reviewed) == reviewed:
+            return
+        (self.reviewed.add if reviewed else self.reviewed.discard)(line_id)
+        value = _text(self.engine.values[line_id])
+        self._record(line_id, value, value, note, "reviewed" if reviewed else "unreviewed",
+                     raw=True)
+        self._changed(Change(lines={line_id}))
+
+    def set_note(self, line_id: str, note: str) -> None:
+        if self.notes.get(line_id, "") == note:
+            return
+        self.notes[line_id] = note
+        value = _text(self.engine.values[line_id])
+        self._record(line_id, value, value, note, "note", raw=True)
+        self._changed(Change(lines={line_id}))
+
+    def _record(self, line_id, before, after, note, action, raw=False) -> None:
+        ln = self.template.by_id[line_id]
+        self.audit.append(AuditEntry(
+            time=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            reviewer=self.reviewer, line=line_id, code=ln.code,
+            before=before if raw else _text(before), after=after if raw else _text(after),
+            note=note, action=action))
+
+    def _changed(self, change: Change) -> None:
+        if self.autosave and self.session_path:
+            self.save()
+        for listener in self.listeners:
+            listener(change)
+
+    # ------------------------------------------------------------------ persistence
+    def to_dict(self) -> dict:
+        return {
+            "segdesk_session": FORMAT_VERSION,
+            "source": Path(self.filing.source).name,
+            "sha256": self.filing.sha256,
+            "form": self.filing.form,
+            "reviewer": self.reviewer,
+            "saved": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "values": {i: _text(self.engine.values[i]) for i in self.edited()},
+            "reviewed": sorted(self.reviewed, key=lambda i: self.template.by_id[i].order),
+            "notes": {k: v for k, v in self.notes.items() if v},
+            "audit": [asdict(a) for a in self.audit],
+        }
+
+    def save(self, path: str | Path | None = None) -> Path:
+        target = Path(path) if path else self.session_path
+        if target is None:
+            raise SegdeskError("no session file to save to")
+        write_atomic(target, json.dumps(self.to_dict(), indent=1).encode("utf-8"))
+        return target
+
+    def load(self, path: str | Path, force: bool = False) -> int:
+        """Apply a saved review. Returns how many values it changed."""
+        data = read_session(path)
+        if data.get("sha256") != self.filing.sha256 and not force:
+            raise SessionMismatch(
+                f"{Path(path).name} was saved for a different version of "
+                f"{data.get('source', 'this PDF')}; it was not applied")
+        values = {}
+        for line_id, text in data.get("values", {}).items():
+            if line_id in self.extracted:
+                values[line_id] = _decimal(text, path)
+        self.engine.set_values(values)
+        self.reviewed = {i for i in data.get("reviewed", []) if i in self.extracted}
+        self.notes = {k: v for k, v in data.get("notes", {}).items() if k in self.extracted}
+        fields = AuditEntry.__dataclass_fields__
+        self.audit = [AuditEntry(**{k: v for k, v in a.items() if k in fields})
+                      for a in data.get("audit", [])]
+        return len(values)
+
+
+def session_path_for(pdf_path: str | Path) -> Path:
+    """Beside the PDF when that folder is writable, else in the user's data folder."""
+    pdf_path = Path(pdf_path).resolve()
+    beside = pdf_path.with_name(pdf_path.name + SESSION_SUFFIX)
+    if beside.exists() or os.access(pdf_path.parent, os.W_OK):
+        return beside
+    from .pdfread import sha256_of
+    return user_data_dir() / "sessions" / f"{sha256_of(pdf_path)[:16]}-{pdf_path.name}{SESSION_SUFFIX}"
+
+
+def user_data_dir() -> Path:
+    base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
+    return Path(base) / "segdesk"
+
+
+def read_session(path: str | Path) -> dict:
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise SegdeskError(f"{Path(path).name}: cannot read the review ({exc.strerror})") from None
+    except (ValueError, UnicodeDecodeError):
+        raise SegdeskError(f"{Path(path).name}: not a segdesk review file (damaged JSON)") from None
+    if not isinstance(data, dict) or "segdesk_session" not in data:
+        raise SegdeskError(f"{Path(path).name}: not a segdesk review file")
+    return data
+
+
+def write_atomic(target: str | Path, data: bytes) -> None:
+    """Write to a temporary file beside the target, then rename over it."""
+    target = Path(target)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise SegdeskError(f"cannot write {target}: {exc.strerror}") from None
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+    except OSError as exc:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise SegdeskError(f"cannot write {target}: {exc.strerror}") from None
+
+
+def default_reviewer() -> str:
+    import getpass
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name (some containers): still a usable default
+        return "reviewer"
+
+
+def _text(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def _decimal(text, path) -> Decimal | None:
+    if text is None:
+        return None
+    try:
+        return Decimal(str(text))
+    except InvalidOperation:
+        raise SegdeskError(f"{Path(path).name}: value {text!r} is not a number") from None

@@ -1,0 +1,351 @@
+"""Sample filing PDFs: Daily Seg - FOCUS II filings printed the way WinJammer prints them.
+
+The wording (headings, sections, labels) comes from the form template, so the form exists once.
+`python -m tools.make_samples [--out DIR]` writes the bundled samples into resources/samples/.
+"""
+from __future__ import annotations
+
+import argparse
+import random
+import tomllib
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from io import BytesIO
+from pathlib import Path
+from statistics import NormalDist
+
+import pypdfium2 as pdfium
+from PIL import Image, ImageChops, ImageFilter
+from reportlab.lib.pagesizes import A4, legal, letter
+from reportlab.lib.utils import ImageReader, simpleSplit
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.canvas import Canvas
+
+from segdesk.templates import FormTemplate, LineDef, builtin_template
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES_DIR = ROOT / "resources" / "samples"
+SEED_VALUES = SAMPLES_DIR / "cs_2017-03-13.toml"
+PAGE_ORDER = ("cover", "secured", "segregation", "swaps")  # as WinJammer prints them
+SEED_DAMAGE = {"7040": "6.861.875,107", "7090": "1.142,738,816", "8530": "o", "8540": "o",
+               "8610": "o", "8680": "o", "8690": "o", "8700": "o"}
+LOWERED = 4.0  # points the second column's code sits below its value (as in the seed print)
+
+
+@dataclass
+class Style:
+    """How a filing is printed."""
+
+    name: str = "winjammer"
+    page_size: tuple[float, float] = letter
+    font: str = "Helvetica"
+    font_size: float = 8.5
+    offset: tuple[float, float] = (0, 0)
+    code_first: bool = False
+    parens_negative: bool = False
+    leaders: bool = False
+    values_apart: bool = False
+    damaged: dict[str, str] = field(default_factory=dict)
+    blank: tuple[str, ...] = ()
+    extra_pages: int = 0
+
+
+STYLES: dict[str, Style] = {
+    "winjammer": Style(),
+    "style2": Style(name="style2", page_size=A4, font="Times-Roman", offset=(18, -12),
+                    code_first=True, parens_negative=True, leaders=True),
+    "courier": Style(name="courier", page_size=legal, font="Courier", offset=(-10, -40)),
+    "apart": Style(name="apart", values_apart=True),
+}
+
+
+def load_sample_values(path: str | Path = SEED_VALUES) -> tuple[dict, dict[str, Decimal], list[str]]:
+    """A sample values file: (header, id -> value, ids the seed text lost)."""
+    data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    values = {str(k): Decimal(str(v)) for k, v in data["values"].items()}
+    return dict(data["header"]), values, list(data.get("lost", []))
+
+
+# ---------------------------------------------------------------- form rows
+
+@dataclass
+class _Row:
+    """One printed row: a section heading, a group heading or an item with 0-2 values."""
+
+    kind: str  # "section" | "group" | "item"
+    text: str
+    number: str = ""
+    letter: str = ""
+    cells: list[LineDef] = field(default_factory=list)
+
+
+def _is_net(ln: LineDef, prev: LineDef | None) -> bool:
+    """A computed total printed in the second column of the row before it (7050, 7530...)."""
+    return bool(prev and ln.formula and not ln.letter and ln.line == prev.line
+                and ln.statement == prev.statement)
+
+
+def _rows(lines: list[LineDef]) -> list[_Row]:
+    """The template's line items as printed rows; 'group: item' labels get a group heading."""
+    rows: list[_Row] = []
+    prev = section = group = None
+    for ln in lines:
+        if _is_net(ln, prev) and rows[-1].kind == "item":
+            rows[-1].cells.append(ln)
+            prev = ln
+            continue
+        if ln.section != section:
+            section, group = ln.section, None
+            rows.append(_Row("section", ln.section))
+        number = f"{ln.line}." if ln.line and (prev is None or ln.line != prev.line) else ""
+        head, _, item = ln.label.partition(": ") if ln.letter else ("", "", ln.label)
+        if not item:
+            head, item = "", ln.label
+        if head and (ln.line, head) != group:
+            rows.append(_Row("group", head, number=number))
+            number = ""
+        group = (ln.line, head) if head else None
+        rows.append(_Row("item", item, number, f"{ln.letter}." if ln.letter else "", [ln]))
+        prev = ln
+    return rows
+
+
+def _cover_rows(lines: list[LineDef]) -> list[_Row]:
+    """The residual interest target blocks: one row per letter, ranges carry two values."""
+    rows: list[_Row] = []
+    section = None
+    for ln in lines:
+        if ln.section != section:
+            section = ln.section
+            rows.append(_Row("section", f"{ln.section}:"))
+        last = rows[-1]
+        if last.kind == "item" and last.cells[0].letter == ln.letter:
+            last.cells.append(ln)
+            last.text = _cover_wording(last.cells)
+        else:
+            rows.append(_Row("item", _cover_wording([ln]), letter=f"{ln.letter}.", cells=[ln]))
+    return rows
+
+
+def _cover_wording(cells: list[LineDef]) -> str:
+    """'Minimum dollar amount: ; or', '... between:% and%.' -- the form's fill-in wording."""
+    label = cells[0].label.removesuffix(" (low)").removesuffix(" (high)")
+    percent = cells[0].unit == "percent"
+    if len(cells) == 1:
+        return f"{label}:{'% ' if percent else ' '}; or"
+    if "between" not in label:
+        label += " between"
+    return f"{label}:% and%." if percent else f"{label}:and; or"
+
+
+# ---------------------------------------------------------------- printing
+
+def _bold(font: str) -> str:
+    """The bold face of a base-14 family: Helvetica-Bold, Times-Bold, Courier-Bold."""
+    return "Times-Bold" if font.startswith("Times") else f"{font.split('-')[0]}-Bold"
+
+
+def _amount(value: Decimal, unit: str, parens: bool) -> str:
+    """Whole dollars with thousands commas ('-42,986,754' or '(42,986,754)'); percents as is."""
+    if unit == "percent":
+        text, negative = f"{abs(value).normalize():f}", value < 0
+    else:
+        whole = value.quantize(Decimal(1), ROUND_HALF_UP)
+        text, negative = f"{abs(int(whole)):,}", whole < 0
+    if not negative:
+        return text
+    return f"({text})" if parens else f"-{text}"
+
+
+class _Sheet:
+    """A canvas with the style's geometry (margins, value and code columns) and a pen position."""
+
+    def __init__(self, path: Path, header: dict, values: dict[str, Decimal], style: Style):
+        self.style, self.header, self.values = style, header, values
+        self.canvas = Canvas(str(path), pagesize=style.page_size, invariant=1, pageCompression=1)
+        self.canvas.setCreator("WinJammer")
+        self.canvas.setTitle(f"{header['form']} - {header['firm']} - {header['end_date']}")
+        self.bold, self.size, self.pitch = _bold(style.font), style.font_size, style.font_size * 1.2
+        width, height = style.page_size
+        self.left, self.right, self.top, self.bottom = 40.0, width - 36.0, height - 36.0, 36.0
+        self.y, self.heading = self.top, ""
+        code_w, value_w = self.width("[0000]"), self.width("-00,000,000,000", bold=True)
+        if style.code_first:  # (value right edge, code x) per column
+            code2 = self.right - value_w - 4 - code_w
+            code1 = code2 - 12 - value_w - 4 - code_w
+            self.columns = ((code1 + code_w + 4 + value_w, code1), (self.right, code2))
+            self.label_right = code1 - 10
+        else:
+            code2 = self.right - code_w
+            code1 = code2 - 4 - value_w - 12 - code_w
+            self.columns = ((code1 - 4, code1), (code2 - 4, code2))
+            self.label_right = code1 - 4 - value_w - 10
+
+    def width(self, text: str, bold: bool = False, size: float | None = None) -> float:
+        return stringWidth(text, self.bold if bold else self.style.font, size or self.size)
+
+    def text(self, x: float, y: float, text: str, bold: bool = False, size: float | None = None):
+        self.canvas.setFont(self.bold if bold else self.style.font, size or self.size)
+        self.canvas.drawString(x, y, text)
+
+    def line(self, text: str, x: float | None = None, bold: bool = False, size: float | None = None):
+        """Print one line at the pen and move the pen down."""
+        self.text(self.left if x is None else x, self.y, text, bold, size)
+        self.y -= self.pitch * (size or self.size) / self.size
+
+    def centered(self, text: str, bold: bool = False, size: float | None = None):
+        middle = (self.left + self.right) / 2
+        self.line(text, middle - self.width(text, bold, size) / 2, bold, size)
+
+    def begin(self, heading: str, subheading: str = "", banner: tuple[str, ...] = ()):
+        """Open a page: banner, the header block every WinJammer page starts with, heading."""
+        self.canvas.translate(*self.style.offset)
+        self.y, self.heading = self.top, heading
+        for text in banner:
+            self.centered(text, bold=True)
+        h = self.header
+        self.line(f"End Date:{h['end_date']}")
+        self.line(f"Firm Name:{h['firm']}")
+        self.text(self.left + 220, self.y, f"Submit Date:{h['submit_date']}")
+        self.line(f"Form:{h['form']}")
+        self.y -= self.pitch
+        self.centered(heading, bold=True, size=self.size + 2)
+        if subheading:
+            self.centered(subheading)
+        self.y -= self.pitch / 2
+
+    def room(self, lines: float):
+        """Go on to a continuation page unless `lines` more lines fit."""
+        if self.y - lines * self.pitch < self.bottom:
+            heading = self.heading
+            self.canvas.showPage()
+            self.begin(f"{heading} (continued)")
+            self.heading = heading
+
+    def row(self, row: _Row, right: float | None = None) -> tuple[float, float]:
+        """Print a row's number, letter and (wrapped) label; returns (values baseline, label end).
+
+        Coded values stand on the label's last line, as WinJammer prints them; code-less ones
+        (found by `locate`) on its first line, the line that reads the label."""
+        x = self.left + {"section": 0, "group": 22, "item": 38 if row.letter else 22}[row.kind]
+        limit = self.right if row.kind == "section" else (right or self.label_right)
+        bold = row.kind == "section"
+        lines = simpleSplit(row.text, self.bold if bold else self.style.font, self.size, limit - x)
+        if bold:
+            self.room(len(lines) + 2)
+            self.y -= self.pitch / 2
+        self.room(len(lines))
+        top = self.y
+        self.text(self.left, top, row.number)
+        self.text(self.left + 22, top, row.letter)
+        for i, text in enumerate(lines):
+            self.text(x, top - i * self.pitch, text, bold)
+        at = 0 if any(c.locate for c in row.cells) else len(lines) - 1
+        self.y = top - len(lines) * self.pitch - self.pitch * 0.15
+        return top - at * self.pitch, x + self.width(lines[at], bold)
+
+    def amount_text(self, ln: LineDef) -> str:
+        style = self.style
+        if ln.id in style.damaged:
+            return style.damaged[ln.id]
+        if ln.id in style.blank or ln.id not in self.values:
+            return ""
+        return _amount(self.values[ln.id], ln.unit, style.parens_negative)
+
+    def cells(self, cells: list[LineDef], y: float) -> float:
+        """Print a row's values and codes on baseline y; returns where the first one starts.
+
+        The second column's code sits LOWERED points below its value (unless codes come first)."""
+        starts = []
+        for col, ln in enumerate(cells):
+            right, code_x = self.columns[col]
+            amount, bold = self.amount_text(ln), ln.formula is not None
+            x = right - self.width(amount, bold)
+            if amount:
+                self.text(x, y, amount, bold)
+                if len(cells) > 1:
+                    self.canvas.setLineWidth(0.5)
+                    self.canvas.line(x, y - 1.5, right, y - 1.5)
+            if ln.code:
+                self.text(code_x, y - (LOWERED if col and not self.style.code_first else 0),
+                          f"[{ln.code}]")
+            starts.append(min(x, code_x) if ln.code else x)
+        return starts[0]
+
+    def leaders(self, start: float, end: float, y: float):
+        dot = self.width(".")
+        count = int((end - start - 8) / dot)
+        if count >= 3:
+            self.text(start + 4, y, "." * count)
+
+
+def _page_order(tpl: FormTemplate):
+    rank = {sid: n for n, sid in enumerate(PAGE_ORDER)}
+    return sorted(tpl.statements, key=lambda s: rank.get(s.id, len(rank)))
+
+
+def _print_rows(sheet: _Sheet, rows: list[_Row], right: float | None = None):
+    for row in rows:
+        at, end = sheet.row(row, right)
+        if row.cells:
+            start = sheet.cells(row.cells, at)
+            if sheet.style.leaders:
+                sheet.leaders(end, start, at)
+
+
+def _print_apart(sheet: _Sheet, rows: list[_Row]):
+    """Labels in the left column, all values and codes in a block of their own spacing."""
+    top = sheet.y
+    for row in rows:
+        sheet.row(row)
+    groups = [row.cells for row in rows if row.cells]
+    pitch = min(sheet.pitch * 1.3, (top - sheet.bottom) / len(groups))
+    for n, cells in enumerate(groups):
+        sheet.cells(cells, top - sheet.pitch * 0.6 - n * pitch)
+
+
+def _cover_page(sheet: _Sheet, heading: str, lines: list[LineDef]):
+    sheet.begin(heading, banner=("WINJAMMER FILING", "INITIAL"))
+    h = sheet.header
+    for label, value in (("Name of Company", h["firm"]), ("Contact Name", h["contact_name"]),
+                         ("Contact Phone Number", h["contact_phone"]),
+                         ("Contact Email Address", h["contact_email"])):
+        sheet.text(sheet.left + 160, sheet.y, value)
+        sheet.line(label)
+    _print_rows(sheet, _cover_rows(lines), right=sheet.columns[0][0] - 40)
+    sheet.y -= sheet.pitch
+    sheet.line("Attach supporting documents")
+
+
+def _statement_page(sheet: _Sheet, tpl: FormTemplate, statement_id: str):
+    stmt = tpl.statement(statement_id)
+    lines = tpl.lines_of(statement_id)
+    shown = " ".join(ln.section for ln in lines).lower()
+    sheet.begin(stmt.heading, stmt.authority if stmt.authority.lower() not in shown else "")
+    rows = _rows(lines)
+    if sheet.style.values_apart and statement_id == "secured":
+        _print_apart(sheet, rows)
+    else:
+        _print_rows(sheet, rows)
+
+
+def render_filing(out_path: str | Path, values: dict[str, Decimal], header: dict,
+                  style: Style | None = None) -> Path:
+    """Print a filing of `values` (id -> amount) to a PDF with a text layer."""
+    style = style or Style()
+    out = Path(out_path)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tpl = builtin_template()
+    sheet = _Sheet(out, header, values, style)
+    for stmt in _page_order(tpl):
+        if stmt.id == "cover":
+            _cover_page(sheet, stmt.heading, tpl.lines_of(stmt.id))
+        else:
+            _statement_page(sheet, tpl, stmt.id)
+        sheet.canvas.showPage()
+    rng = random.Random(len(values))
+    for number in range(1, style.extra_pages + 1):
+        _supporting_page(sheet, number, rng)
+        sheet.canvas.showPage()
+    sheet.canvas.save()
+    return out
