@@ -64,6 +64,7 @@ class Engine:
         self.values: dict[str, Decimal | None] = {ln.id: values.get(ln.id) for ln in template.lines}
         self.alternatives = dict(alternatives or {})
         self.derived: dict[str, Decimal] = {}
+        self.derived_by: dict[str, str] = {}  # derived line -> the check it was solved from
         self._arith: list[LineDef] = _topological(template.lines)
         self._component = _components(template.lines)
         self._rules: list[tuple[str, CheckDef | LineDef]] = (
@@ -135,7 +136,7 @@ class Engine:
     def _derive(self, components: set[int]) -> None:
         """Fill unknown values that exactly one check determines, until nothing more follows."""
         for i in [i for i in self.derived if self._component[i] in components]:
-            del self.derived[i]
+            del self.derived[i], self.derived_by[i]
         lines = [ln for ln in self._arith if self._component[ln.id] in components]
         progress = True
         while progress:
@@ -147,6 +148,7 @@ class Engine:
                 found = self._solve(ln, unknown[0])
                 if found is not None:
                     self.derived[unknown[0]] = found
+                    self.derived_by[unknown[0]] = ln.id
                     progress = True
 
     def _solve(self, ln: LineDef, unknown: str) -> Decimal | None:
@@ -189,9 +191,11 @@ class Engine:
         if res.reported is None:
             return res
         res.difference = res.reported - res.computed
-        if any(self.values[i] is None for i in res.codes):
+        solved_here = [i for i in res.codes if self.derived_by.get(i) == ln.id]
+        if solved_here:
+            # The check was used up filling the gap: it cannot also confirm the value.
             res.status = DERIVED
-            res.detail = "derived: " + ", ".join(i for i in res.codes if self.values[i] is None)
+            res.detail = "derived here: " + ", ".join(solved_here)
         elif res.difference == 0:
             res.status = TIES
         else:

@@ -24,9 +24,9 @@ _HEADER = {
     "end_date": re.compile(r"End Date\s*:\s*([\d/.\-]+)", re.I),
     "submit_date": re.compile(r"Submit Date\s*:\s*([\d/.\-]+)", re.I),
     "form": re.compile(r"Form\s*:\s*(.+?)\s*(?:Submit Date.*)?$", re.I),
-    "contact_name": re.compile(r"Contact Name\s*:\s*(.+?)\s*$", re.I),
-    "contact_phone": re.compile(r"Contact Phone Number\s*:\s*(.+?)\s*$", re.I),
-    "contact_email": re.compile(r"Contact Email Address\s*:\s*(.+?)\s*$", re.I),
+    "contact_name": re.compile(r"Contact Name\s*:?\s+(.+?)\s*$", re.I),
+    "contact_phone": re.compile(r"Contact Phone Number\s*:?\s+(.+?)\s*$", re.I),
+    "contact_email": re.compile(r"Contact Email Address\s*:?\s+(.+?)\s*$", re.I),
 }
 
 
@@ -68,6 +68,7 @@ class _FilingReader:
         self.template = template
         self.candidates = [template] if template else builtin_templates()
         self.found: dict[str, LineItem] = {}
+        self.located: dict[str, dict[str, LineItem]] = {}  # template id -> code-less rows
         self.header: dict[str, str] = {}
         self._lines_by_page: list[tuple[int, list[TextLine]]] = []
 
@@ -77,23 +78,22 @@ class _FilingReader:
     def read_page(self, page: PageWords) -> None:
         lines = text_lines(split_glued(page.words))
         self._read_header(lines)
+        # Code-less rows may come before any code tells which form this is (the cover page).
+        for tpl in self.candidates:
+            found = self.located.setdefault(tpl.id, {})
+            for ln, hit in locate_all(lines, [ln for ln in tpl.lines
+                                              if ln.locate and ln.id not in found]):
+                found[ln.id] = _item(ln, page.number, *hit)
         pairs = pair_codes(lines, page.width)
         if not pairs:
             return
         if self.template is None:
             self.template = max(self.candidates,
                                 key=lambda t: sum(code in t.by_code for code in pairs))
-        tpl = self.template
         for code, (code_tok, amount_tok) in pairs.items():
-            ln = tpl.by_code.get(code)
-            if ln is None or ln.id in self.found:
-                continue
-            self.found[ln.id] = _item(ln, page.number, code_tok, amount_tok)
-        for ln in tpl.lines:
-            if ln.locate and ln.id not in self.found:
-                hit = locate(lines, ln)
-                if hit is not None:
-                    self.found[ln.id] = _item(ln, page.number, hit[0], hit[1])
+            ln = self.template.by_code.get(code)
+            if ln is not None and ln.id not in self.found:
+                self.found[ln.id] = _item(ln, page.number, code_tok, amount_tok)
 
     def _read_header(self, lines: list[TextLine]) -> None:
         for line in lines[:60]:
@@ -106,8 +106,9 @@ class _FilingReader:
 
     def items(self, tpl: FormTemplate) -> list[LineItem]:
         out = []
+        located = self.located.get(tpl.id, {})
         for ln in tpl.lines:
-            item = self.found.get(ln.id) or LineItem(
+            item = self.found.get(ln.id) or located.get(ln.id) or LineItem(
                 ln.id, ln.code, ln.statement, ln.line, ln.letter, ln.label,
                 status=MISSING, note="not found in the filing")
             out.append(item)
@@ -205,19 +206,35 @@ def _offset_neighbour(lines: list[TextLine], line_no: int, code: Token, directio
     return best
 
 
-def locate(lines: list[TextLine], ln: LineDef) -> tuple[Token, Token | None] | None:
-    """A code-less row: the first line reading `label` below a line reading `anchor`."""
+def locate_all(lines: list[TextLine], wanted: list[LineDef]):
+    """(line, (label token, amount token)) for each code-less row found on this page."""
+    if not wanted:
+        return
+    texts = [line.text.lower() for line in lines]
+    starts: dict[str, int | None] = {}
+    for ln in wanted:
+        anchor = ln.locate.anchor.lower()
+        if anchor not in starts:
+            starts[anchor] = _find_anchor(texts, anchor)
+        if starts[anchor] is not None:
+            hit = locate(lines, ln, starts[anchor])
+            if hit is not None:
+                yield ln, hit
+
+
+def _find_anchor(texts: list[str], anchor: str) -> int | None:
+    """Index of the line where `anchor` ends (it may wrap onto a second line)."""
+    for n, text in enumerate(texts):
+        if anchor in text:
+            return n
+        if n + 1 < len(texts) and anchor in f"{text} {texts[n + 1]}":
+            return n + 1
+    return None
+
+
+def locate(lines: list[TextLine], ln: LineDef, start: int) -> tuple[Token, Token | None] | None:
+    """A code-less row: the first line reading `label` below the anchor's line `start`."""
     loc = ln.locate
-    anchor = loc.anchor.lower()
-    start = None
-    for n, line in enumerate(lines):
-        text = line.text.lower()
-        joined = text + " " + lines[n + 1].text.lower() if n + 1 < len(lines) else text
-        if anchor in text or anchor in joined:
-            start = n + (anchor not in text)
-            break
-    if start is None:
-        return None
     label = loc.label.lower()
     for line in lines[start + 1:start + 12]:
         words = [w.text.lower() for w in line.words]

@@ -85,7 +85,8 @@ class Formula:
                 args.append(self._expr())
             self._take(")")
             return ("call", val, args)
-        raise SegdeskError(f"formula {self.text!r}: unexpected {val!r}")
+        raise SegdeskError(f"formula {self.text!r}: "
+                           + ("ends too early" if kind is None else f"unexpected {val!r}"))
 
 
 def _tokenize(text: str):

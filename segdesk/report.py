@@ -5,7 +5,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from .amounts import format_amount
-from .engine import ARITHMETIC, FAILS, INCOMPLETE, CheckResult
+from .engine import FAILS, INCOMPLETE, SIGN, CheckResult
 from .session import Review
 
 
@@ -59,7 +59,8 @@ def check_summary(review: Review) -> str:
         flagged = [it for it in lines if review.status(it.id) in ("suspect", "missing", "derived",
                                                                    "corrected")]
         failing = [c for c in checks if c.status == FAILS]
-        incomplete = [c for c in checks if c.status == INCOMPLETE and c.kind == ARITHMETIC]
+        # A sign check of a missing value says nothing the missing line does not.
+        incomplete = [c for c in checks if c.status == INCOMPLETE and c.kind != SIGN]
         ties = sum(c.status == "ok" for c in checks)
         out.append("")
         out.append(f"{st.title}: {len(lines)} lines, {ties} of {len(checks)} checks tie"

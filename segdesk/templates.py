@@ -122,7 +122,7 @@ def _build(data: dict, where: str) -> FormTemplate:
         code = raw.get("code")
         ident = raw.get("id", code)
         label = raw.get("label", "")
-        here = f"form template {where}, line item {n} ({ident or label!r})"
+        here = f"form template {where}, line item {n} ({ident or repr(label)})"
         if code is not None and not _CODE.match(code):
             raise SegdeskError(f"{here}: code {code!r} is not four digits")
         if not ident:

@@ -1,0 +1,64 @@
+"""Undoable review actions. Each goes through the Review, so the audit trail records undo/redo
+like any other change and the session file is rewritten after each."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from PySide6.QtGui import QUndoCommand
+
+from ..amounts import format_amount
+from ..session import Review
+
+
+def _label(review: Review, line_id: str) -> str:
+    code = review.template.by_id[line_id].code
+    return f"[{code}]" if code else line_id
+
+
+class SetValueCommand(QUndoCommand):
+    """Set one line's value; `action` is 'edit' for typing, 'fix' for an applied proposal."""
+
+    def __init__(self, review: Review, line_id: str, value: Decimal | None,
+                 note: str = "", action: str = "edit"):
+        self.review, self.line_id, self.value = review, line_id, value
+        self.before = review.engine.values[line_id]
+        self.note, self.action = note, action
+        unit = review.template.by_id[line_id].unit
+        verb = "Apply fix" if action == "fix" else "Set"
+        shown = format_amount(value, unit) if value is not None else "(empty)"
+        super().__init__(f"{verb} {_label(review, line_id)} to {shown}")
+
+    def redo(self) -> None:
+        self.review.set_value(self.line_id, self.value, self.note, self.action)
+
+    def undo(self) -> None:
+        self.review.set_value(self.line_id, self.before, f"undo: {self.text()}", "undo")
+
+
+class MarkReviewedCommand(QUndoCommand):
+    def __init__(self, review: Review, line_ids: list[str], reviewed: bool):
+        self.review, self.line_ids, self.reviewed = review, line_ids, reviewed
+        self.before = {i: i in review.reviewed for i in line_ids}
+        what = _label(review, line_ids[0]) if len(line_ids) == 1 else f"{len(line_ids)} lines"
+        super().__init__(f"{'Mark' if reviewed else 'Unmark'} {what} reviewed")
+
+    def redo(self) -> None:
+        for line_id in self.line_ids:
+            self.review.mark_reviewed(line_id, self.reviewed)
+
+    def undo(self) -> None:
+        for line_id, was in self.before.items():
+            self.review.mark_reviewed(line_id, was)
+
+
+class NoteCommand(QUndoCommand):
+    def __init__(self, review: Review, line_id: str, note: str):
+        self.review, self.line_id, self.note = review, line_id, note
+        self.before = review.notes.get(line_id, "")
+        super().__init__(f"Note on {_label(review, line_id)}")
+
+    def redo(self) -> None:
+        self.review.set_note(self.line_id, self.note)
+
+    def undo(self) -> None:
+        self.review.set_note(self.line_id, self.before)

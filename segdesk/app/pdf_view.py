@@ -1,0 +1,294 @@
+"""The PDF pane (object name `pdfView`): pages rendered by pypdfium2, boxes over every value.
+
+Scene coordinates are PDF points with the origin at a page's top-left, the same space as the
+extracted boxes, so a box is placed without conversion. Pages render lazily, when first
+painted, at the resolution the current zoom needs, and a few recent renders are cached.
+pdfium is not thread-safe: the document is opened only on the GUI thread, after extraction.
+"""
+from __future__ import annotations
+
+from collections import OrderedDict
+from pathlib import Path
+
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QImage, QPainter, QPen
+from PySide6.QtWidgets import (QGraphicsItem, QGraphicsRectItem, QGraphicsScene,
+                               QGraphicsSimpleTextItem, QGraphicsView)
+
+from ..filing import Filing
+from . import style
+
+PAGE_GAP = 14.0  # points between pages
+POINTS_TO_PIXELS = 96 / 72  # zoom 1.0 shows a page at its printed size on a 96-dpi screen
+MIN_ZOOM, MAX_ZOOM = 0.2, 6.0
+CACHE_PAGES = 12
+CLICK_SLOP = 6.0  # points around a box that still count as clicking it
+
+
+class _Renderer:
+    """Renders pages of one document to QImages, keeping the most recent ones."""
+
+    def __init__(self, path: str | Path):
+        import pypdfium2
+        self.doc = pypdfium2.PdfDocument(str(path))
+        self.sizes = [self.doc[i].get_size() for i in range(len(self.doc))]
+        self._cache: OrderedDict[tuple[int, float], QImage] = OrderedDict()
+
+    def image(self, index: int, scale: float) -> QImage:
+        key = (index, round(scale, 2))
+        image = self._cache.get(key)
+        if image is None:
+            bitmap = self.doc[index].render(scale=key[1], prefer_bgrx=True)
+            image = QImage(bitmap.buffer, bitmap.width, bitmap.height, bitmap.stride,
+                           QImage.Format.Format_RGB32).copy()
+            self._cache[key] = image
+            while len(self._cache) > CACHE_PAGES:
+                self._cache.popitem(last=False)
+        self._cache.move_to_end(key)
+        return image
+
+    def close(self) -> None:
+        self._cache.clear()
+        self.doc.close()
+
+
+class PageItem(QGraphicsItem):
+    def __init__(self, renderer: _Renderer, index: int):
+        super().__init__()
+        self.renderer, self.index = renderer, index
+        width, height = renderer.sizes[index]
+        self._rect = QRectF(0, 0, width, height)
+
+    def boundingRect(self) -> QRectF:
+        return self._rect.adjusted(-1, -1, 3, 3)
+
+    def paint(self, painter: QPainter, option, widget=None) -> None:
+        painter.fillRect(self._rect.translated(2, 2), QColor(0, 0, 0, 60))  # a shadow
+        ratio = widget.devicePixelRatioF() if widget else 1.0
+        scale = painter.worldTransform().m11() * ratio
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+        painter.drawImage(self._rect, self.renderer.image(self.index, scale))
+
+
+class BoxItem(QGraphicsRectItem):
+    """The box around one extracted value, coloured by the line's status."""
+
+    def __init__(self, line_id: str, rect: QRectF, parent: PageItem):
+        super().__init__(rect, parent)
+        self.line_id = line_id
+        self.status = ""
+        self.highlighted = False
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.setAcceptHoverEvents(True)
+
+    def set_look(self, status: str, highlighted: bool) -> None:
+        self.status, self.highlighted = status, highlighted
+        colour = style.STATUS_COLOURS.get(status, style.MUTED_TEXT)
+        fill = QColor(style.HIGHLIGHT if highlighted else colour)
+        fill.setAlpha(90 if highlighted else 34)
+        pen = QPen(style.HIGHLIGHT.darker(120) if highlighted else colour, 2.2 if highlighted else 1.0)
+        pen.setCosmetic(True)
+        self.setPen(pen)
+        self.setBrush(QBrush(fill))
+        self.setZValue(2 if highlighted else 1)
+
+
+class PdfView(QGraphicsView):
+    boxClicked = Signal(str)  # line id
+    pageChanged = Signal(int)  # 1-based page shown at the top of the pane
+    zoomChanged = Signal(str)  # 'width', 'page' or a factor
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setObjectName("pdfView")
+        self.setScene(QGraphicsScene(self))
+        self.setBackgroundBrush(QColor("#6E737A"))
+        self.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
+        self.setRenderHints(QPainter.RenderHint.Antialiasing
+                            | QPainter.RenderHint.SmoothPixmapTransform)
+        self.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)
+        self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.MinimalViewportUpdate)
+        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
+        self.renderer: _Renderer | None = None
+        self.pages: list[PageItem] = []
+        self.boxes: dict[str, BoxItem] = {}
+        self.highlighted: str | None = None
+        self.zoom_mode = "width"
+        self._page = 0
+        self.verticalScrollBar().valueChanged.connect(self._scrolled)
+        self.show_message("No filing open.\nFile \u25B8 Open\u2026 or drop a PDF here.")
+
+    # ------------------------------------------------------------------ content
+    def show_message(self, text: str) -> None:
+        self.close_document()
+        item = QGraphicsSimpleTextItem(text)
+        item.setBrush(QColor("#F2F3F5"))
+        self.scene().addItem(item)
+        self.scene().setSceneRect(item.boundingRect().adjusted(-40, -40, 40, 40))
+        self.resetTransform()
+
+    def close_document(self) -> None:
+        self.scene().clear()
+        self.pages, self.boxes, self.highlighted = [], {}, None
+        if self.renderer:
+            self.renderer.close()
+            self.renderer = None
+
+    def open(self, path: str | Path, filing: Filing, statuses: dict[str, str]) -> None:
+        """Show the PDF with a box for every located value (statuses: line id -> status)."""
+        self.close_document()
+        self.renderer = _Renderer(path)
+        top, widest = 0.0, 0.0
+        for index, (width, height) in enumerate(self.renderer.sizes):
+            page = PageItem(self.renderer, index)
+            page.setPos(0, top)
+            self.scene().addItem(page)
+            self.pages.append(page)
+            top += height + PAGE_GAP
+            widest = max(widest, width)
+        for page in self.pages:  # centre narrower pages
+            page.setX((widest - page.boundingRect().width() + 4) / 2)
+        for item in filing.items:
+            if item.page is None or item.bbox is None or item.page > len(self.pages):
+                continue
+            x0, y0, x1, y1 = item.bbox
+            box = BoxItem(item.id, QRectF(x0 - 2, y0 - 1.5, x1 - x0 + 4, y1 - y0 + 3),
+                          self.pages[item.page - 1])
+            box.setToolTip(f"[{item.code or item.id}] {item.label}")
+            box.set_look(statuses.get(item.id, item.status), False)
+            self.boxes[item.id] = box
+        self.scene().setSceneRect(QRectF(-PAGE_GAP, -PAGE_GAP, widest + 2 * PAGE_GAP,
+                                         max(top, 1.0) + PAGE_GAP))
+        self._page = 0
+        self.apply_zoom(self.zoom_mode)
+        self.verticalScrollBar().setValue(self.verticalScrollBar().minimum())
+
+    def set_status(self, line_id: str, status: str) -> None:
+        box = self.boxes.get(line_id)
+        if box and box.status != status:
+            box.set_look(status, box.highlighted)
+
+    # ------------------------------------------------------------------ where we are
+    def page_count(self) -> int:
+        return len(self.pages)
+
+    def current_page(self) -> int:
+        """1-based page under the upper third of the pane (0 with no document)."""
+        if not self.pages:
+            return 0
+        y = self.mapToScene(self.viewport().rect().center().x(),
+                            self.viewport().height() // 3).y()
+        for number, page in enumerate(self.pages, start=1):
+            if y < page.y() + page.boundingRect().height() + PAGE_GAP / 2:
+                return number
+        return len(self.pages)
+
+    def go_to_page(self, number: int) -> None:
+        if not self.pages:
+            return
+        page = self.pages[max(1, min(number, len(self.pages))) - 1]
+        top = self.mapFromScene(QPointF(0, page.y() - PAGE_GAP / 2)).y()
+        bar = self.verticalScrollBar()
+        bar.setValue(bar.value() + top)
+
+    def show_line(self, line_id: str) -> bool:
+        """Scroll to a line's box and highlight it. False when the line has no box."""
+        if self.highlighted in self.boxes:
+            old = self.boxes[self.highlighted]
+            old.set_look(old.status, False)
+        self.highlighted = None
+        box = self.boxes.get(line_id)
+        if box is None:
+            return False
+        box.set_look(box.status, True)
+        self.highlighted = line_id
+        rect = box.sceneBoundingRect()
+        margin_x = max(20, (self.viewport().width() - rect.width() * self.transform().m11()) / 3)
+        self.ensureVisible(rect, int(margin_x), max(40, self.viewport().height() // 4))
+        return True
+
+    def box_visible(self, line_id: str) -> bool:
+        box = self.boxes.get(line_id)
+        if box is None:
+            return False
+        shown = self.mapFromScene(box.sceneBoundingRect()).boundingRect()
+        return self.viewport().rect().contains(shown)
+
+    def _scrolled(self) -> None:
+        page = self.current_page()
+        if page != self._page:
+            self._page = page
+            self.pageChanged.emit(page)
+
+    # ------------------------------------------------------------------ zoom
+    def zoom(self) -> float:
+        return self.transform().m11() / POINTS_TO_PIXELS
+
+    def apply_zoom(self, mode: str) -> None:
+        """'width' fits the widest page's width, 'page' a whole page, else a factor."""
+        if not self.pages:
+            return
+        if mode in ("width", "page"):
+            width = self.scene().sceneRect().width()
+            factor = (self.viewport().width() - 4) / width
+            if mode == "page":
+                page = self.pages[max(self.current_page(), 1) - 1].boundingRect()
+                factor = min(factor, (self.viewport().height() - 4) / (page.height() + PAGE_GAP))
+            factor /= POINTS_TO_PIXELS
+        else:
+            try:
+                factor = float(mode)
+            except ValueError:
+                factor = 1.0
+        factor = max(MIN_ZOOM, min(MAX_ZOOM, factor))
+        page = self.current_page()
+        anchor = self.transformationAnchor()
+        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorViewCenter)
+        self.resetTransform()
+        self.scale(factor * POINTS_TO_PIXELS, factor * POINTS_TO_PIXELS)
+        self.setTransformationAnchor(anchor)
+        if mode == "page" and page:
+            self.go_to_page(page)
+        self.zoom_mode = mode if mode in ("width", "page") else f"{factor:.2f}"
+        self.zoomChanged.emit(self.zoom_mode)
+
+    def zoom_by(self, step: float) -> None:
+        self.apply_zoom(f"{self.zoom() * step:.3f}")
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if self.zoom_mode in ("width", "page"):
+            self.apply_zoom(self.zoom_mode)
+
+    def wheelEvent(self, event) -> None:
+        if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            steps = event.angleDelta().y() / 120
+            if steps:
+                self.zoom_by(1.15 ** steps)
+            event.accept()
+            return
+        super().wheelEvent(event)
+
+    # ------------------------------------------------------------------ clicks
+    def mousePressEvent(self, event) -> None:
+        if event.button() == Qt.MouseButton.LeftButton:
+            line_id = self.line_at(self.mapToScene(event.position().toPoint()))
+            if line_id:
+                self.boxClicked.emit(line_id)
+                event.accept()
+                return
+        super().mousePressEvent(event)
+
+    def line_at(self, point: QPointF) -> str | None:
+        """The box under a scene point, or the nearest within a few points of it."""
+        best, best_distance = None, CLICK_SLOP
+        for item in self.scene().items(QRectF(point.x() - CLICK_SLOP, point.y() - CLICK_SLOP,
+                                              2 * CLICK_SLOP, 2 * CLICK_SLOP)):
+            if isinstance(item, BoxItem):
+                rect = item.sceneBoundingRect()
+                dx = max(rect.left() - point.x(), 0, point.x() - rect.right())
+                dy = max(rect.top() - point.y(), 0, point.y() - rect.bottom())
+                distance = (dx * dx + dy * dy) ** 0.5
+                if distance <= best_distance:
+                    best, best_distance = item.line_id, distance
+        return best
