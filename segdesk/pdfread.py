@@ -85,17 +85,17 @@ def open_pdf(path: str | Path):
     try:
         pdf = pdfplumber.open(path)
         count = len(pdf.pages)
-    except PDFPasswordIncorrect:
-        raise SegdeskError(f"{name}: the PDF is encrypted with a password") from None
-    except PDFEncryptionError:
-        raise SegdeskError(f"{name}: the PDF is encrypted in a way segdesk cannot read") from None
-    except (PSException, ValueError, KeyError, TypeError, AttributeError, AssertionError) as exc:
-        raise SegdeskError(f"{name}: the PDF is damaged and cannot be read ({type(exc).__name__})") \
-            from None
     except Exception as exc:  # pdfminer raises many undocumented types on broken files
-        if "password" in str(exc).lower() or "encrypt" in type(exc).__name__.lower():
+        cause = _root_cause(exc)
+        if isinstance(cause, PDFPasswordIncorrect) or "password" in str(cause).lower():
             raise SegdeskError(f"{name}: the PDF is encrypted with a password") from None
-        raise SegdeskError(f"{name}: the PDF cannot be read ({type(exc).__name__})") from None
+        if isinstance(cause, PDFEncryptionError):
+            raise SegdeskError(f"{name}: the PDF is encrypted in a way segdesk cannot read") \
+                from None
+        if isinstance(cause, (PSException, ValueError, KeyError, TypeError, AttributeError)):
+            raise SegdeskError(f"{name}: the PDF is damaged and cannot be read "
+                               f"({type(cause).__name__})") from None
+        raise SegdeskError(f"{name}: the PDF cannot be read ({type(cause).__name__})") from None
     if count == 0:
         pdf.close()
         raise SegdeskError(f"{name}: the PDF has no pages")
@@ -127,3 +127,15 @@ def iter_page_words(pdf, progress: Callable[[int, int], None] | None = None,
 
 class Cancelled(Exception):
     """The caller asked extraction to stop."""
+
+
+def _root_cause(exc: BaseException) -> BaseException:
+    """pdfplumber wraps pdfminer's errors (PdfminerException(PDFPasswordIncorrect(...)))."""
+    seen = 0
+    while seen < 5:
+        inner = exc.args[0] if exc.args and isinstance(exc.args[0], BaseException) else \
+            exc.__cause__ or exc.__context__
+        if inner is None:
+            return exc
+        exc, seen = inner, seen + 1
+    return exc

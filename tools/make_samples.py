@@ -98,8 +98,8 @@ def _rows(lines: list[LineDef]) -> list[_Row]:
             section, group = ln.section, None
             rows.append(_Row("section", ln.section))
         number = f"{ln.line}." if ln.line and (prev is None or ln.line != prev.line) else ""
-        head, _, item = ln.label.partition(": ") if ln.letter else ("", "", ln.label)
-        if not item:
+        head, colon, item = ln.label.partition(": ")
+        if not (ln.letter and colon):  # "Less: amount offset ..." is no group
             head, item = "", ln.label
         if head and (ln.line, head) != group:
             rows.append(_Row("group", head, number=number))
@@ -174,17 +174,19 @@ class _Sheet:
             code2 = self.right - value_w - 4 - code_w
             code1 = code2 - 12 - value_w - 4 - code_w
             self.columns = ((code1 + code_w + 4 + value_w, code1), (self.right, code2))
-            self.label_right = code1 - 10
+            self.label_right = code1 - 14
         else:
             code2 = self.right - code_w
             code1 = code2 - 4 - value_w - 12 - code_w
             self.columns = ((code1 - 4, code1), (code2 - 4, code2))
-            self.label_right = code1 - 4 - value_w - 10
+            self.label_right = code1 - 4 - value_w - 14
 
     def width(self, text: str, bold: bool = False, size: float | None = None) -> float:
         return stringWidth(text, self.bold if bold else self.style.font, size or self.size)
 
     def text(self, x: float, y: float, text: str, bold: bool = False, size: float | None = None):
+        if not text:
+            return
         self.canvas.setFont(self.bold if bold else self.style.font, size or self.size)
         self.canvas.drawString(x, y, text)
 
@@ -263,7 +265,7 @@ class _Sheet:
             x = right - self.width(amount, bold)
             if amount:
                 self.text(x, y, amount, bold)
-                if len(cells) > 1:
+                if cells[-1].formula and len(cells) > 1:  # a net row: the seed underlines it
                     self.canvas.setLineWidth(0.5)
                     self.canvas.line(x, y - 1.5, right, y - 1.5)
             if ln.code:
@@ -349,3 +351,183 @@ def render_filing(out_path: str | Path, values: dict[str, Decimal], header: dict
         sheet.canvas.showPage()
     sheet.canvas.save()
     return out
+
+
+# ---------------------------------------------------------------- supporting documents, a letter
+
+_BANKS = ("JPMorgan Chase Bank, N.A.", "The Bank of New York Mellon", "Citibank, N.A.",
+          "State Street Bank and Trust Co.", "Bank of America, N.A.", "BMO Harris Bank N.A.",
+          "U.S. Bank N.A.", "Wells Fargo Bank, N.A.", "HSBC Bank USA, N.A.",
+          "Deutsche Bank Trust Co. Americas", "Barclays Bank PLC London", "Mizuho Bank, Ltd.")
+_ACCOUNTS = ("Customer Segregated", "Customer Seg - Securities", "30.7 Secured",
+             "30.7 Secured - Securities", "Cleared Swaps Segregated", "Cleared Swaps - Securities")
+_CURRENCIES = (("USD", 1.0), ("USD", 1.0), ("EUR", 1.0652), ("GBP", 1.2156), ("JPY", 0.00871),
+               ("CAD", 0.7432), ("CHF", 0.9931))
+_NOTES = (
+    "Balances are stated as of the close of business and agree to the bank confirmations "
+    "received on the following business day.",
+    "Foreign currency balances are translated at the WM/Reuters 4:00 p.m. London closing rates.",
+    "Securities are valued at market using the prior day's closing prices supplied by the "
+    "pricing vendor; haircuts under Regulation 1.25 are not applied in this schedule.",
+    "Each depository has provided a written acknowledgment letter in the form required by the "
+    "Commission, and no depository holds a lien against the funds listed.",
+    "Differences between the general ledger and the bank statements of less than 10,000 are "
+    "cleared within two business days and are listed in the reconciliation workpapers.",
+    "Interest credited by the depositories is retained by the firm as permitted and is not "
+    "included in the customer balances above.",
+    "Treasury bills are held in book-entry form at the Federal Reserve Bank of New York in the "
+    "name of the depository for the benefit of customers.",
+)
+
+
+def _paragraphs(sheet: _Sheet, texts: list[str]):
+    for text in texts:
+        for line in simpleSplit(text, sheet.style.font, sheet.size, sheet.right - sheet.left):
+            sheet.line(line)
+        sheet.y -= sheet.pitch / 2
+
+
+def _supporting_page(sheet: _Sheet, number: int, rng: random.Random):
+    """A supporting-document page: a schedule of bank balances and notes, with no codes."""
+    sheet.canvas.translate(*sheet.style.offset)
+    sheet.y = sheet.top
+    h = sheet.header
+    sheet.line(h["firm"], bold=True)
+    sheet.line(f"Attachment {number}: Schedule of balances held in segregated and secured accounts")
+    sheet.line(f"As of close of business {h['end_date']}")
+    sheet.y -= sheet.pitch
+    xs = (sheet.left, sheet.left + 145, sheet.left + 205, sheet.left + 235)
+    right_local, right_usd = sheet.right - 100, sheet.right
+    sheet.text(right_local - sheet.width("Local amount", True), sheet.y, "Local amount", True)
+    sheet.text(right_usd - sheet.width("USD equivalent", True), sheet.y, "USD equivalent", True)
+    for x, title in zip(xs, ("Depository", "Account", "Ccy", "Account type")):
+        sheet.text(x, sheet.y, title, bold=True)
+    sheet.y -= sheet.pitch * 1.3
+    total = 0
+    for _ in range(int((sheet.y - sheet.bottom) / sheet.pitch) - 12):
+        ccy, rate = rng.choice(_CURRENCIES)
+        local = rng.randint(-2_000_000, 900_000_000)
+        usd = round(local * rate)
+        total += usd
+        cells = (rng.choice(_BANKS), f"XXXXXX{rng.randint(1000, 9999)}", ccy, rng.choice(_ACCOUNTS))
+        for x, text in zip(xs, cells):
+            sheet.text(x, sheet.y, text)
+        for right, amount in ((right_local, f"{local:,}"), (right_usd, f"{usd:,}")):
+            sheet.text(right - sheet.width(amount), sheet.y, amount)
+        sheet.y -= sheet.pitch
+    total_text = f"{total:,}"
+    sheet.text(right_usd - sheet.width(total_text, True), sheet.y, total_text, True)
+    sheet.line("Total", bold=True)
+    sheet.y -= sheet.pitch
+    _paragraphs(sheet, rng.sample(_NOTES, 3))
+    sheet.line(f"Page {number} of supporting documents")
+
+
+_LETTER = (
+    "Harbor Point Logistics, Inc.", "14 Ferry Street, Suite 300", "Portland, ME 04101", "",
+    "March 14, 2017", "", "Ms. Dana Alvarez", "Facilities Manager", "Northgate Properties LLC",
+    "220 Commercial Street", "Portland, ME 04101", "", "Dear Ms. Alvarez,", "",
+)
+_LETTER_BODY = (
+    "Thank you for meeting with us last Tuesday to discuss the renewal of our lease for the third "
+    "floor of 14 Ferry Street. As we explained, our team has grown from 18 to 27 people over the "
+    "past two years, and we would like to remain in the building for at least another five years.",
+    "We are prepared to accept the proposed rent of $4,250 per month for the first year, with the "
+    "annual increase capped at 3 percent, provided that the landlord repaints the common areas and "
+    "replaces the carpet in rooms 301 through 306 before June 1, 2017.",
+    "We would also ask that the parking arrangement be extended to 12 spaces in the north lot. Our "
+    "delivery vans currently share the loading dock with two other tenants, and the morning "
+    "schedule has become difficult to manage between 7:00 and 9:00 a.m.",
+    "Please let me know whether these terms are acceptable, and we will have our attorney review "
+    "the draft agreement. I can be reached at 207-555-0143 or at the address above.",
+    "Sincerely,",
+)
+
+
+def _write_letter(out_path: Path) -> Path:
+    """A one-page business letter: a PDF that is not a filing."""
+    sheet = _Sheet(out_path, {"form": "Letter", "firm": "Harbor Point Logistics",
+                              "end_date": "3/14/2017"}, {}, Style(font="Times-Roman", font_size=11))
+    sheet.canvas.setCreator("Microsoft Word")
+    sheet.left, sheet.y = 72.0, sheet.top - 36
+    sheet.right = sheet.style.page_size[0] - 72
+    for line in _LETTER:
+        sheet.line(line)
+    _paragraphs(sheet, list(_LETTER_BODY))
+    sheet.y -= sheet.pitch * 2
+    sheet.line("Martin Okafor")
+    sheet.line("Operations Director")
+    sheet.canvas.showPage()
+    sheet.canvas.save()
+    return out_path
+
+
+# ---------------------------------------------------------------- scanning
+
+def _noise(size: tuple[int, int], sigma: float, rng: random.Random) -> Image.Image:
+    """Gaussian noise around 128 drawn from `rng` (so it repeats for a seed)."""
+    normal = NormalDist(128, max(sigma, 1e-6))
+    table = [min(255, max(0, round(normal.inv_cdf((i + 0.5) / 256)))) for i in range(256)]
+    return Image.frombytes("L", size, rng.randbytes(size[0] * size[1])).point(table)
+
+
+def _scanned(image: Image.Image, angle: float, noise: float, blur: float,
+             rng: random.Random) -> Image.Image:
+    image = image.point(lambda v: 30 + v * 205 // 255)  # grey paper, toner short of black
+    image = image.rotate(angle, Image.Resampling.BICUBIC, fillcolor=235)
+    image = image.filter(ImageFilter.GaussianBlur(blur))
+    return ImageChops.add(image, _noise(image.size, noise, rng), offset=-128)
+
+
+def scan_pdf(src_pdf: str | Path, out_pdf: str | Path, dpi: int = 200, seed: int = 0,
+             skew_deg: tuple[float, float] = (0.3, 1.0), noise: float = 6.0, blur: float = 0.7,
+             jpeg_quality: int = 45, rotate_page: int | None = None) -> Path:
+    """An image-only copy of a PDF that looks scanned: grey, skewed, blurred, noisy JPEG pages.
+
+    Each page is skewed 0.3-1 degree either way (page `rotate_page` 2-3 degrees)."""
+    rng = random.Random(seed)
+    out = Path(out_pdf)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    canvas = Canvas(str(out), invariant=1)
+    pdf = pdfium.PdfDocument(str(src_pdf))
+    try:
+        for index, page in enumerate(pdf):
+            width, height = page.get_size()
+            low, high = (2.0, 3.0) if index == rotate_page else skew_deg
+            angle = rng.uniform(low, high) * rng.choice((-1, 1))
+            image = page.render(scale=dpi / 72).to_pil().convert("L")
+            data = BytesIO()
+            _scanned(image, angle, noise, blur, rng).save(data, "JPEG", quality=jpeg_quality)
+            data.seek(0)
+            canvas.setPageSize((width, height))
+            canvas.drawImage(ImageReader(data), 0, 0, width, height)
+            canvas.showPage()
+    finally:
+        pdf.close()
+    canvas.save()
+    return out
+
+
+# ---------------------------------------------------------------- bundled samples
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m tools.make_samples",
+                                     description="Write the bundled sample filing PDFs.")
+    parser.add_argument("--out", type=Path, default=SAMPLES_DIR, help="output folder")
+    out = parser.parse_args(argv).out
+    header, values, lost = load_sample_values()
+    sample = render_filing(out / "daily_seg_sample.pdf", values, header)
+    seed_as_given = Style(name="seed_as_given", damaged=SEED_DAMAGE, blank=tuple(lost))
+    written = [
+        sample,
+        render_filing(out / "daily_seg_style2.pdf", values, header, STYLES["style2"]),
+        render_filing(out / "daily_seg_seed_as_given.pdf", values, header, seed_as_given),
+        scan_pdf(sample, out / "daily_seg_scanned.pdf"),
+        _write_letter(out / "not_a_filing.pdf"),
+    ]
+    for path in written:
+        print(f"{path}  {path.stat().st_size:,} bytes")
+
+
+if __name__ == "__main__":
+    main()

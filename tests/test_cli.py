@@ -1,0 +1,114 @@
+"""The `segdesk` command as another tool runs it: real processes, real files."""
+import json
+import subprocess
+import sys
+from decimal import Decimal
+
+import pytest
+
+from tests.pdfs import filing_pdf
+
+
+def segdesk(*args, **kw):
+    return subprocess.run([sys.executable, "-m", "segdesk", *map(str, args)],
+                          capture_output=True, text=True, timeout=120, **kw)
+
+
+def test_extract_json_contract(sample_pdf, seed):
+    run = segdesk("extract", sample_pdf, "--json")
+    assert run.returncode == 0, run.stderr
+    doc = json.loads(run.stdout)
+    assert set(doc) >= {"source", "pages", "form", "header", "lines", "checks"}
+    assert doc["pages"] == 4 and doc["form"] == "Daily Seg - FOCUS II"
+    assert doc["header"]["firm"] == "Credit Suisse Securities (USA) LLC"
+    assert doc["header"]["end_date"] == "3/13/2017"
+    assert doc["header"]["submit_date"] == "3/14/2017"
+    line = next(ln for ln in doc["lines"] if ln["code"] == "7010")
+    assert set(line) >= {"code", "statement", "line", "label", "value", "raw", "status", "page",
+                         "bbox"}
+    assert (line["value"], line["raw"], line["status"], line["statement"], line["line"]) == (
+        "4332108232", "4,332,108,232", "ok", "segregation", "1A")
+    assert len(line["bbox"]) == 4
+    codeless = [ln for ln in doc["lines"] if ln["code"] is None]
+    assert {ln["id"] for ln in codeless} >= {"swaps.12A", "swaps.12B", "swaps.12C"}
+    assert {ln["id"]: Decimal(ln["value"]) for ln in doc["lines"]} == seed[1]
+    check = next(c for c in doc["checks"] if c["target"] == "7040")
+    assert set(check) >= {"rule", "target", "codes", "reported", "computed", "difference", "ok",
+                          "kind"}
+    assert check["kind"] == "arithmetic" and check["ok"] is True and check["difference"] == "0"
+    assert {c["kind"] for c in doc["checks"]} >= {"arithmetic", "regulatory"}
+    assert all(c["ok"] for c in doc["checks"])
+
+
+def test_check_summary_of_a_damaged_filing(pdf_dir):
+    pdf = filing_pdf(pdf_dir, "winjammer", damaged={"7010": "4,332,108,282"})
+    run = segdesk("check", pdf)
+    assert run.returncode == 0, run.stderr
+    out = run.stdout
+    assert "Segregation Statement: 27 lines, 11 of 12 checks tie, 1 fail" in out
+    assert "FAIL arithmetic [7040]" in out and "differs by -50" in out
+    assert "proposal: set [7010] to 4,332,108,232 (one digit misread: 8 \u2192 3" in out
+    assert "1 check(s) need attention." in out
+
+
+def test_check_all_tie(sample_pdf):
+    run = segdesk("check", sample_pdf)
+    assert run.returncode == 0 and run.stdout.rstrip().endswith("All checks tie.")
+
+
+def _encrypted(path):
+    from reportlab.lib.pdfencrypt import StandardEncryption
+    from reportlab.pdfgen import canvas
+    c = canvas.Canvas(str(path), encrypt=StandardEncryption("secret", canPrint=0))
+    c.drawString(72, 720, "4,332,108,232 [7010]")
+    c.save()
+    return path
+
+
+def _prose(path):
+    from reportlab.pdfgen import canvas
+    c = canvas.Canvas(str(path))
+    c.drawString(72, 720, "Dear customer, thank you for your letter of 3 March.")
+    c.save()
+    return path
+
+
+@pytest.mark.parametrize("make, message", [
+    (lambda p: p.write_bytes(b""), "the file is empty"),
+    (lambda p: p.write_text("hello, I am a text file\n"), "not a PDF file"),
+    (lambda p: p.write_bytes(b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog"), "truncated"),
+    (_encrypted, "encrypted"),
+    (_prose, "no Daily Seg filing found in it"),
+    (lambda p: p.write_bytes(b"%PDF-1.4\ngarbage garbage\n%%EOF\n"), "cannot be read"),
+])
+def test_bad_inputs_one_line_nonzero(tmp_path, make, message):
+    path = tmp_path / "bad.pdf"
+    make(path)
+    for command in ("extract", "check"):
+        run = segdesk(command, path)
+        assert run.returncode != 0
+        assert run.stdout == ""
+        lines = run.stderr.strip().splitlines()
+        assert len(lines) == 1 and "Traceback" not in run.stderr, run.stderr
+        assert lines[0].startswith("segdesk: bad.pdf: ") and message in lines[0], lines[0]
+
+
+def test_truncated_real_filing(tmp_path, sample_pdf):
+    data = sample_pdf.read_bytes()
+    path = tmp_path / "cut.pdf"
+    path.write_bytes(data[: len(data) * 2 // 3])
+    run = segdesk("extract", path, "--json")
+    assert run.returncode != 0 and "truncated" in run.stderr and "Traceback" not in run.stderr
+
+
+def test_missing_file_and_folder(tmp_path):
+    assert "no such file" in segdesk("check", tmp_path / "nope.pdf").stderr
+    assert "is a folder" in segdesk("check", tmp_path).stderr
+
+
+def test_gui_without_display_says_so(sample_pdf):
+    env = {k: v for k, v in __import__("os").environ.items()
+           if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    run = segdesk(sample_pdf, env=env)
+    assert run.returncode == 3
+    assert "no display found" in run.stderr and "Traceback" not in run.stderr
