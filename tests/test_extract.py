@@ -98,3 +98,11 @@ def test_supporting_pages_after_the_filing(pdf_dir, seed):
     filing = extract(filing_pdf(pdf_dir, "winjammer", extra_pages=6))
     assert filing.pages == 10
     assert {it.id: it.value for it in filing.items} == seed[1]
+
+
+def test_huge_file_is_refused_clearly(sample_pdf, monkeypatch):
+    from segdesk import pdfread
+    from segdesk.errors import SegdeskError
+    monkeypatch.setattr(pdfread, "MAX_PAGES", 3)
+    with pytest.raises(SegdeskError, match=r"too many pages for a filing \(4; segdesk reads at most 3\)"):
+        extract(sample_pdf)

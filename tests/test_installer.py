@@ -1,0 +1,145 @@
+"""The installer: `segdesk --self-test`, the frozen build (slow: it runs installer/build), and the
+Windows script's agreement with the build it packages."""
+from __future__ import annotations
+
+import os
+import platform
+import re
+import shutil
+import subprocess
+import sys
+import tarfile
+import time
+from pathlib import Path
+
+import pytest
+
+from segdesk import __version__, selftest
+
+ROOT = Path(__file__).resolve().parent.parent
+INSTALLER = ROOT / "installer"
+BUILD_TIMEOUT = 900  # a clean build takes 1-3 minutes on 2 cores
+SELF_TEST_TIMEOUT = 300
+STEPS = ("sample", "window", "extract", "checks", "export", "read back")
+
+
+# ---------------------------------------------------------------------- the self-test from source
+def test_self_test_passes_on_the_bundled_sample(capsys):
+    assert selftest.run_self_test() == 0
+    out = capsys.readouterr().out
+    for step in STEPS:
+        assert re.search(rf"^  {step} +ok ", out, re.M), out
+    assert "all 44 checks tie" in out
+    assert out.rstrip().endswith("self-test passed")
+
+
+def test_self_test_fails_on_a_file_that_is_not_a_filing(monkeypatch, capsys):
+    monkeypatch.setattr(selftest, "sample_path",
+                        lambda: ROOT / "resources" / "samples" / "not_a_filing.pdf")
+    assert selftest.run_self_test() == 1
+    out = capsys.readouterr().out
+    assert re.search(r"^  window +FAILED  the window could not open the sample: .+", out, re.M), out
+    assert "Traceback" not in out
+    assert out.rstrip().endswith("self-test failed")
+
+
+def test_self_test_fails_when_the_sample_is_missing(monkeypatch, capsys, tmp_path):
+    monkeypatch.setattr(selftest, "sample_path", lambda: tmp_path / "gone.pdf")
+    assert selftest.run_self_test() == 1
+    assert re.search(r"^  sample +FAILED  the bundled sample is missing", capsys.readouterr().out, re.M)
+
+
+def test_self_test_fails_when_the_workbook_lacks_the_values(monkeypatch, capsys):
+    from openpyxl import Workbook
+
+    import segdesk.xlsx
+
+    def empty_workbook(_reviews, out):
+        Workbook().save(out)
+        return out
+
+    monkeypatch.setattr(segdesk.xlsx, "export_workbook", empty_workbook)
+    assert selftest.run_self_test() == 1
+    assert re.search(r"^  read back +FAILED  \d+ values are not in the workbook", capsys.readouterr().out,
+                     re.M)
+
+
+# ---------------------------------------------------------------------- the Windows script
+def _defines(iss: str) -> dict[str, str]:
+    return dict(re.findall(r'^\s*#define (\w+) "([^"]*)"', iss, re.M))
+
+
+def _setting(iss: str, key: str) -> str:
+    return re.search(rf"^{key}=(.*)$", iss, re.M).group(1).strip()
+
+
+def test_windows_script_installs_what_the_build_makes():
+    """Same executable names, dist folder, icon and file type as the spec and the other installers."""
+    spec = (INSTALLER / "segdesk.spec").read_text()
+    iss = (INSTALLER / "windows" / "segdesk.iss").read_text()
+    app = re.search(r'^APP = "(\w[\w-]*)"', spec, re.M).group(1)
+    cli = re.search(r'^CLI = "(\w[\w-]*)"', spec, re.M).group(1)
+    defines = _defines(iss)
+    windows_dir = INSTALLER / "windows"
+    assert defines["AppExeName"] == f"{app}.exe"
+    assert defines["CliExeName"] == f"{cli}.exe"
+    # COLLECT(name=APP) makes dist/<APP>; installer/build writes dist/
+    assert "name=APP)" in spec
+    assert (windows_dir / defines["DistDir"].replace("\\", "/")).resolve() == ROOT / "dist" / app
+    assert (windows_dir / _setting(iss, "OutputDir").replace("\\", "/")).resolve() == ROOT / "dist"
+    assert (windows_dir / _setting(iss, "SetupIconFile").replace("\\", "/")).is_file()
+    # The version is read from the exe's version resource, which the spec writes from __version__.
+    assert 'GetStringFileInfo(AppExe, "ProductVersion")' in iss
+    assert '"ProductVersion": VERSION' in spec
+    assert _setting(iss, "PrivilegesRequired") == "lowest"
+    assert 'Subkey: "Software\\Classes\\.segdesk"' in iss
+    # The window's settings key is QSettings("segdesk", "segdesk"), removed on uninstall.
+    assert 'QSettings("segdesk", "segdesk")' in (ROOT / "segdesk" / "app" / "settings.py").read_text()
+    assert 'Subkey: "Software\\segdesk\\segdesk"; Flags: uninsdeletekey' in iss
+    desktop = (INSTALLER / "linux" / "segdesk.desktop").read_text()
+    assert f"Exec={app} %f" in desktop and "application/x-segdesk-review" in desktop
+    assert '<glob pattern="*.segdesk"/>' in (INSTALLER / "linux" / "segdesk-mime.xml").read_text()
+
+
+# ---------------------------------------------------------------------- the frozen build
+def _path_without_python(path: str) -> str:
+    keep = [d for d in path.split(os.pathsep)
+            if d and not any(Path(d).glob("python*")) and not (Path(d) / "pyvenv.cfg").exists()]
+    return os.pathsep.join(keep)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(sys.platform != "linux", reason="the Linux bundle; other systems build their own")
+def test_frozen_build_passes_its_self_test_without_python(tmp_path):
+    started = time.monotonic()
+    build = subprocess.run([str(INSTALLER / "build")], cwd=ROOT, capture_output=True, text=True,
+                           timeout=BUILD_TIMEOUT)
+    assert build.returncode == 0, build.stdout[-3000:] + build.stderr[-3000:]
+    built = time.monotonic() - started
+    archive = ROOT / "dist" / f"segdesk-{__version__}-linux-{platform.machine()}.tar.gz"
+    assert archive.is_file(), build.stdout
+
+    # Unpacked as a user would, outside the repo, with no Python to fall back on.
+    place = tmp_path / "unpacked"
+    assert ROOT not in place.parents
+    with tarfile.open(archive) as tar:
+        tar.extractall(place, filter="tar")
+    bundle = place / "segdesk"
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith("PYTHON") and k not in ("VIRTUAL_ENV", "QT_QPA_PLATFORM")}
+    env.update(PATH=_path_without_python(os.environ.get("PATH", "")), HOME=str(tmp_path / "home"))
+    for name in ("python", "python3", f"python3.{sys.version_info.minor}"):
+        assert shutil.which(name, path=env["PATH"]) is None, name
+    run = subprocess.run([str(bundle / "segdesk"), "--self-test"], cwd=tmp_path, env=env,
+                         capture_output=True, text=True, timeout=SELF_TEST_TIMEOUT)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "(frozen build" in run.stdout and run.stdout.rstrip().endswith("self-test passed")
+    assert str(bundle) in run.stdout  # the sample came from the bundle, not from the repo
+
+    # Only the Qt libraries the app needs (QtCore/Gui/Widgets/Svg and what the desktop plugins load).
+    qt_libs = {p.name.split(".")[0] for p in (bundle / "_internal" / "PySide6" / "Qt" / "lib").iterdir()}
+    assert {"libQt6Core", "libQt6Gui", "libQt6Widgets", "libQt6Svg"} <= qt_libs
+    assert not qt_libs & {"libQt6Network", "libQt6Qml", "libQt6Quick", "libQt6Pdf", "libQt6EglFSDeviceIntegration"}
+    size = sum(p.stat().st_size for p in bundle.rglob("*") if p.is_file()) / 2**20
+    print(f"installer/build + frozen self-test: {time.monotonic() - started:.0f} s (build {built:.0f} s), "
+          f"bundle {size:.0f} MB, archive {archive.stat().st_size / 2**20:.0f} MB")
