@@ -20,7 +20,8 @@ STATEMENTS = 4
 
 def synthetic_toml(lines: int = 2000) -> str:
     """TOML text of a template with about `lines` line items (codes 1000 upwards)."""
-    sections = max(1, round((lines - STATEMENTS) / (ENTRIES_PER_SECTION + 1)))
+    sections = max(1, (lines - STATEMENTS) // (ENTRIES_PER_SECTION + 1))
+    spare = max(0, lines - STATEMENTS - sections * (ENTRIES_PER_SECTION + 1))  # into the last section
     per_statement = [sections // STATEMENTS + (i < sections % STATEMENTS) for i in range(STATEMENTS)]
     out = ['[form]', 'id = "synthetic"', f'title = "Synthetic form ({lines} lines)"',
            'match = ["Synthetic form"]', '']
@@ -43,8 +44,9 @@ def synthetic_toml(lines: int = 2000) -> str:
         subtotals = []
         for k in range(count):
             section = f"Section {s + 1}.{k + 1}"
+            last = s == STATEMENTS - 1 and k == count - 1
             entries = [line(f"s{s}", section, f"{k + 1}.{e + 1}", f"Entered amount {e + 1} of {section}")
-                       for e in range(ENTRIES_PER_SECTION)]
+                       for e in range(ENTRIES_PER_SECTION + (spare if last else 0))]
             subtotals.append(line(f"s{s}", section, f"{k + 1}", f"Subtotal of {section}",
                                   " + ".join(f"[{c}]" for c in entries)))
         line(f"s{s}", f"Totals {s + 1}", f"T{s + 1}", f"Total of statement {s + 1}",

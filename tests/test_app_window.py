@@ -347,3 +347,19 @@ def test_zoom_and_pages(qtbot, window):
     window.act_next_page.trigger()
     assert window.pdf.current_page() == 4
     assert window.settings.zoom == "page"
+
+
+def test_enter_edits_then_commits_and_close(qtbot, window):
+    window.grid.select_lines(["7030"])
+    window.grid.setFocus()
+    QTest.keyClick(window.grid, Qt.Key.Key_Return)
+    assert window.grid.state() == window.grid.State.EditingState
+    editor = window.grid.focusWidget()
+    assert editor.text() == "340,211,228"
+    editor.setText("340,211,229")
+    QTest.keyClick(editor, Qt.Key.Key_Return)
+    assert window.review.value("7030") == Decimal("340211229")
+    assert window.grid.current_line() == "7032"
+    window.act_close.trigger()
+    assert window.review is None and window.pdf.page_count() == 0
+    assert not window.act_export.isEnabled()

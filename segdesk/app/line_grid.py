@@ -8,7 +8,8 @@ from __future__ import annotations
 from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt, QTimer, Signal
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLineEdit, QTableView
 
-from .delegates import AmountDelegate, StatusDelegate
+from . import style
+from .delegates import AmountDelegate
 from .line_model import (CODE, COMPUTED, DIFFERENCE, EXTRACTED, LABEL, LINE, STATUS, VALUE,
                          LineModel)
 
@@ -31,11 +32,12 @@ class LineGrid(QTableView):
         self.verticalHeader().hide()
         self.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.setItemDelegateForColumn(VALUE, AmountDelegate(self))
-        self.setItemDelegateForColumn(STATUS, StatusDelegate(self))
         self._rejected: tuple[int, str] | None = None
 
-    def setModel(self, model: LineModel) -> None:
+    def setModel(self, model: LineModel | None) -> None:
         super().setModel(model)
+        if model is None:
+            return
         model.inputRejected.connect(self._on_rejected)
         self.clearSpans()
         for row, r in enumerate(model.rows):
@@ -47,11 +49,10 @@ class LineGrid(QTableView):
     def _size_columns(self) -> None:
         header = self.horizontalHeader()
         metrics = self.fontMetrics()
-        digits = metrics.horizontalAdvance("0") * 1.12  # the number font is a bit wider
-        widths = {LINE: metrics.horizontalAdvance("Line") + 22,
-                  CODE: metrics.horizontalAdvance("00000") + 14,
-                  EXTRACTED: int(digits * 15) + 16, VALUE: int(digits * 15) + 16,
-                  COMPUTED: int(digits * 15) + 16, DIFFERENCE: int(digits * 13) + 16,
+        widths = {LINE: metrics.horizontalAdvance("Line") + 18,
+                  CODE: style.number_width("00000"),
+                  EXTRACTED: style.number_width(), VALUE: style.number_width(),
+                  COMPUTED: style.number_width(), DIFFERENCE: style.number_width() + 20,
                   STATUS: metrics.horizontalAdvance("corrected \u2713 \u270E") + 24}
         for column, width in widths.items():
             header.resizeSection(column, width)
@@ -73,8 +74,8 @@ class LineGrid(QTableView):
             return None
         return self.model().rows[index.row()].line_id or None
 
-    def select_lines(self, line_ids: list[str]) -> None:
-        """Select these rows, make the first one current and show it."""
+    def select_lines(self, line_ids: list[str], center: bool = True) -> None:
+        """Select these rows, make the first one current and show it (centred when asked)."""
         model: LineModel = self.model()
         rows = [model.row_of[i] for i in line_ids if i in model.row_of]
         if not rows:
@@ -83,19 +84,22 @@ class LineGrid(QTableView):
         for row in rows:
             selection.select(model.index(row, 0), model.index(row, model.columnCount() - 1))
         first = model.index(rows[0], VALUE)
+        # Decided before the current row moves: making it current already scrolls it into view.
+        shown = self.viewport().rect().contains(self.visualRect(first))
         flags = QItemSelectionModel.SelectionFlag
         self.selectionModel().setCurrentIndex(first, flags.NoUpdate)
         self.selectionModel().select(selection, flags.ClearAndSelect | flags.Rows)
-        self.scrollTo(first, QAbstractItemView.ScrollHint.EnsureVisible)
+        hint = QAbstractItemView.ScrollHint
+        self.scrollTo(first, hint.PositionAtCenter if center and not shown else hint.EnsureVisible)
 
     def _current_row_changed(self, current, _previous) -> None:
         line_id = self.model().rows[current.row()].line_id if current.isValid() else ""
         if line_id:
             self.lineActivated.emit(line_id)
 
-    def move_to_row(self, row: int) -> None:
+    def move_to_row(self, row: int, center: bool = True) -> None:
         model: LineModel = self.model()
-        self.select_lines([model.rows[row].line_id])
+        self.select_lines([model.rows[row].line_id], center)
 
     def next_line_row(self, row: int, step: int = 1) -> int | None:
         model: LineModel = self.model()
@@ -142,7 +146,7 @@ class LineGrid(QTableView):
         elif advance:
             row = self.next_line_row(self.currentIndex().row())
             if row is not None:
-                self.move_to_row(row)
+                self.move_to_row(row, center=False)
 
     def _reopen(self, row: int, text: str) -> None:
         index = self.model().index(row, VALUE)

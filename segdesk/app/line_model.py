@@ -27,12 +27,36 @@ STATUS_ROLE = Qt.ItemDataRole.UserRole + 3
 
 PROBLEM_STATUSES = (SUSPECT, MISSING)
 
+# Plain ints and flags made once: data() runs for every painted cell, so it stays cheap.
+_DISPLAY, _EDIT, _TOOLTIP, _FONT, _ALIGN, _BACKGROUND, _FOREGROUND, _DECORATION, _ACCESSIBLE = (
+    int(r) for r in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole,
+                     Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.FontRole,
+                     Qt.ItemDataRole.TextAlignmentRole, Qt.ItemDataRole.BackgroundRole,
+                     Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.DecorationRole,
+                     Qt.ItemDataRole.AccessibleTextRole))
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+_LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+_NO_FLAGS = Qt.ItemFlag.NoItemFlags
+_HEADER_FLAGS = Qt.ItemFlag.ItemIsEnabled
+_LINE_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+_VALUE_FLAGS = _LINE_FLAGS | Qt.ItemFlag.ItemIsEditable
+
 
 @dataclass(frozen=True)
 class Row:
     kind: str  # "statement" | "section" | "line"
     text: str = ""
     line_id: str = ""
+
+
+@dataclass
+class _Look:
+    text: list[str]
+    fonts: list
+    foreground: list
+    background: object
+    chip: object
+    status_text: str
 
 
 def parse_input(text: str) -> tuple[Decimal | None, str]:
@@ -62,6 +86,10 @@ class LineModel(QAbstractTableModel):
         for res in review.engine.results.values():
             if res.status == FAILS:
                 self._failing.setdefault(res.target, set()).add(res.id)
+        self._looks: dict[int, _Look] = {}
+        self._open: dict[str, str] = {}
+        for line_id in self.row_of:
+            self._track_open(line_id)
         self._number_font = style.number_font()
         self._bold_number = QFont(self._number_font)
         self._bold_number.setBold(True)
@@ -93,21 +121,22 @@ class LineModel(QAbstractTableModel):
     def is_problem(self, row: int) -> bool:
         """Open problems: a suspect or missing value not yet marked reviewed, a failing check."""
         r = self.rows[row]
-        if r.kind != "line":
-            return False
-        if r.line_id in self._failing:
-            return True
-        return (self.review.status(r.line_id) in PROBLEM_STATUSES
-                and r.line_id not in self.review.reviewed)
+        return r.kind == "line" and (r.line_id in self._failing or r.line_id in self._open)
 
     def problem_counts(self) -> dict[str, int]:
         counts = {SUSPECT: 0, MISSING: 0}
-        for line_id in self.row_of:
-            status = self.review.status(line_id)
-            if status in counts and line_id not in self.review.reviewed:
-                counts[status] += 1
-        counts["failing"] = len(self.review.engine.failing())
+        for status in self._open.values():
+            counts[status] += 1
+        counts["failing"] = sum(len(checks) for checks in self._failing.values())
         return counts
+
+    def _track_open(self, line_id: str) -> None:
+        """Keep `_open` (unreviewed suspect or missing lines) current for one line."""
+        status = self.review.status(line_id)
+        if status in PROBLEM_STATUSES and line_id not in self.review.reviewed:
+            self._open[line_id] = status
+        else:
+            self._open.pop(line_id, None)
 
     # ------------------------------------------------------------------ refresh
     def refresh(self, change: Change) -> None:
@@ -121,7 +150,11 @@ class LineModel(QAbstractTableModel):
             (failing.add if res.status == FAILS else failing.discard)(check_id)
             if not failing:
                 del self._failing[res.target]
+        for line_id in change.lines:
+            self._track_open(line_id)
         rows = sorted(self.row_of[i] for i in touched if i in self.row_of)
+        for row in rows:
+            self._looks.pop(row, None)
         last = self.columnCount() - 1
         start = prev = None
         for row in rows + [None]:
@@ -149,99 +182,91 @@ class LineModel(QAbstractTableModel):
 
     def flags(self, index: QModelIndex):
         if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
+            return _NO_FLAGS
         if self.rows[index.row()].kind != "line":
-            return Qt.ItemFlag.ItemIsEnabled
-        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-        if index.column() == VALUE:
-            flags |= Qt.ItemFlag.ItemIsEditable
-        return flags
+            return _HEADER_FLAGS
+        return _VALUE_FLAGS if index.column() == VALUE else _LINE_FLAGS
 
     def data(self, index: QModelIndex, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid():
-            return None
-        row = self.rows[index.row()]
-        if row.kind != "line":
-            return self._header_data(row, index.column(), role)
-        return self._line_data(row.line_id, index.column(), role)
+        row = index.row()
+        r = self.rows[row]
+        if r.kind != "line":
+            return self._header_data(r, index.column(), role)
+        column = index.column()
+        if role == _DISPLAY:
+            return self._look(row).text[column]
+        if role == _FONT:
+            return self._look(row).fonts[column]
+        if role == _ALIGN:
+            return _RIGHT if column in NUMERIC else _LEFT
+        if role == _FOREGROUND:
+            return self._look(row).foreground[column]
+        if role == _BACKGROUND:
+            return self._look(row).background
+        if role == _DECORATION:
+            if column == STATUS:
+                return self._look(row).chip
+            # A mark that survives the selection colour, which hides the row's red background.
+            return style.fail_mark() if column == DIFFERENCE and r.line_id in self._failing else None
+        if role == _EDIT:
+            value = self.review.engine.values[r.line_id]
+            return "" if value is None else format_amount(value)
+        if role == _TOOLTIP:
+            return self._tooltip(r.line_id)
+        if role == LINE_ID_ROLE:
+            return r.line_id
+        if role == ROW_KIND_ROLE:
+            return "line"
+        if role == STATUS_ROLE:
+            return self.review.status(r.line_id)
+        if role == _ACCESSIBLE and column == STATUS:
+            return self._look(row).status_text
+        return None
 
     def _header_data(self, row: Row, column: int, role):
         if role == ROW_KIND_ROLE:
             return row.kind
-        if role == Qt.ItemDataRole.DisplayRole and column == 0:
+        if role == _DISPLAY and column == 0:
             return row.text
-        if role == Qt.ItemDataRole.FontRole:
+        if role == _FONT:
             return self._bold if row.kind == "statement" else None
-        if role == Qt.ItemDataRole.BackgroundRole:
+        if role == _BACKGROUND:
             return style.STATEMENT_BACKGROUND if row.kind == "statement" \
                 else style.SECTION_BACKGROUND
         return None
 
-    def _line_data(self, line_id: str, column: int, role):
-        review = self.review
-        if role == LINE_ID_ROLE:
-            return line_id
-        if role == ROW_KIND_ROLE:
-            return "line"
-        if role == STATUS_ROLE:
-            return review.status(line_id)
-        ln = review.template.by_id[line_id]
-        failing = line_id in self._failing
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._text(line_id, column)
-        if role == Qt.ItemDataRole.EditRole:
-            value = review.engine.values[line_id]
-            return "" if value is None else format_amount(value)
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            if column in NUMERIC:
-                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.FontRole:
-            if column == DIFFERENCE and failing:
-                return self._bold_number
-            if column == VALUE and review.status(line_id) == DERIVED:
-                return self._derived_font
-            if column in NUMERIC or column == CODE:
-                return self._bold_number if ln.computed and column in (VALUE, COMPUTED) \
-                    else self._number_font
-            return self._bold if ln.computed and column == LABEL else None
-        if role == Qt.ItemDataRole.ForegroundRole:
-            if column == DIFFERENCE:
-                return style.FAIL_TEXT if failing else style.MUTED_TEXT
-            if column == EXTRACTED:
-                return style.MUTED_TEXT
-            return None
-        if role == Qt.ItemDataRole.BackgroundRole:
-            return style.FAIL_BACKGROUND if failing else None
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return self._tooltip(line_id)
-        return None
+    def _look(self, row: int) -> "_Look":
+        """What a line row shows, computed once after each change that touches it."""
+        look = self._looks.get(row)
+        if look is None:
+            look = self._looks[row] = self._make_look(self.rows[row].line_id)
+        return look
 
-    def _text(self, line_id: str, column: int) -> str:
+    def _make_look(self, line_id: str) -> "_Look":
         review = self.review
         ln = review.template.by_id[line_id]
-        if column == LINE:
-            return ln.number
-        if column == CODE:
-            return ln.code or ""
-        if column == LABEL:
-            return ln.label
-        if column == EXTRACTED:
-            return review.item(line_id).raw
-        if column == VALUE:
-            return format_amount(review.value(line_id), ln.unit)
+        status = review.status(line_id)
+        failing = line_id in self._failing
         res = review.engine.results.get(line_id) if ln.computed else None
-        if column == COMPUTED:
-            return format_amount(res.computed, ln.unit) if res else ""
-        if column == DIFFERENCE:
-            if res is None or res.difference is None or res.status == DERIVED:
-                return ""
-            return format_amount(res.difference, ln.unit)
-        if column == STATUS:
-            marks = (" \u2713" if line_id in review.reviewed else "") + \
-                    (" \u270E" if review.notes.get(line_id) else "")
-            return review.status(line_id) + marks
-        return ""
+        difference = "" if res is None or res.difference is None or res.status == DERIVED \
+            else format_amount(res.difference, ln.unit)
+        text = [ln.number, ln.code or "", ln.label, review.item(line_id).raw,
+                format_amount(review.value(line_id), ln.unit),
+                format_amount(res.computed, ln.unit) if res else "", difference, ""]
+        number = self._bold_number if ln.computed else self._number_font
+        fonts = [None, self._number_font, self._bold if ln.computed else None, self._number_font,
+                 self._derived_font if status == DERIVED else number, number,
+                 self._bold_number if failing else self._number_font, None]
+        foreground = [None, None, None, style.MUTED_TEXT, None, None,
+                      style.FAIL_TEXT if failing else style.MUTED_TEXT, None]
+        marks = self._marks(line_id)
+        return _Look(text, fonts, foreground, style.FAIL_BACKGROUND if failing else None,
+                     style.status_chip(status, marks), status + marks)
+
+    def _marks(self, line_id: str) -> str:
+        """Reviewed and noted lines carry a mark after their status."""
+        return (" \u2713" if line_id in self.review.reviewed else "") + \
+            (" \u270E" if self.review.notes.get(line_id) else "")
 
     def _tooltip(self, line_id: str) -> str:
         review = self.review

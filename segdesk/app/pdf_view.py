@@ -32,11 +32,17 @@ class _Renderer:
         import pypdfium2
         self.doc = pypdfium2.PdfDocument(str(path))
         self.sizes = [self.doc[i].get_size() for i in range(len(self.doc))]
+        # Set while another thread may be using pdfium (OCR while a filing loads): pdfium is
+        # not thread-safe, so nothing new is rendered until it is cleared.
+        self.paused = False
         self._cache: OrderedDict[tuple[int, float], QImage] = OrderedDict()
 
-    def image(self, index: int, scale: float) -> QImage:
+    def image(self, index: int, scale: float) -> QImage | None:
+        """The page at `scale`; while paused, only what is cached (any scale), else None."""
         key = (index, round(scale, 2))
         image = self._cache.get(key)
+        if image is None and self.paused:
+            return next((im for (i, _), im in reversed(self._cache.items()) if i == index), None)
         if image is None:
             bitmap = self.doc[index].render(scale=key[1], prefer_bgrx=True)
             image = QImage(bitmap.buffer, bitmap.width, bitmap.height, bitmap.stride,
@@ -66,8 +72,12 @@ class PageItem(QGraphicsItem):
         painter.fillRect(self._rect.translated(2, 2), QColor(0, 0, 0, 60))  # a shadow
         ratio = widget.devicePixelRatioF() if widget else 1.0
         scale = painter.worldTransform().m11() * ratio
+        image = self.renderer.image(self.index, scale)
+        if image is None:
+            painter.fillRect(self._rect, QColor("white"))
+            return
         painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
-        painter.drawImage(self._rect, self.renderer.image(self.index, scale))
+        painter.drawImage(self._rect, image)
 
 
 class BoxItem(QGraphicsRectItem):
@@ -116,9 +126,12 @@ class PdfView(QGraphicsView):
         self.zoom_mode = "width"
         self._page = 0
         self.verticalScrollBar().valueChanged.connect(self._scrolled)
-        self.show_message("No filing open.\nFile \u25B8 Open\u2026 or drop a PDF here.")
+        self.show_empty()
 
     # ------------------------------------------------------------------ content
+    def show_empty(self) -> None:
+        self.show_message("No filing open.\nFile \u25B8 Open\u2026 or drop a PDF here.")
+
     def show_message(self, text: str) -> None:
         self.close_document()
         item = QGraphicsSimpleTextItem(text)
@@ -163,6 +176,12 @@ class PdfView(QGraphicsView):
         self.apply_zoom(self.zoom_mode)
         self.verticalScrollBar().setValue(self.verticalScrollBar().minimum())
 
+    def pause_rendering(self, paused: bool) -> None:
+        if self.renderer is not None and self.renderer.paused != paused:
+            self.renderer.paused = paused
+            if not paused:
+                self.viewport().update()
+
     def set_status(self, line_id: str, status: str) -> None:
         box = self.boxes.get(line_id)
         if box and box.status != status:
@@ -173,11 +192,10 @@ class PdfView(QGraphicsView):
         return len(self.pages)
 
     def current_page(self) -> int:
-        """1-based page under the upper third of the pane (0 with no document)."""
+        """1-based page at the middle of the pane (0 with no document)."""
         if not self.pages:
             return 0
-        y = self.mapToScene(self.viewport().rect().center().x(),
-                            self.viewport().height() // 3).y()
+        y = self.mapToScene(self.viewport().rect().center()).y()
         for number, page in enumerate(self.pages, start=1):
             if y < page.y() + page.boundingRect().height() + PAGE_GAP / 2:
                 return number
@@ -203,8 +221,10 @@ class PdfView(QGraphicsView):
         box.set_look(box.status, True)
         self.highlighted = line_id
         rect = box.sceneBoundingRect()
-        margin_x = max(20, (self.viewport().width() - rect.width() * self.transform().m11()) / 3)
-        self.ensureVisible(rect, int(margin_x), max(40, self.viewport().height() // 4))
+        comfortable = self.mapToScene(self.viewport().rect().adjusted(
+            20, self.viewport().height() // 5, -20, -self.viewport().height() // 5)).boundingRect()
+        if not comfortable.contains(rect):
+            self.centerOn(rect.center())
         return True
 
     def box_visible(self, line_id: str) -> bool:

@@ -1,0 +1,50 @@
+"""The Qt review window. `run_app` is what the `segdesk` command starts."""
+from __future__ import annotations
+
+import sys
+import traceback
+
+
+def run_app(filing_path: str | None, screenshot: str | None = None) -> int:
+    from PySide6.QtWidgets import QApplication
+
+    from .main_window import MainWindow
+    from .style import apply_style
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("segdesk")
+    app.setOrganizationName("segdesk")
+    apply_style(app)
+    if screenshot:
+        from .screenshot import take_screenshot
+        return take_screenshot(filing_path, screenshot)
+    window = MainWindow()
+    install_excepthook(window)
+    window.show()
+    if filing_path:
+        window.open_file(filing_path)
+    return app.exec()
+
+
+def install_excepthook(parent) -> None:
+    """Unexpected errors go to a dialog (and stderr), never to a dead window."""
+    from . import prompts
+
+    showing = []
+
+    def hook(kind, value, tb):
+        details = "".join(traceback.format_exception(kind, value, tb))
+        sys.stderr.write(details)
+        if showing:  # an error while the dialog is up: stderr only, no cascade of dialogs
+            return
+        showing.append(True)
+        try:
+            prompts.show_error(parent, "Unexpected error",
+                               f"segdesk hit an unexpected error and did not finish that action:\n\n"
+                               f"{kind.__name__}: {value}\n\nYour review is saved after every change.",
+                               details)
+        finally:
+            showing.clear()
+
+    sys.excepthook = hook
+

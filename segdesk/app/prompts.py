@@ -1,0 +1,51 @@
+"""Every modal question the window asks, in one place.
+
+With HEADLESS set (screenshots, automation) nothing is asked: errors go to stderr and every
+question is answered "cancel", which never changes or deletes a file.
+"""
+from __future__ import annotations
+
+import sys
+
+from PySide6.QtWidgets import QInputDialog, QMessageBox, QWidget
+
+HEADLESS = False
+
+
+def show_error(parent: QWidget | None, title: str, text: str, details: str = "") -> None:
+    if HEADLESS:
+        print(f"segdesk: {text}", file=sys.stderr)
+        return
+    box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok, parent)
+    if details:
+        box.setDetailedText(details)
+    box.exec()
+
+
+def show_info(parent: QWidget | None, title: str, text: str) -> None:
+    if not HEADLESS:
+        QMessageBox.information(parent, title, text)
+
+
+def ask_choice(parent: QWidget | None, title: str, text: str, choices: list[str],
+               default: int = 0) -> int | None:
+    """Buttons named `choices`; returns the index chosen, None for Cancel."""
+    if HEADLESS:
+        print(f"segdesk: {text.splitlines()[0]} (not asked: running headless)", file=sys.stderr)
+        return None
+    box = QMessageBox(QMessageBox.Icon.Question, title, text, QMessageBox.StandardButton.NoButton,
+                      parent)
+    buttons = [box.addButton(c, QMessageBox.ButtonRole.AcceptRole) for c in choices]
+    cancel = box.addButton(QMessageBox.StandardButton.Cancel)
+    box.setDefaultButton(buttons[default])
+    box.setEscapeButton(cancel)
+    box.exec()
+    clicked = box.clickedButton()
+    return buttons.index(clicked) if clicked in buttons else None
+
+
+def ask_text(parent: QWidget | None, title: str, label: str, text: str = "") -> str | None:
+    if HEADLESS:
+        return None
+    value, ok = QInputDialog.getMultiLineText(parent, title, label, text)
+    return value if ok else None
