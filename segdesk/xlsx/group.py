@@ -1,0 +1,99 @@
+"""One filing's sheet group: its sheet titles, the defined name of each line, and the values
+its cells hold, read the way Excel reads them.
+
+A line's value cell holds what the review holds (reported, corrected or derived) and is blank
+when nothing is known. Excel reads a blank cell as 0 in arithmetic and skips it in MAX/MIN,
+so the results cached for formulas are computed with those rules, not the engine's.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal, DivisionByZero, InvalidOperation
+
+from ..session import Review
+from .cached import ExcelError, Result
+from .cells import Book, Sheet
+
+_NAME_CHARS = re.compile(r"[^A-Za-z0-9_]")
+_DATE_FORMATS = ("%m/%d/%Y", "%m/%d/%y", "%Y-%m-%d", "%B %d, %Y", "%b %d, %Y", "%d-%b-%Y")
+
+
+@dataclass
+class Group:
+    book: Book
+    review: Review
+    prefix: str = ""  # "" for a one-filing workbook, else "F1" ...
+    computed_cells: dict[str, str] = field(default_factory=dict)  # computed line id -> ref
+    status_ranges: dict[str, str] = field(default_factory=dict)  # statement -> status column
+    master: tuple[str, bool] | None = None  # the master check: ref, value
+
+    @property
+    def template(self):
+        return self.review.template
+
+    def sheet(self, title: str) -> Sheet:
+        return self.book.sheet(f"{self.prefix} {title}" if self.prefix else title)
+
+    def name(self, line_id: str) -> str:
+        """The defined name of a line's value: L_7040, L_swaps_12A; F2_L_7040 in filing 2.
+
+        A bare L7040 would be a cell address (column L, row 7040), so names carry a '_'.
+        """
+        base = "L_" + _NAME_CHARS.sub("_", line_id)
+        return f"{self.prefix}_{base}" if self.prefix else base
+
+    @property
+    def firm(self) -> str:
+        return self.review.filing.header.get("firm", "")
+
+    @property
+    def date_text(self) -> str:
+        return self.review.filing.header.get("end_date", "")
+
+    @property
+    def end_date(self) -> date | None:
+        return parse_date(self.date_text)
+
+    def value(self, line_id: str) -> Decimal | None:
+        return self.review.value(line_id)
+
+    def excel(self, formula) -> Result:
+        """What Excel computes for a template formula over the value cells."""
+        try:
+            return _excel(formula.tree, self.value)
+        except (DivisionByZero, InvalidOperation, ZeroDivisionError):
+            return ExcelError("#DIV/0!")
+
+
+def parse_date(text: str) -> date | None:
+    """A date as filings print it (3/13/2017, 2017-03-13, March 13, 2017); None if not one."""
+    for fmt in _DATE_FORMATS:
+        try:
+            return datetime.strptime(text.strip(), fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+def _excel(node, value) -> Decimal:
+    tag = node[0]
+    if tag == "ref":
+        return value(node[1]) or Decimal(0)
+    if tag == "num":
+        return node[1]
+    if tag == "neg":
+        return -_excel(node[1], value)
+    if tag == "call":
+        # MAX/MIN skip an argument that is a blank cell; with nothing left they give 0.
+        args = [_excel(a, value) for a in node[2] if a[0] != "ref" or value(a[1]) is not None]
+        return {"max": max, "min": min}[node[1]](args) if args else Decimal(0)
+    left, right = _excel(node[1], value), _excel(node[2], value)
+    if tag == "+":
+        return left + right
+    if tag == "-":
+        return left - right
+    if tag == "*":
+        return left * right
+    return left / right

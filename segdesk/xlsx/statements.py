@@ -1,0 +1,78 @@
+"""One sheet per statement: every line in form order, its value as reviewed (an input, named
+L_<code>) and, for a total, the live formula that recomputes it from the other lines."""
+from __future__ import annotations
+
+from openpyxl.formatting.rule import FormulaRule
+from openpyxl.utils import get_column_letter
+
+from ..filing import DERIVED
+from . import styles
+from .group import Group
+
+COLUMNS = ["Line", "Code", "Label", "Extracted text", "Value", "Computed", "Status",
+           "Reviewed", "Page", "Note", "Name"]
+WIDTHS = [6, 7, 58, 18, 18, 18, 10, 9, 6, 40, 18]
+VALUE, COMPUTED, STATUS = 5, 6, 7
+HEADER_ROWS = 4
+DERIVED_NOTE = "derived by segdesk from the checks; not printed on the filing"
+
+
+def write_statements(group: Group, firm: str, date: str) -> None:
+    for statement in group.template.statements:
+        _write_statement(group, statement, firm, date)
+
+
+def _write_statement(group: Group, statement, firm: str, date: str) -> None:
+    sheet = group.sheet(statement.title)
+    sheet.text(1, 1, statement.title + (f" ({statement.authority})" if statement.authority
+                                        else ""), "title")
+    sheet.text(2, 1, f"{firm} \u2014 {date}")
+    sheet.text(3, 1, "Value: the figure as filed and reviewed (blue, an input; grey italic if "
+                     "segdesk derived it). Computed: the line's formula over the values above.")
+    sheet.header_row(HEADER_ROWS, COLUMNS)
+    row = HEADER_ROWS + 1
+    first = row
+    section = None
+    for ln in group.template.lines_of(statement.id):
+        if ln.section and ln.section != section:
+            section = ln.section
+            sheet.text(row, 3, section, "section")
+            row += 1
+        _write_line(group, sheet, row, ln)
+        row += 1
+    last = row - 1
+    group.status_ranges[statement.id] = sheet.ref(first, STATUS, last)
+    # A total whose formula disagrees with the figure filed turns red.
+    f, v = get_column_letter(COMPUTED), get_column_letter(VALUE)
+    sheet.ws.conditional_formatting.add(f"{f}{first}:{f}{last}", FormulaRule(
+        formula=[f"AND(ISNUMBER(${f}{first}),ISNUMBER(${v}{first}),${f}{first}<>${v}{first})"],
+        fill=styles.RED_FILL, font=styles.RED_FONT))
+    sheet.widths(WIDTHS)
+    sheet.print_setup(firm, date, HEADER_ROWS)
+
+
+def _write_line(group: Group, sheet, row: int, ln) -> None:
+    review = group.review
+    item = review.item(ln.id)
+    status = review.status(ln.id)
+    value = review.value(ln.id)
+    fmt = styles.amount_format(value, ln.unit)
+    sheet.text(row, 1, ln.number)
+    sheet.text(row, 2, ln.code)
+    sheet.text(row, 3, ln.label, "wrap")
+    sheet.text(row, 4, item.raw)
+    total = " total" if ln.formula is not None else ""
+    sheet.number(row, VALUE, value, fmt, ("derived" if status == DERIVED else "input") + total)
+    name = group.name(ln.id)
+    group.book.define(name, sheet.ref(row, VALUE))
+    if ln.formula is not None:
+        sheet.formula(row, COMPUTED, ln.formula.render(group.name), group.excel(ln.formula),
+                      fmt, "total")
+        group.computed_cells[ln.id] = sheet.ref(row, COMPUTED)
+    sheet.text(row, STATUS, status)
+    sheet.text(row, 8, "yes" if ln.id in review.reviewed else "")
+    if item.page:
+        sheet.number(row, 9, item.page, "0", "centre")
+    notes = [item.note, review.notes.get(ln.id, ""), DERIVED_NOTE if status == DERIVED else ""]
+    sheet.text(row, 10, "; ".join(n for n in notes if n), "wrap")
+    sheet.text(row, 11, name)
