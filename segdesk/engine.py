@@ -38,6 +38,8 @@ class CheckResult:
     status: str = INCOMPLETE
     detail: str = ""
     proposals: list[Proposal] = field(default_factory=list)
+    # Target checks: the cover page's target as (low, high); high None = no upper bound.
+    bounds: tuple[Decimal, Decimal | None] | None = None
 
     @property
     def ok(self) -> bool | None:
@@ -166,7 +168,10 @@ class Engine:
         env[unknown] = Decimal(0)
         a = ln.formula.evaluate(env)
         env[unknown] = _ONE
-        return a, ln.formula.evaluate(env) - a
+        at_one = ln.formula.evaluate(env)
+        if a is None or at_one is None:
+            return Decimal(0), Decimal(0)  # divides by zero there: no slope to solve along
+        return a, at_one - a
 
     def _known(self) -> dict[str, Decimal]:
         return _Known(self)
@@ -188,6 +193,9 @@ class Engine:
             res.detail = self._unexplained(ln, unknown)
             return res
         res.computed = ln.formula.evaluate(self._known())
+        if res.computed is None:
+            res.detail = "cannot compute: the formula divides by zero"
+            return res
         if res.reported is None:
             return res
         res.difference = res.reported - res.computed
@@ -216,7 +224,10 @@ class Engine:
         env = self._known()
         for i in unknown:
             env[i] = Decimal(0)
-        rest = target - ln.formula.evaluate(env)
+        rest = ln.formula.evaluate(env)
+        if rest is None:
+            return f"cannot compute: {names} unknown"
+        rest = target - rest
         return f"{names} must total {format_amount(rest)} for the total to tie"
 
     def _proposals(self, ln: LineDef, res: CheckResult) -> list[Proposal]:
@@ -306,7 +317,8 @@ class Engine:
             low = high = _pct(base, cover["min_pct"])
             how = f"{format_amount(cover['min_pct'], 'percent')} of {rule.base}"
         elif cover.get("range_low") or cover.get("range_high"):
-            low, high = cover.get("range_low") or Decimal(0), cover.get("range_high")
+            # A range printed with a 0 upper end has no upper bound, like every other 0 here.
+            low, high = cover.get("range_low") or Decimal(0), cover.get("range_high") or None
             how = f"dollar range {format_amount(low)} to {format_amount(high)}"
         elif cover.get("pct_low") or cover.get("pct_high"):
             low = _pct(base, cover.get("pct_low") or Decimal(0))
@@ -316,6 +328,7 @@ class Engine:
         else:
             res.detail = "the cover page sets no residual interest target"
             return res
+        res.bounds = (low, high)
         if low == high:
             res.computed = low
             res.difference = reported - low

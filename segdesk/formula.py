@@ -28,8 +28,12 @@ class Formula:
         self.refs: tuple[str, ...] = tuple(dict.fromkeys(_refs(self.tree)))
         self.linear = not _has_call(self.tree)
 
-    def evaluate(self, values: Mapping[str, Decimal]) -> Decimal:
-        return _eval(self.tree, values)
+    def evaluate(self, values: Mapping[str, Decimal]) -> Decimal | None:
+        """The formula's value; None where it divides by zero (Excel's #DIV/0!)."""
+        try:
+            return _eval(self.tree, values)
+        except ZeroDivisionError:  # decimal's DivisionByZero and DivisionUndefined
+            return None
 
     def render(self, ref: Callable[[str], str], call: Callable[[str], str] = str.upper) -> str:
         """The formula as text with each reference spelt by `ref` (e.g. an Excel name)."""

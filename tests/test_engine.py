@@ -164,3 +164,28 @@ def test_code_less_rows_count_in_totals(template, values):
     values["swaps.12B"] = D("1000")
     eng = Engine(template, values)
     assert eng.results["8720"].difference == D("-1000")
+
+
+def test_division_by_zero_cannot_be_told(tmp_path):
+    from segdesk.templates import load_template
+    path = tmp_path / "ratio.toml"
+    path.write_text('[form]\nid = "r"\ntitle = "R"\n[[statement]]\nid = "s"\ntitle = "S"\n'
+                    'heading = "S"\n'
+                    '[[line]]\ncode = "1000"\nstatement = "s"\n'
+                    '[[line]]\ncode = "1010"\nstatement = "s"\n'
+                    '[[line]]\ncode = "1020"\nstatement = "s"\nformula = "[1000] / [1010]"\n')
+    tpl = load_template(path)
+    eng = Engine(tpl, {"1000": D(10), "1010": D(0), "1020": D(1)})
+    assert eng.results["1020"].status == INCOMPLETE
+    assert "divides by zero" in eng.results["1020"].detail
+    eng = Engine(tpl, {"1000": D(10), "1010": None, "1020": D(5)})
+    assert eng.value("1010") is None  # 10 / x = 5 is not linear in x: not derived
+    assert eng.set_value("1010", D(2)).checks == {"1020"}
+    assert eng.results["1020"].status == TIES
+
+
+def test_zero_upper_range_end_means_no_upper_bound(template, values):
+    values.update({"cover.seg.min_pct": D(0), "cover.seg.range_low": D("300000000"),
+                   "cover.seg.range_high": D(0)})
+    res = Engine(template, values).results["segregation.target_vs_cover"]
+    assert res.status == TIES and res.bounds == (D("300000000"), None)
