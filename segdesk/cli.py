@@ -62,7 +62,7 @@ def _headless(argv: list[str]) -> int:
 
 def _open(pdf: str, session: str | None, reviewer: str = ""):
     from .session import Review
-    review = Review.open(pdf, reviewer=reviewer, restore=False)
+    review = Review.open(pdf, reviewer=reviewer)
     if session:
         review.load(session)
     return review
@@ -94,7 +94,8 @@ def _gui(argv: list[str]) -> int:
     if args.self_test:
         from .selftest import run_self_test
         return run_self_test()
-    filing = args.filing or (str(SAMPLE) if SAMPLE.exists() else None)
+    from .session import pdf_for
+    filing = str(pdf_for(args.filing)) if args.filing else (str(SAMPLE) if SAMPLE.exists() else None)
     if args.screenshot or args.offscreen:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
     elif not _has_display():

@@ -83,7 +83,9 @@ class _FilingReader:
             found = self.located.setdefault(tpl.id, {})
             for ln, hit in locate_all(lines, [ln for ln in tpl.lines
                                               if ln.locate and ln.id not in found]):
-                found[ln.id] = _item(ln, page.number, *hit)
+                label, amount = hit
+                # The box is the value's own; the label only tells where to look.
+                found[ln.id] = _item(ln, page, amount or label, amount)
         pairs = pair_codes(lines, page.width)
         if not pairs:
             return
@@ -93,7 +95,7 @@ class _FilingReader:
         for code, (code_tok, amount_tok) in pairs.items():
             ln = self.template.by_code.get(code)
             if ln is not None and ln.id not in self.found:
-                self.found[ln.id] = _item(ln, page.number, code_tok, amount_tok)
+                self.found[ln.id] = _item(ln, page, code_tok, amount_tok)
 
     def _read_header(self, lines: list[TextLine]) -> None:
         for line in lines[:60]:
@@ -115,11 +117,11 @@ class _FilingReader:
         return out
 
 
-def _item(ln: LineDef, page: int, anchor: Token, amount: Token | None) -> LineItem:
-    item = LineItem(ln.id, ln.code, ln.statement, ln.line, ln.letter, ln.label, page=page)
+def _item(ln: LineDef, page: PageWords, anchor: Token, amount: Token | None) -> LineItem:
+    item = LineItem(ln.id, ln.code, ln.statement, ln.line, ln.letter, ln.label, page=page.number)
     boxes = [anchor.bbox] + ([amount.bbox] if amount else [])
-    item.bbox = (min(b[0] for b in boxes), min(b[1] for b in boxes),
-                 max(b[2] for b in boxes), max(b[3] for b in boxes))
+    item.bbox = page.page_box((min(b[0] for b in boxes), min(b[1] for b in boxes),
+                               max(b[2] for b in boxes), max(b[3] for b in boxes)))
     if amount is None:
         item.status, item.note = MISSING, "no value printed beside the code"
         return item

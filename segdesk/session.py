@@ -58,18 +58,27 @@ class Review:
     # ------------------------------------------------------------------ opening
     @classmethod
     def open(cls, pdf_path: str | Path, reviewer: str = "", progress=None, cancelled=None,
-             page_source=None, restore: bool = True) -> "Review":
-        """Extract the PDF and, when a saved review of this very file exists, restore it.
+             page_source=None) -> "Review":
+        """Extract the PDF (OCR where a page has no usable text layer) into a fresh review.
 
-        Raises SessionMismatch (after extraction) when the saved review is of another version.
+        The saved review, if any, is at `session_path`; `load` applies it (the caller decides
+        what to tell the reviewer, and what to do when it was made on another version).
         """
+        if page_source is None:
+            from .ocr import page_source
         filing = extract(pdf_path, progress=progress, cancelled=cancelled, page_source=page_source)
         review = cls(filing, reviewer=reviewer)
         review.session_path = session_path_for(pdf_path)
-        if restore and review.session_path.exists():
-            review.load(review.session_path)
         review.autosave = True
         return review
+
+    def restore(self) -> int:
+        """Apply the saved review of this PDF if there is one; how many values it changed.
+
+        Raises SessionMismatch when it was saved for another version of the PDF."""
+        if self.session_path is None or not self.session_path.exists():
+            return 0
+        return self.load(self.session_path)
 
     # ------------------------------------------------------------------ reading
     def item(self, line_id: str) -> LineItem:
@@ -190,6 +199,18 @@ def session_path_for(pdf_path: str | Path) -> Path:
         return beside
     from .pdfread import sha256_of
     return user_data_dir() / "sessions" / f"{sha256_of(pdf_path)[:16]}-{pdf_path.name}{SESSION_SUFFIX}"
+
+
+def pdf_for(path: str | Path) -> Path:
+    """The PDF to open for `path`: itself, or for a review file `X.pdf.segdesk`, `X.pdf`."""
+    path = Path(path)
+    if path.suffix != SESSION_SUFFIX:
+        return path
+    beside = path.with_name(path.name[:-len(SESSION_SUFFIX)])
+    if beside.exists():
+        return beside
+    source = read_session(path).get("source") or beside.name
+    raise SegdeskError(f"{path.name}: its PDF {source} is not beside it; open the PDF itself")
 
 
 def user_data_dir() -> Path:

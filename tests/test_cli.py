@@ -112,3 +112,15 @@ def test_gui_without_display_says_so(sample_pdf):
     run = segdesk(sample_pdf, env=env)
     assert run.returncode == 3
     assert "no display found" in run.stderr and "Traceback" not in run.stderr
+
+
+def test_a_review_file_opens_its_pdf(tmp_path, sample_pdf):
+    from segdesk.errors import SegdeskError
+    from segdesk.session import pdf_for
+    review = tmp_path / "day.pdf.segdesk"
+    review.write_text('{"segdesk_session": 1, "source": "day.pdf"}')
+    with pytest.raises(SegdeskError, match="its PDF day.pdf is not beside it"):
+        pdf_for(review)
+    (tmp_path / "day.pdf").write_bytes(sample_pdf.read_bytes())
+    assert pdf_for(review) == tmp_path / "day.pdf"
+    assert pdf_for(sample_pdf) == sample_pdf
