@@ -5,6 +5,7 @@ Every way a file can be unreadable becomes a SegdeskError with one line a user u
 from __future__ import annotations
 
 import hashlib
+import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator
@@ -37,6 +38,21 @@ class PageWords:
     height: float
     words: list[Word]
     ocr: bool = False
+    skew: float = 0.0  # degrees the words' frame is turned from the page (OCR straightens scans)
+
+    def page_box(self, box: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
+        """A box in the words' frame -> the page's: on a straightened scan, turned back by `skew`."""
+        if not self.skew:
+            return box
+        turn = math.radians(self.skew)
+        cos, sin = math.cos(turn), math.sin(turn)
+        cx, cy = self.width / 2, self.height / 2
+        xs, ys = [], []
+        for x, y in ((box[0], box[1]), (box[2], box[1]), (box[0], box[3]), (box[2], box[3])):
+            dx, dy = x - cx, y - cy  # y grows downwards: a counter-clockwise turn is +x -> -y
+            xs.append(cx + dx * cos + dy * sin)
+            ys.append(cy - dx * sin + dy * cos)
+        return (min(xs), min(ys), max(xs), max(ys))
 
 
 def sha256_of(path: str | Path) -> str:

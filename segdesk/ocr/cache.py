@@ -1,0 +1,64 @@
+"""OCR results kept per file (by its SHA-256) so that reopening a scanned filing is instant.
+
+One JSON file per PDF under the user data dir's `ocr-cache/`, holding the OCR'd pages' words.
+Results of another engine or another version of this reading are ignored, never mixed in.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from pathlib import Path
+
+from ..errors import SegdeskError
+from ..pdfread import PageWords, Word
+
+# Bump when the OCR reading changes in a way that changes its words.
+FORMAT = 1
+
+
+def cache_dir() -> Path:
+    from ..session import user_data_dir  # session imports extract: import late, no cycle
+    return user_data_dir() / "ocr-cache"
+
+
+class OcrCache:
+    def __init__(self, sha256: str, engine: str, folder: Path | None = None):
+        self.path = _path(sha256, folder)
+        self.key = {"format": FORMAT, "engine": engine, "sha256": sha256}
+        self.pages: dict[int, PageWords] = self._load()
+
+    @staticmethod
+    def exists(sha256: str, folder: Path | None = None) -> bool:
+        return _path(sha256, folder).exists()
+
+    def get(self, number: int) -> PageWords | None:
+        return self.pages.get(number)
+
+    def put(self, page: PageWords) -> None:
+        self.pages[page.number] = page
+        data = dict(self.key, pages=[asdict(p) for p in sorted(self.pages.values(),
+                                                                key=lambda p: p.number)])
+        from ..session import write_atomic
+        try:
+            write_atomic(self.path, json.dumps(data, separators=(",", ":")).encode())
+        except SegdeskError:
+            pass  # a cache that cannot be written only costs time next time
+
+    def _load(self) -> dict[int, PageWords]:
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+            if {k: data.get(k) for k in self.key} != self.key:
+                return {}
+            pages = {}
+            for raw in data["pages"]:
+                words = [Word(**dict(w, alternatives=tuple(w["alternatives"])))
+                         for w in raw.pop("words")]
+                page = PageWords(words=words, **raw)
+                pages[page.number] = page
+            return pages
+        except (OSError, ValueError, KeyError, TypeError):
+            return {}  # absent or damaged: read the pages again
+
+
+def _path(sha256: str, folder: Path | None) -> Path:
+    return (folder or cache_dir()) / f"{sha256}.json"
