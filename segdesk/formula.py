@@ -31,8 +31,16 @@ class Formula:
     def evaluate(self, values: Mapping[str, Decimal]) -> Decimal | None:
         """The formula's value; None where it divides by zero (Excel's #DIV/0!)."""
         try:
-            return _eval(self.tree, values)
+            return _eval(self.tree, values.__getitem__)
         except ZeroDivisionError:  # decimal's DivisionByZero and DivisionUndefined
+            return None
+
+    def evaluate_like_excel(self, value: Callable[[str], Decimal | None]) -> Decimal | None:
+        """As Excel computes the rendered formula over cells: a blank cell counts as 0 and
+        MAX/MIN skip it (giving 0 with nothing left); None where it divides by zero."""
+        try:
+            return _eval(self.tree, lambda ref: value(ref) or Decimal(0), value)
+        except ZeroDivisionError:
             return None
 
     def render(self, ref: Callable[[str], str], call: Callable[[str], str] = str.upper) -> str:
@@ -132,17 +140,21 @@ def _has_call(node: Node) -> bool:
     return _has_call(node[1]) or _has_call(node[2])
 
 
-def _eval(node: Node, values: Mapping[str, Decimal]) -> Decimal:
+def _eval(node: Node, lookup: Callable[[str], Decimal],
+          blank: Callable[[str], Decimal | None] | None = None) -> Decimal:
+    """`blank` (Excel's view of the cells) makes MAX/MIN skip the arguments that are blank."""
     tag = node[0]
     if tag == "ref":
-        return values[node[1]]
+        return lookup(node[1])
     if tag == "num":
         return node[1]
     if tag == "neg":
-        return -_eval(node[1], values)
+        return -_eval(node[1], lookup, blank)
     if tag == "call":
-        return FUNCTIONS[node[1]](*(_eval(a, values) for a in node[2]))
-    left, right = _eval(node[1], values), _eval(node[2], values)
+        args = [_eval(a, lookup, blank) for a in node[2]
+                if blank is None or a[0] != "ref" or blank(a[1]) is not None]
+        return FUNCTIONS[node[1]](args) if args else Decimal(0)
+    left, right = _eval(node[1], lookup, blank), _eval(node[2], lookup, blank)
     if tag == "+":
         return left + right
     if tag == "-":

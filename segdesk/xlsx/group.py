@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import Decimal, DivisionByZero, InvalidOperation
+from decimal import Decimal
 
 from ..session import Review
 from .cached import ExcelError, Result
@@ -61,10 +61,8 @@ class Group:
 
     def excel(self, formula) -> Result:
         """What Excel computes for a template formula over the value cells."""
-        try:
-            return _excel(formula.tree, self.value)
-        except (DivisionByZero, InvalidOperation, ZeroDivisionError):
-            return ExcelError("#DIV/0!")
+        result = formula.evaluate_like_excel(self.value)
+        return ExcelError("#DIV/0!") if result is None else result
 
 
 def parse_date(text: str) -> date | None:
@@ -75,25 +73,3 @@ def parse_date(text: str) -> date | None:
         except ValueError:
             continue
     return None
-
-
-def _excel(node, value) -> Decimal:
-    tag = node[0]
-    if tag == "ref":
-        return value(node[1]) or Decimal(0)
-    if tag == "num":
-        return node[1]
-    if tag == "neg":
-        return -_excel(node[1], value)
-    if tag == "call":
-        # MAX/MIN skip an argument that is a blank cell; with nothing left they give 0.
-        args = [_excel(a, value) for a in node[2] if a[0] != "ref" or value(a[1]) is not None]
-        return {"max": max, "min": min}[node[1]](args) if args else Decimal(0)
-    left, right = _excel(node[1], value), _excel(node[2], value)
-    if tag == "+":
-        return left + right
-    if tag == "-":
-        return left - right
-    if tag == "*":
-        return left * right
-    return left / right
