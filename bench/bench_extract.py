@@ -69,6 +69,11 @@ def run(out: Path) -> list[tuple[str, str]]:
         rows.append((f"{label}: pdfplumber extract_words (s)", f"{bare:.3f}"))
         rows.append((f"{label}: segdesk extract (s)", f"{ours:.3f}"))
         rows.append((f"{label}: overhead over pdfplumber", f"{(ours / bare - 1) * 100:+.1f} %"))
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "segdesk", "extract", str(sample), "--json"],
+                   check=True, capture_output=True, cwd=ROOT)
+    rows.append(("`segdesk extract --json` 4-page sample, whole process (s)",
+                 f"{time.perf_counter() - started:.3f}"))
     rows.append(("peak RSS, 50-page file (MB)", f"{_peak_rss_mb(mid):.0f}"))
     rows.append(("peak RSS, 300-page file (MB)", f"{_peak_rss_mb(big):.0f}"))
     return rows
