@@ -187,8 +187,7 @@ class _Steps:
         if self.window is not None:
             from .app import prompts
 
-            self.window.close_file()  # releases the PDF, so the temporary folder can go
-            self.window.close()
+            self.window.close()  # closing releases the PDF, so the temporary folder can go
             prompts.HEADLESS = self.headless_was
 
 

@@ -1,6 +1,7 @@
 """The review window driven for real (offscreen): open, edit, undo, navigate, sync, fix, restore."""
 from __future__ import annotations
 
+import os
 import shutil
 from decimal import Decimal
 
@@ -99,10 +100,10 @@ def test_objects_named_for_automation(window):
     for name in ("pdfView", "lineGrid", "checksPanel"):
         assert window.findChild(object, name) is not None, name
     assert window.pdf.page_count() == 4
-    assert "Credit Suisse" in window.filing_label.text()
-    assert "3/13/2017" in window.filing_label.text()
-    assert window.settings.reviewer in window.reviewer_label.text()
-    assert "3 failing checks" in window.problems_label.text()
+    assert "Credit Suisse" in window.status.filing_label.text()
+    assert "3/13/2017" in window.status.filing_label.text()
+    assert window.settings.reviewer in window.status.reviewer_label.text()
+    assert "3 failing checks" in window.status.problems_label.text()
 
 
 def test_edit_recomputes_total_and_check_then_undo(qtbot, window):
@@ -119,7 +120,7 @@ def test_edit_recomputes_total_and_check_then_undo(qtbot, window):
     assert checks_item.text(2) == "ties"
     assert status_text(window, "7020").startswith("edited")
     assert window.grid.current_line() == "7030", "Enter commits and moves on"
-    assert "2 failing checks" in window.problems_label.text()
+    assert "2 failing checks" in window.status.problems_label.text()
     entry = window.review.audit[-1]
     assert (entry.line, entry.before, entry.after, entry.action) == ("7020", "1994436683",
                                                                      "1994436633", "edit")
@@ -145,7 +146,7 @@ def test_amount_formats_and_refused_input(qtbot, window):
     type_value(qtbot, window, "7030", "12x4")
     assert window.review.value("7030") == Decimal("340211228")
     assert len(window.review.audit) == before
-    assert window.message.isVisible() and "not an amount" in window.message.text()
+    assert window.grid_pane.message.isVisible() and "not an amount" in window.grid_pane.message.text()
     # The editor comes back with what was typed, so it can be corrected.
     qtbot.waitUntil(lambda: window.grid.state() == window.grid.State.EditingState)
     assert window.grid.focusWidget().text() == "12x4"
@@ -202,7 +203,7 @@ def test_apply_proposed_fix_and_undo(qtbot, window):
     assert item.childCount() >= 1
     window.checks.tree.setCurrentItem(item.child(0))
     assert "3,308,253,520" in item.child(0).text(0)
-    window.act_apply.trigger()
+    window.act.apply.trigger()
     results = window.review.engine.results
     assert window.review.value("7345") == Decimal("3308253520")
     assert results["7345"].status == "ok" and results["7355"].status == "ok"
@@ -216,21 +217,21 @@ def test_apply_proposed_fix_and_undo(qtbot, window):
 
 def test_mark_reviewed_and_note(qtbot, window, monkeypatch):
     window.grid.select_lines(["7345"])
-    window.act_reviewed.trigger()
+    window.act.reviewed.trigger()
     assert "7345" in window.review.reviewed
     assert "\u2713" in status_text(window, "7345")
-    assert "1 suspect" not in window.problems_label.text()
+    assert "1 suspect" not in window.status.problems_label.text()
     monkeypatch.setattr(prompts, "ask_text", lambda *a, **k: "checked against the bank letter")
-    window.act_note.trigger()
+    window.act.note.trigger()
     assert window.review.notes["7345"] == "checked against the bank letter"
-    assert "bank letter" in window.detail.text()
+    assert "bank letter" in window.grid_pane.detail.text()
     assert [a.action for a in window.review.audit[-2:]] == ["reviewed", "note"]
 
 
 def test_close_and_reopen_restores_the_review(qtbot, make_window, window, pdf):
     type_value(qtbot, window, "7020", "1994436633")
     window.grid.select_lines(["7345"])
-    window.act_reviewed.trigger()
+    window.act.reviewed.trigger()
     window.close()
 
     again = make_window()
@@ -238,7 +239,8 @@ def test_close_and_reopen_restores_the_review(qtbot, make_window, window, pdf):
     assert again.review.value("7020") == Decimal("1994436633")
     assert "7345" in again.review.reviewed
     assert again.review.engine.results["7040"].status == "ok"
-    assert again.message.isVisible() and "Restored your saved review" in again.message.text()
+    message = again.grid_pane.message
+    assert message.isVisible() and "Restored your saved review" in message.text()
     assert again.settings.recent_files()[0].endswith("filing.pdf")
 
 
@@ -262,7 +264,7 @@ def test_changed_pdf_asks_and_keeps_the_old_review(qtbot, make_window, window, p
     assert fresh.review.value("7020") == Decimal("1994436683")
     backups = list(session.parent.glob(session.name + ".bak-*"))
     assert len(backups) == 1 and backups[0].read_bytes() == saved
-    assert "kept as a backup" in fresh.message.text()
+    assert "kept as a backup" in fresh.grid_pane.message.text()
 
 
 def test_apply_anyway_keeps_a_backup(qtbot, make_window, window, pdf, dialogs):
@@ -286,7 +288,7 @@ def test_bad_file_shows_the_message(qtbot, make_window, tmp_path, dialogs):
     assert result.error and dialogs["errors"] == [result.error]
     assert "broken.pdf" in result.error and "Traceback" not in result.error
     assert win.review is None and win.isVisible()
-    assert win.message.isVisible() and "broken.pdf" in win.message.text()
+    assert win.grid_pane.message.isVisible() and "broken.pdf" in win.grid_pane.message.text()
 
 
 def test_not_a_filing_keeps_the_current_review(qtbot, window, dialogs):
@@ -310,9 +312,9 @@ def test_drop_and_cancel(qtbot, make_window, pdf):
 
     review = win.review
     win.open_file(pdf)
-    assert win.cancel_button.isVisible()
-    win.cancel_loading()
-    assert win.loader is None and not win.cancel_button.isVisible()
+    assert win.files.cancel_button.isVisible()
+    win.files.cancel()
+    assert win.files.loader is None and not win.files.cancel_button.isVisible()
     assert win.review is review
 
 
@@ -338,13 +340,13 @@ def test_zoom_and_pages(qtbot, window):
     assert abs(window.pdf.zoom() - 1.0) < 1e-6
     QTest.keyClick(window.grid, Qt.Key.Key_Plus, Qt.KeyboardModifier.ControlModifier)
     assert window.pdf.zoom() > 1.2
-    window.act_fit_page.trigger()
+    window.act.fit_page.trigger()
     page = window.pdf.pages[0].boundingRect()
     shown = window.pdf.mapFromScene(page).boundingRect()
     assert shown.height() <= window.pdf.viewport().height()
     window.page_box.setValue(3)
     assert window.pdf.current_page() == 3
-    window.act_next_page.trigger()
+    window.act.next_page.trigger()
     assert window.pdf.current_page() == 4
     assert window.settings.zoom == "page"
 
@@ -360,6 +362,88 @@ def test_enter_edits_then_commits_and_close(qtbot, window):
     QTest.keyClick(editor, Qt.Key.Key_Return)
     assert window.review.value("7030") == Decimal("340211229")
     assert window.grid.current_line() == "7032"
-    window.act_close.trigger()
+    window.act.close.trigger()
     assert window.review is None and window.pdf.page_count() == 0
-    assert not window.act_export.isEnabled()
+    assert not window.act.export.isEnabled()
+
+
+def test_a_review_file_opens_its_pdf(qtbot, make_window, window, pdf, monkeypatch):
+    """Command line, File > Open, drag and drop and recent files all open X.pdf for X.pdf.segdesk."""
+    from PySide6.QtCore import QMimeData, QPointF, QUrl
+    from PySide6.QtGui import QDropEvent
+    from PySide6.QtWidgets import QFileDialog, QMenu
+    type_value(qtbot, window, "7020", "1994436633")
+    window.close()
+    review_file = pdf + ".segdesk"
+
+    again = make_window()
+    open_in(qtbot, again, review_file)  # what the command line and the system's events call
+    assert again.pdf_path == pdf and again.review.value("7020") == Decimal("1994436633")
+
+    offered = []
+    monkeypatch.setattr(QFileDialog, "getOpenFileName",
+                        lambda parent, title, start, filters: offered.append(filters) or (review_file, ""))
+    with qtbot.waitSignal(again.loadFinished, timeout=30000) as blocker:
+        again.act.open.trigger()
+    assert "*.segdesk" in offered[0] and blocker.args[0].path == pdf
+
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(review_file)])
+    drop = QDropEvent(QPointF(10, 10), Qt.DropAction.CopyAction, mime,
+                      Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    with qtbot.waitSignal(again.loadFinished, timeout=30000) as blocker:
+        again.dropEvent(drop)
+    assert blocker.args[0].path == pdf and not blocker.args[0].error
+
+    menu = QMenu()
+    again.files.fill_recent(menu)
+    assert menu.actions()[0].toolTip() == pdf
+    with qtbot.waitSignal(again.loadFinished, timeout=30000) as blocker:
+        menu.actions()[0].trigger()
+    assert blocker.args[0].path == pdf and again.review.value("7020") == Decimal("1994436633")
+
+
+def test_a_review_file_without_its_pdf_says_so(qtbot, make_window, tmp_path, dialogs):
+    lone = tmp_path / "elsewhere" / "filing.pdf.segdesk"
+    lone.parent.mkdir()
+    lone.write_text('{"segdesk_session": 1, "source": "filing.pdf"}')
+    win = make_window()
+    result = open_in(qtbot, win, str(lone))
+    assert dialogs["errors"] == [result.error]
+    assert "filing.pdf is not beside it" in result.error and "\n" not in result.error
+    assert win.review is None and "not beside it" in win.grid_pane.message.text()
+
+
+def test_a_file_opened_by_the_system_opens_in_the_window(qtbot, make_window, pdf):
+    """macOS sends files opened from the Finder as a QFileOpenEvent to the application."""
+    from PySide6.QtGui import QFileOpenEvent
+    from PySide6.QtWidgets import QApplication
+
+    from segdesk.app import FileOpenFilter
+    win = make_window()
+    app = QApplication.instance()
+    handler = FileOpenFilter(win)
+    app.installEventFilter(handler)
+    try:
+        with qtbot.waitSignal(win.loadFinished, timeout=30000):
+            QApplication.postEvent(app, QFileOpenEvent(pdf))
+    finally:
+        app.removeEventFilter(handler)
+    assert win.review is not None and win.pdf_path == pdf
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="open files are listed by /proc")
+def test_closing_the_window_releases_the_pdf(window, pdf):
+    def held() -> bool:
+        target = os.path.realpath(pdf)
+        for fd in os.listdir("/proc/self/fd"):
+            try:
+                if os.readlink(f"/proc/self/fd/{fd}") == target:
+                    return True
+            except OSError:  # closed since it was listed
+                pass
+        return False
+
+    assert held(), "pdfium holds the file while it is shown"
+    window.close()
+    assert window.pdf.renderer is None and not held()

@@ -1,54 +1,67 @@
-"""Write the app icon: resources/icons/segdesk.svg and PNG renderings of it (16 to 256 px).
+"""Render the app icon, resources/icons/segdesk.svg (the one drawing), to every file made from it:
 
-A ledger page with a tick on an indigo tile. Run: .venv/bin/python -m tools.make_icon
+- resources/icons/segdesk-16.png ... segdesk-256.png: the window's icon at each size;
+- installer/icons/segdesk.png (Linux menu entry), segdesk.ico (Windows), segdesk.icns (macOS).
+
+The outputs are committed; run this after changing the SVG: .venv/bin/python -m tools.make_icon
 """
 from __future__ import annotations
 
+import io
 import os
 import sys
 from pathlib import Path
 
-ICONS = Path(__file__).resolve().parent.parent / "resources" / "icons"
-SIZES = (16, 32, 48, 64, 128, 256)
+ROOT = Path(__file__).resolve().parent.parent
+SVG = ROOT / "resources" / "icons" / "segdesk.svg"
+INSTALLER_ICONS = ROOT / "installer" / "icons"
+SIZES = (16, 32, 48, 64, 128, 256)  # the window's PNGs
+ICO_SIZES = (16, 24, 32, 48, 64, 128, 256)
+ICNS_SIZE = 1024  # macOS derives its smaller sizes from this
 
-SVG = """<svg xmlns="http://www.w3.org/2000/svg" width="256" height="256" viewBox="0 0 256 256">
-  <rect x="8" y="8" width="240" height="240" rx="44" fill="#283593"/>
-  <path d="M70 40 h90 l36 36 v140 a8 8 0 0 1 -8 8 h-118 a8 8 0 0 1 -8 -8 v-168 a8 8 0 0 1 8 -8 z"
-        fill="#FFFFFF"/>
-  <path d="M160 40 v28 a8 8 0 0 0 8 8 h28 z" fill="#C5CAE9"/>
-  <g stroke="#9FA8DA" stroke-width="8" stroke-linecap="round">
-    <line x1="84" y1="96" x2="150" y2="96"/>
-    <line x1="84" y1="120" x2="176" y2="120"/>
-    <line x1="84" y1="144" x2="176" y2="144"/>
-  </g>
-  <line x1="84" y1="172" x2="176" y2="172" stroke="#283593" stroke-width="6"/>
-  <circle cx="182" cy="188" r="40" fill="#2E7D32"/>
-  <path d="M162 188 l14 14 l26 -28" fill="none" stroke="#FFFFFF" stroke-width="10"
-        stroke-linecap="round" stroke-linejoin="round"/>
-</svg>
-"""
+
+def render(size: int):
+    """The SVG drawn at size x size pixels (each size drawn afresh: sharper than scaling down),
+    as a PIL image."""
+    from PIL import Image
+    from PySide6.QtCore import QBuffer, QIODevice, Qt
+    from PySide6.QtGui import QImage, QPainter
+    from PySide6.QtSvg import QSvgRenderer
+
+    image = QImage(size, size, QImage.Format.Format_ARGB32)
+    image.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(image)
+    QSvgRenderer(str(SVG)).render(painter)
+    painter.end()
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    image.save(buffer, "PNG")
+    return Image.open(io.BytesIO(bytes(buffer.data()))).convert("RGBA")
 
 
 def main() -> int:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtCore import Qt
-    from PySide6.QtGui import QGuiApplication, QImage, QPainter
-    from PySide6.QtSvg import QSvgRenderer
+    from PySide6.QtGui import QGuiApplication
 
-    ICONS.mkdir(parents=True, exist_ok=True)
-    svg = ICONS / "segdesk.svg"
-    svg.write_text(SVG, encoding="utf-8")
-    app = QGuiApplication.instance() or QGuiApplication(sys.argv[:1])
-    renderer = QSvgRenderer(str(svg))
+    if not SVG.is_file():
+        print(f"make_icon: {SVG} is missing", file=sys.stderr)
+        return 1
+    app = QGuiApplication.instance() or QGuiApplication(sys.argv[:1])  # Qt paints only with one
+    written = []
     for size in SIZES:
-        image = QImage(size, size, QImage.Format.Format_ARGB32)
-        image.fill(Qt.GlobalColor.transparent)
-        painter = QPainter(image)
-        renderer.render(painter)
-        painter.end()
-        image.save(str(ICONS / f"segdesk-{size}.png"))
+        written.append(SVG.with_name(f"segdesk-{size}.png"))
+        render(size).save(written[-1], optimize=True)
+    INSTALLER_ICONS.mkdir(parents=True, exist_ok=True)
+    written.append(INSTALLER_ICONS / "segdesk.png")
+    render(256).save(written[-1], optimize=True)
+    ico = [render(size) for size in ICO_SIZES]
+    written.append(INSTALLER_ICONS / "segdesk.ico")
+    ico[-1].save(written[-1], sizes=[im.size for im in ico], append_images=ico[:-1])
+    written.append(INSTALLER_ICONS / "segdesk.icns")
+    render(ICNS_SIZE).save(written[-1])
     del app
-    print(f"wrote {svg} and {len(SIZES)} PNGs")
+    for path in written:
+        print(f"wrote {path.relative_to(ROOT)} ({path.stat().st_size:,} bytes)")
     return 0
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 import sys
 import traceback
 
+from PySide6.QtCore import QEvent, QObject
+
 
 def run_app(filing_path: str | None, screenshot: str | None = None) -> int:
     from PySide6.QtWidgets import QApplication
@@ -20,6 +22,7 @@ def run_app(filing_path: str | None, screenshot: str | None = None) -> int:
         return take_screenshot(filing_path, screenshot)
     window = MainWindow()
     install_excepthook(window)
+    app.installEventFilter(FileOpenFilter(window, app))
     window.show()
     if filing_path:
         window.open_file(filing_path)
@@ -48,3 +51,18 @@ def install_excepthook(parent) -> None:
 
     sys.excepthook = hook
 
+
+class FileOpenFilter(QObject):
+    """macOS: a file opened from the Finder (double-click, Open With, dropped on the Dock icon)
+    reaches the application as a QFileOpenEvent, not on the command line: open it in `window`.
+    Install it on the QApplication."""
+
+    def __init__(self, window, parent=None):
+        super().__init__(parent)
+        self.window = window
+
+    def eventFilter(self, watched, event) -> bool:
+        if event.type() == QEvent.Type.FileOpen and event.file():
+            self.window.open_file(event.file())
+            return True
+        return False

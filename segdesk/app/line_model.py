@@ -16,6 +16,7 @@ from ..engine import FAILS, Change
 from ..filing import DERIVED, MISSING, SUSPECT
 from ..session import Review
 from . import style
+from .line_detail import ocr_confidence
 
 LINE, CODE, LABEL, EXTRACTED, VALUE, COMPUTED, DIFFERENCE, STATUS = range(8)
 COLUMNS = ("Line", "Code", "Label", "Extracted", "Value", "Computed", "Difference", "Status")
@@ -277,6 +278,8 @@ class LineModel(QAbstractTableModel):
             parts.append(f"= {ln.formula.text}")
         if item.raw:
             parts.append(f"printed: {item.raw!r}" + (f" on page {item.page}" if item.page else ""))
+        if confidence := ocr_confidence(item):
+            parts.append(confidence)
         if item.note:
             parts.append(f"read as: {item.note}")
         for check_id in sorted(self._failing.get(line_id, ())):

@@ -1,5 +1,7 @@
 """Opening a filing off the GUI thread: extraction with progress, cancellation, and the saved
-review read back. The outcome arrives as one signal; the window decides what to tell the user."""
+review read back; first, when asked, OCR of one page again (which replaces that page's cached
+OCR, so the extraction reads it). The outcome arrives as one signal; the window decides what to
+tell the user."""
 from __future__ import annotations
 
 import threading
@@ -8,6 +10,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QThread, Signal
 
+from .. import ocr
 from ..errors import SegdeskError
 from ..pdfread import Cancelled
 from ..session import Review, SessionMismatch
@@ -23,31 +26,39 @@ class Loaded:
     mismatch: bool = False  # ... because it was made on another version of the PDF
     error: str = ""  # the file could not be opened: why
     cancelled: bool = False
+    reocr_page: int | None = None  # the page OCR'd again before opening
 
 
 class Loader(QThread):
     progressed = Signal(int, int)  # pages done, pages in all
     loaded = Signal(object)  # Loaded
 
-    def __init__(self, path: str, reviewer: str, parent=None):
+    def __init__(self, path: str, reviewer: str, parent=None, reocr_page: int | None = None):
         super().__init__(parent)
         self.path = path
         self.reviewer = reviewer
+        self.reocr_page = reocr_page
         self._cancel = threading.Event()
 
     def cancel(self) -> None:
         self._cancel.set()
 
     def run(self) -> None:
-        self.loaded.emit(load(self.path, self.reviewer, self.progressed.emit, self._cancel.is_set))
+        self.loaded.emit(load(self.path, self.reviewer, self.progressed.emit, self._cancel.is_set,
+                              self.reocr_page))
 
 
-def load(path: str, reviewer: str, progress=None, cancelled=None) -> Loaded:
-    """Extract `path` and apply its saved review if that is safe; never raises for bad input."""
-    out = Loaded(path=str(path))
+def load(path: str, reviewer: str, progress=None, cancelled=None,
+         reocr_page: int | None = None) -> Loaded:
+    """Extract `path` and apply its saved review if that is safe; never raises for bad input.
+
+    With `reocr_page`, that page is OCR'd again first (OcrUnavailable, a SegdeskError, when
+    there is no OCR engine)."""
+    out = Loaded(path=str(path), reocr_page=reocr_page)
     try:
-        review = Review.open(path, reviewer=reviewer, progress=progress, cancelled=cancelled,
-                             restore=False)
+        if reocr_page is not None:
+            ocr.reocr_page(path, reocr_page, progress, cancelled)
+        review = Review.open(path, reviewer=reviewer, progress=progress, cancelled=cancelled)
     except Cancelled:
         out.cancelled = True
         return out
@@ -60,7 +71,7 @@ def load(path: str, reviewer: str, progress=None, cancelled=None) -> Loaded:
     out.review = review
     if review.session_path and review.session_path.exists():
         try:
-            out.restored = review.load(review.session_path)
+            out.restored = review.restore()
             out.session_found = True
         except SessionMismatch as exc:
             out.session_problem, out.mismatch = str(exc), True

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections import OrderedDict
 from pathlib import Path
 
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QImage, QPainter, QPen
+from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QFont, QImage, QPainter, QPen
 from PySide6.QtWidgets import (QGraphicsItem, QGraphicsRectItem, QGraphicsScene,
                                QGraphicsSimpleTextItem, QGraphicsView)
 
@@ -68,6 +68,10 @@ class PageItem(QGraphicsItem):
     def boundingRect(self) -> QRectF:
         return self._rect.adjusted(-1, -1, 3, 3)
 
+    def page_rect(self) -> QRectF:
+        """The page itself, in points, without its shadow."""
+        return self._rect
+
     def paint(self, painter: QPainter, option, widget=None) -> None:
         painter.fillRect(self._rect.translated(2, 2), QColor(0, 0, 0, 60))  # a shadow
         ratio = widget.devicePixelRatioF() if widget else 1.0
@@ -78,6 +82,29 @@ class PageItem(QGraphicsItem):
             return
         painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
         painter.drawImage(self._rect, image)
+
+
+class OcrBadge(QGraphicsRectItem):
+    """'read by OCR' in the top-right corner of a page that had no usable text layer."""
+
+    def __init__(self, page: PageItem):
+        super().__init__(page)
+        label = QGraphicsSimpleTextItem("read by OCR", self)
+        font = QFont()
+        font.setPointSizeF(7.5)
+        font.setBold(True)
+        label.setFont(font)
+        label.setBrush(QColor("white"))
+        text = label.boundingRect()
+        label.setPos(4, 1.5)
+        self.setRect(0, 0, text.width() + 8, text.height() + 3)
+        self.setPos(page.page_rect().width() - self.rect().width() - 6, 6)
+        self.setBrush(QColor(style.STATUS_COLOURS["edited"]))
+        self.setPen(Qt.PenStyle.NoPen)
+        self.setOpacity(0.85)
+        self.setZValue(3)
+        self.setToolTip("This page had no usable text layer: its values were read by OCR.\n"
+                        "Right-click the page to OCR it again.")
 
 
 class BoxItem(QGraphicsRectItem):
@@ -106,6 +133,7 @@ class BoxItem(QGraphicsRectItem):
 class PdfView(QGraphicsView):
     boxClicked = Signal(str)  # line id
     pageChanged = Signal(int)  # 1-based page shown at the top of the pane
+    pageMenuRequested = Signal(int, QPoint)  # 1-based page right-clicked, global position
     zoomChanged = Signal(str)  # 'width', 'page' or a factor
 
     def __init__(self, parent=None):
@@ -122,6 +150,7 @@ class PdfView(QGraphicsView):
         self.renderer: _Renderer | None = None
         self.pages: list[PageItem] = []
         self.boxes: dict[str, BoxItem] = {}
+        self.badges: dict[int, OcrBadge] = {}  # 1-based page -> its 'read by OCR' badge
         self.highlighted: str | None = None
         self.zoom_mode = "width"
         self._page = 0
@@ -142,7 +171,7 @@ class PdfView(QGraphicsView):
 
     def close_document(self) -> None:
         self.scene().clear()
-        self.pages, self.boxes, self.highlighted = [], {}, None
+        self.pages, self.boxes, self.badges, self.highlighted = [], {}, {}, None
         if self.renderer:
             self.renderer.close()
             self.renderer = None
@@ -161,6 +190,9 @@ class PdfView(QGraphicsView):
             widest = max(widest, width)
         for page in self.pages:  # centre narrower pages
             page.setX((widest - page.boundingRect().width() + 4) / 2)
+        for number in filing.ocr_pages:
+            if 1 <= number <= len(self.pages):
+                self.badges[number] = OcrBadge(self.pages[number - 1])
         for item in filing.items:
             if item.page is None or item.bbox is None or item.page > len(self.pages):
                 continue
@@ -200,6 +232,14 @@ class PdfView(QGraphicsView):
             if y < page.y() + page.boundingRect().height() + PAGE_GAP / 2:
                 return number
         return len(self.pages)
+
+    def page_at(self, point: QPointF) -> int:
+        """1-based page at a scene point (the nearer one in the gap between two); 0 if none."""
+        number = 1 if self.pages else 0
+        for index, page in enumerate(self.pages[1:], start=2):
+            if point.y() >= page.y() - PAGE_GAP / 2:
+                number = index
+        return number
 
     def go_to_page(self, number: int) -> None:
         if not self.pages:
@@ -298,6 +338,12 @@ class PdfView(QGraphicsView):
                 event.accept()
                 return
         super().mousePressEvent(event)
+
+    def contextMenuEvent(self, event) -> None:
+        page = self.page_at(self.mapToScene(event.pos()))
+        if page:
+            self.pageMenuRequested.emit(page, event.globalPos())
+            event.accept()
 
     def line_at(self, point: QPointF) -> str | None:
         """The box under a scene point, or the nearest within a few points of it."""

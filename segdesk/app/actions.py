@@ -1,0 +1,149 @@
+"""The window's commands: every QAction with its shortcut, and the menus and toolbar holding them.
+
+Each action is made here once, connected to the window slot it runs; the window only decides
+when they are enabled.
+"""
+from __future__ import annotations
+
+import html
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QLabel, QSpinBox, QStyle
+
+if TYPE_CHECKING:
+    from .main_window import MainWindow
+
+SP = QStyle.StandardPixmap
+KEYS = QKeySequence.StandardKey
+
+
+class WindowActions:
+    def __init__(self, window: "MainWindow"):
+        self._window = window
+        w, a, stack = window, self._make, window.undo_stack
+        self.open = a("&Open\u2026", w.files.choose, KEYS.Open, SP.SP_DialogOpenButton,
+                      "Open a filing PDF (or its .segdesk review file)")
+        self.export = a("&Export to Excel\u2026", w.files.export, "Ctrl+E", SP.SP_DialogSaveButton,
+                        "Write the reconciled workbook")
+        self.close = a("&Close filing", w.close_file, KEYS.Close)
+        self.quit = a("&Quit", w.close, KEYS.Quit)
+        # Fixed texts (the command goes in the tooltip): a toolbar button whose text changed
+        # with every edit would re-lay out, and repaint, the whole window.
+        self.undo = a("&Undo", stack.undo, KEYS.Undo, SP.SP_ArrowBack)
+        self.redo = a("&Redo", stack.redo, ["Ctrl+Shift+Z", "Ctrl+Y"], SP.SP_ArrowForward)
+        stack.canUndoChanged.connect(self.undo.setEnabled)
+        stack.canRedoChanged.connect(self.redo.setEnabled)
+        stack.undoTextChanged.connect(lambda t: self.undo.setToolTip(f"Undo {t} (Ctrl+Z)"))
+        stack.redoTextChanged.connect(lambda t: self.redo.setToolTip(f"Redo {t} (Ctrl+Shift+Z)"))
+        self.undo.setEnabled(False)
+        self.redo.setEnabled(False)
+        self.next = a("&Next problem", lambda: w.go_to_problem(1), "F8", SP.SP_ArrowDown,
+                      "Go to the next open problem")
+        self.prev = a("&Previous problem", lambda: w.go_to_problem(-1), "Shift+F8", SP.SP_ArrowUp,
+                      "Go to the previous open problem")
+        self.reviewed = a("&Mark reviewed", w.toggle_reviewed, "Ctrl+M", SP.SP_DialogApplyButton,
+                          "Mark the selected lines reviewed (or not)")
+        self.note = a("N&ote\u2026", w.edit_note, "Ctrl+Alt+N", SP.SP_FileDialogContentsView,
+                      "Write a note on the current line")
+        self.apply = a("&Apply proposed fix", w.checks.apply_selected, "Ctrl+Return",
+                       SP.SP_DialogYesButton, "Apply the fix selected in the checks panel")
+        # The page is the one shown, or the one right-clicked (set as the action's data).
+        self.reocr = a("O&CR this page again", lambda: w.reocr_page(self.reocr.data()),
+                       "Ctrl+Shift+R", SP.SP_BrowserReload,
+                       "Read the page again by OCR, more carefully; your corrections are kept")
+        pdf = w.pdf
+        self.zoom_in = a("Zoom &in", lambda: pdf.zoom_by(1.25), KEYS.ZoomIn)
+        self.zoom_out = a("Zoom &out", lambda: pdf.zoom_by(0.8), KEYS.ZoomOut)
+        self.fit_width = a("Fit &width", lambda: pdf.apply_zoom("width"), "Ctrl+1")
+        self.fit_page = a("Fit &page", lambda: pdf.apply_zoom("page"), "Ctrl+2")
+        self.actual = a("&Actual size", lambda: pdf.apply_zoom("1.0"), "Ctrl+0")
+        self.next_page = a("Next page", lambda: pdf.go_to_page(pdf.current_page() + 1), "Ctrl+PgDown")
+        self.prev_page = a("Previous page", lambda: pdf.go_to_page(pdf.current_page() - 1), "Ctrl+PgUp")
+        self.focus = a("Next pane", w.focus_next_pane, "F6", tip="Move the keyboard focus to the next pane")
+        self.settings = a("&Settings\u2026", w.edit_settings, KEYS.Preferences)
+        self.keys = a("&Keyboard shortcuts", w.show_keys, "F1")
+
+    def _make(self, text: str, slot, shortcut=None, icon=None, tip: str = "") -> QAction:
+        action = QAction(text, self._window)
+        if shortcut is not None:
+            keys = shortcut if isinstance(shortcut, list) else [shortcut]
+            action.setShortcuts([QKeySequence(k) for k in keys])
+        if icon is not None:
+            action.setIcon(self._window.style().standardIcon(icon))
+        shown = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+        plain = text.replace("&", "")
+        action.setToolTip((tip or plain.rstrip(".\u2026")) + (f" ({shown})" if shown else ""))
+        action.setStatusTip(tip or plain)
+        action.triggered.connect(lambda _checked=False: slot())
+        self._window.addAction(action)  # shortcuts work wherever the focus is
+        return action
+
+    def need_review(self) -> list[QAction]:
+        """Actions that act on an open review."""
+        return [self.export, self.close, self.next, self.prev, self.reviewed, self.note, self.apply]
+
+    def build_menus(self) -> None:
+        w = self._window
+        bar = w.menuBar()
+        file_menu = bar.addMenu("&File")
+        file_menu.addAction(self.open)
+        recent = file_menu.addMenu("Open &Recent")
+        recent.aboutToShow.connect(lambda: w.files.fill_recent(recent))
+        file_menu.addAction(self.export)
+        file_menu.addSeparator()
+        file_menu.addActions([self.close, self.quit])
+        edit_menu = bar.addMenu("&Edit")
+        edit_menu.addActions([self.undo, self.redo])
+        edit_menu.addSeparator()
+        edit_menu.addActions([self.reviewed, self.note, self.apply])
+        edit_menu.addSeparator()
+        edit_menu.addAction(self.settings)
+        review_menu = bar.addMenu("&Review")
+        review_menu.addActions([self.next, self.prev])
+        review_menu.addSeparator()
+        review_menu.addAction(self.reocr)
+        view_menu = bar.addMenu("&View")
+        view_menu.addActions(self.zoom_actions())
+        view_menu.addSeparator()
+        view_menu.addActions([self.next_page, self.prev_page, self.focus])
+        bar.addMenu("&Help").addAction(self.keys)
+
+    def zoom_actions(self) -> list[QAction]:
+        return [self.zoom_in, self.zoom_out, self.fit_width, self.fit_page, self.actual]
+
+    def build_toolbar(self) -> tuple[QSpinBox, QLabel]:
+        """The main toolbar; returns its page number box and the 'of N' label beside it."""
+        tools = self._window.addToolBar("Main")
+        tools.setObjectName("mainToolbar")
+        tools.setIconSize(QSize(18, 18))
+        tools.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        tools.addActions([self.open, self.export])
+        tools.addSeparator()
+        tools.addActions([self.undo, self.redo])
+        tools.addSeparator()
+        tools.addActions([self.prev, self.next, self.reviewed, self.note, self.apply])
+        tools.addSeparator()
+        for action, text in ((self.zoom_out, "\u2212"), (self.zoom_in, "+"),
+                             (self.fit_width, "Width"), (self.fit_page, "Page")):
+            action.setIconText(text)
+            tools.addAction(action)
+        page_box = QSpinBox()
+        page_box.setObjectName("pageBox")
+        page_box.setPrefix("Page ")
+        page_box.setRange(0, 0)
+        page_box.setKeyboardTracking(False)
+        page_total = QLabel(" of 0")
+        tools.addWidget(page_box)
+        tools.addWidget(page_total)
+        return page_box, page_total
+
+    def shortcuts_table(self) -> str:
+        """The keyboard help: every action with a shortcut, as an HTML table."""
+        rows = "".join(f"<tr><td>{html.escape(a.text().replace('&', ''))}</td><td><b>"
+                       f"{html.escape(a.shortcut().toString(QKeySequence.SequenceFormat.NativeText))}"
+                       f"</b></td></tr>" for a in self._window.actions() if not a.shortcut().isEmpty())
+        return (f"<table cellspacing=6>{rows}<tr><td>Edit the value of the current line</td>"
+                f"<td><b>type, or F2 / Enter</b></td></tr><tr><td>Commit and move on</td>"
+                f"<td><b>Enter</b></td></tr></table>")

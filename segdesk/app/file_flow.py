@@ -1,0 +1,254 @@
+"""Files in and out of the review window.
+
+Opening (File > Open, drag and drop, recent files, the command line, the system's file-open
+events; a review file `X.pdf.segdesk` opens `X.pdf`) runs off the GUI thread with a progress bar
+and a Cancel button, and so does "OCR this page again", which re-opens the filing afterwards.
+When a load ends, this decides what the reviewer is told: errors, a saved review restored or not
+matching. Also the export to Excel.
+"""
+from __future__ import annotations
+
+import html
+import shutil
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QFileDialog, QMenu, QProgressBar, QPushButton
+
+from ..errors import SegdeskError
+from ..session import SESSION_SUFFIX, Review, pdf_for
+from . import prompts
+from .loader import Loaded, Loader
+
+if TYPE_CHECKING:
+    from .main_window import MainWindow
+
+OPEN_FILTER = f"Filings and reviews (*.pdf *{SESSION_SUFFIX});;PDF files (*.pdf);;All files (*)"
+OPENABLE = (".pdf", SESSION_SUFFIX)
+
+
+class FileFlow(QObject):
+    finished = Signal(object)  # every Loaded outcome, shown or not
+
+    def __init__(self, window: "MainWindow"):
+        super().__init__(window)
+        self.window = window
+        self.loader: Loader | None = None
+        self._retired: list[Loader] = []  # cancelled loads still finishing their page
+        self.progress = QProgressBar()
+        self.progress.setMaximumWidth(220)
+        self.progress.setFormat("Reading page %v of %m")
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.clicked.connect(lambda: self.cancel())
+        for widget in (self.progress, self.cancel_button):
+            widget.hide()
+
+    # ------------------------------------------------------------------ opening
+    def choose(self) -> None:
+        current = self.window.pdf_path
+        start = str(Path(current).parent) if current else ""
+        path, _ = QFileDialog.getOpenFileName(self.window, "Open a filing", start, OPEN_FILTER)
+        if path:
+            self.open(path)
+
+    def open(self, path: str, reocr_page: int | None = None) -> None:
+        """Start reading a filing (first OCR'ing `reocr_page` again, when given) in the
+        background; the current review stays until it is done."""
+        try:
+            path = str(pdf_for(path))
+        except SegdeskError as exc:
+            self._finish(Loaded(path=str(path), error=str(exc)))
+            return
+        self.cancel()
+        name = Path(path).name
+        self.window.statusBar().showMessage(
+            f"OCR of page {reocr_page} of {name} again\u2026" if reocr_page else f"Opening {name}\u2026")
+        self.progress.setRange(0, 0)
+        self.progress.show()
+        self.cancel_button.show()
+        self.loader = Loader(path, self.window.settings.reviewer, self, reocr_page=reocr_page)
+        self.loader.progressed.connect(self._progressed)
+        self.loader.loaded.connect(self._loaded)
+        self.loader.finished.connect(self._loader_stopped)
+        self.window.pdf.pause_rendering(True)
+        self.loader.start()
+
+    def cancel(self, wait: bool = False) -> None:
+        """Stop the current load. The thread stops at its next page; the window does not wait
+        for it (an OCR page can take seconds) unless asked, as on closing."""
+        if self.loader is not None:
+            loader, self.loader = self.loader, None
+            loader.cancel()
+            self._retired.append(loader)
+            loader.finished.connect(lambda: self._retired.remove(loader))
+            self._idle()
+        if wait:
+            for loader in list(self._retired):
+                loader.wait()
+
+    def _loader_stopped(self) -> None:
+        """Render pages again once no load (current or cancelled) can be using pdfium."""
+        if self.loader is None or self.loader.isFinished():
+            if all(loader.isFinished() for loader in self._retired):
+                self.window.pdf.pause_rendering(False)
+
+    def _progressed(self, done: int, total: int) -> None:
+        self.progress.setRange(0, max(total, 1))
+        self.progress.setValue(done)
+
+    def _idle(self) -> None:
+        self.progress.hide()
+        self.cancel_button.hide()
+        self.window.statusBar().clearMessage()
+
+    def _loaded(self, result: Loaded) -> None:
+        if self.sender() is not self.loader:
+            return  # a load that was cancelled or replaced
+        self.loader.wait()
+        self.loader = None
+        self._idle()
+        self._finish(result)
+
+    def _finish(self, result: Loaded) -> None:
+        try:
+            self._show(result)
+        finally:
+            self.finished.emit(result)
+
+    def _show(self, result: Loaded) -> None:
+        window, name, page = self.window, Path(result.path).name, result.reocr_page
+        if result.cancelled:
+            what = f"OCR of page {page} of {name}" if page else f"Opening {name}"
+            window.statusBar().showMessage(f"{what} cancelled", 5000)
+            return
+        if result.error:
+            window.show_message(html.escape(result.error), error=True)
+            prompts.show_error(window, f"Cannot OCR page {page} again" if page
+                               else "Cannot open this file", result.error)
+            return
+        review = result.review
+        restored = result.restored if result.session_found else None
+        if result.session_problem:
+            resolved = self._resolve_session(result)
+            if resolved is False:
+                return
+            restored = resolved
+        before, line = window.review, window.grid.current_line()
+        window.set_review(review, result.path)
+        if page:
+            if line:
+                window.grid.select_lines([line])
+            window.pdf.go_to_page(page)
+            window.show_message(reocr_notice(before, review, page, restored or 0))
+        elif restored is not None:
+            window.show_message(restored_notice(review, restored))
+        elif result.session_problem:
+            window.show_message("Started a new review; the old review file was kept as a backup. "
+                                "<a href='#'>Dismiss</a>")
+
+    def _resolve_session(self, result: Loaded) -> int | None | bool:
+        """A saved review exists but does not fit: ask, keeping the old file whatever is chosen.
+
+        Returns False to not open the filing, None for a new review, or the values restored.
+        """
+        review = result.review
+        session = review.session_path
+        choices = ["Start a new review"] + (["Apply it anyway"] if result.mismatch else [])
+        text = (f"{result.session_problem}.\n\nThe saved review is kept as a backup copy either "
+                f"way ({session.name}.bak-\u2026).")
+        choice = prompts.ask_choice(self.window, "Saved review does not match", text, choices)
+        if choice is None:
+            self.window.statusBar().showMessage(f"Did not open {Path(result.path).name}", 5000)
+            return False
+        backup = session.with_name(f"{session.name}.bak-{datetime.now():%Y%m%d-%H%M%S}")
+        try:
+            if choice == 0:
+                session.rename(backup)
+                return None
+            shutil.copy2(session, backup)
+            restored = review.load(session, force=True)
+            review.save()
+            return restored
+        except (OSError, SegdeskError) as exc:
+            prompts.show_error(self.window, "Saved review", f"{session.name}: {exc}")
+            return False
+
+    def fill_recent(self, menu: QMenu) -> None:
+        menu.clear()
+        files = self.window.settings.recent_files()
+        for n, path in enumerate(files, start=1):
+            action = menu.addAction(f"&{n % 10}  {Path(path).name}")
+            action.setToolTip(path)
+            action.triggered.connect(lambda _=False, p=path: self.open(p))
+        if files:
+            menu.addSeparator()
+            menu.addAction("Clear list", self.window.settings.clear_recent)
+        else:
+            menu.addAction("(none yet)").setEnabled(False)
+
+    # ------------------------------------------------------------------ export
+    def export(self) -> None:
+        window = self.window
+        if window.review is None:
+            return
+        try:
+            from ..xlsx import export_workbook
+        except ImportError:
+            prompts.show_error(window, "Export", "Excel export is not available in this version of "
+                                                 "segdesk (the segdesk.xlsx module is missing).")
+            return
+        base = Path(window.pdf_path).with_suffix(".xlsx") if window.pdf_path \
+            else Path.home() / "review.xlsx"
+        path, _ = QFileDialog.getSaveFileName(window, "Export to Excel", str(base),
+                                              "Excel workbook (*.xlsx)")
+        if not path:
+            return
+        try:
+            out = export_workbook([window.review], path)
+        except SegdeskError as exc:
+            prompts.show_error(window, "Export failed", str(exc))
+            return
+        window.statusBar().showMessage(f"Wrote {out}", 8000)
+        window.show_message(f"Exported the reconciled workbook to {html.escape(str(out))}. "
+                            f"<a href='#'>Dismiss</a>")
+
+
+def dropped_file(mime) -> str | None:
+    """The first local filing or review file among dropped URLs."""
+    for url in mime.urls() if mime.hasUrls() else ():
+        if url.isLocalFile() and url.toLocalFile().lower().endswith(OPENABLE):
+            return url.toLocalFile()
+    return None
+
+
+def restored_notice(review: Review, restored: int) -> str:
+    parts = [_count(restored, "corrected value")]
+    if review.reviewed:
+        parts.append(f"{_count(len(review.reviewed), 'line')} marked reviewed")
+    notes = sum(1 for v in review.notes.values() if v)
+    if notes:
+        parts.append(_count(notes, "note"))
+    last = review.audit[-1] if review.audit else None
+    when = f"; last change {last.time.replace('T', ' ')[:16]} UTC by {html.escape(last.reviewer)}" \
+        if last else ""
+    return f"Restored your saved review: {', '.join(parts)}{when}. <a href='#'>Dismiss</a>"
+
+
+def reocr_notice(before: Review | None, after: Review, page: int, kept: int) -> str:
+    """What OCR'ing a page again changed: the values now read differently, the edits kept."""
+    same_file = before is not None and before.filing.sha256 == after.filing.sha256
+    changed = [after.template.by_id[i] for i, value in after.extracted.items()
+               if same_file and before.extracted.get(i) != value]
+    if changed:
+        codes = ", ".join(ln.code or ln.id for ln in changed[:8]) + (", \u2026" if len(changed) > 8 else "")
+        read = f"{_count(len(changed), 'value')} now read differently ({html.escape(codes)})"
+    else:
+        read = "every value read as before"
+    kept_text = f"; your {_count(kept, 'correction')} kept" if kept else ""
+    return f"Page {page} read again by OCR: {read}{kept_text}. <a href='#'>Dismiss</a>"
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'s' * (n != 1)}"

@@ -1,0 +1,71 @@
+"""The status bar's permanent labels: the filing, the pages read by OCR, the open problems and
+the reviewer."""
+from __future__ import annotations
+
+from PySide6.QtWidgets import QLabel, QStatusBar
+
+from ..session import Review
+
+OCR_HINT = ("Pages without a usable text layer, read by OCR; a value read with low confidence "
+            "is marked suspect.\nRight-click a page: OCR this page again.")
+
+
+class StatusLine:
+    def __init__(self, bar: QStatusBar, busy: list):
+        """Labels added to `bar` after the `busy` widgets (progress, cancel)."""
+        self.filing_label = QLabel("No filing open")
+        self.filing_label.setObjectName("filingLabel")
+        self.ocr_label = QLabel()
+        self.ocr_label.setObjectName("ocrLabel")
+        self.ocr_label.setToolTip(OCR_HINT)
+        self.ocr_label.hide()
+        self.problems_label = QLabel()
+        self.problems_label.setObjectName("problemsLabel")
+        self.reviewer_label = QLabel()
+        self.reviewer_label.setObjectName("reviewerLabel")
+        for widget in busy:
+            bar.addPermanentWidget(widget)
+        for widget in (self.filing_label, self.ocr_label, self.problems_label, self.reviewer_label):
+            widget.setContentsMargins(8, 0, 8, 0)
+            bar.addPermanentWidget(widget)
+
+    def show_review(self, review: Review | None) -> None:
+        """The filing's firm and end date and its OCR'd pages; nothing with no review."""
+        if review is None:
+            self.filing_label.setText("No filing open")
+            self.problems_label.setText("")
+            self.ocr_label.hide()
+            return
+        header = review.filing.header
+        self.filing_label.setText(f"{header.get('firm', 'unknown firm')} \u00b7 end date "
+                                  f"{header.get('end_date', '?')}")
+        pages = review.filing.ocr_pages
+        self.ocr_label.setText(f"Read by OCR: page{'s' * (len(pages) != 1)} {page_ranges(pages)}")
+        self.ocr_label.setVisible(bool(pages))
+
+    def show_problems(self, counts: dict[str, int]) -> None:
+        """Counts as LineModel.problem_counts gives them."""
+        parts = [f"{n} {name}" for name, n in (("failing check" + "s" * (counts["failing"] != 1),
+                                                 counts["failing"]),
+                                                ("suspect", counts["suspect"]),
+                                                ("missing", counts["missing"])) if n]
+        if parts:
+            self.problems_label.setText("Open problems: " + ", ".join(parts) + "  (F8)")
+            self.problems_label.setStyleSheet("color: #B71C1C; font-weight: 600;")
+        else:
+            self.problems_label.setText("No open problems")
+            self.problems_label.setStyleSheet("color: #2E7D32; font-weight: 600;")
+
+    def show_reviewer(self, name: str) -> None:
+        self.reviewer_label.setText(f"Reviewer: {name}")
+
+
+def page_ranges(pages: list[int]) -> str:
+    """[1, 2, 3, 5] -> '1–3, 5'."""
+    runs: list[list[int]] = []
+    for page in sorted(pages):
+        if runs and page == runs[-1][1] + 1:
+            runs[-1][1] = page
+        else:
+            runs.append([page, page])
+    return ", ".join(str(a) if a == b else f"{a}\u2013{b}" for a, b in runs)
