@@ -13,7 +13,7 @@ from .amounts import looks_like_amount
 from .pdfread import Word
 
 # A code as printed or as OCR spells it: [7010], (7010], [7O10]
-_CODE = re.compile(r"^[\[(|{]([0-9oOlISB]{4})[\])|}]$")
+CODE_PATTERN = re.compile(r"^[\[(|{]([0-9oOlISB]{4})[\])|}]$")
 _CODE_SPLIT = re.compile(r"([\[(|{][0-9oOlISB]{4}[\])|}])")
 _CODE_DIGITS = str.maketrans("oOlISB", "001158")
 _SEPARATOR_END = re.compile(r"[.,]$")
@@ -64,7 +64,7 @@ class TextLine:
 
 
 def code_of(token: Token) -> str | None:
-    match = _CODE.match(token.text)
+    match = CODE_PATTERN.match(token.text)
     return match.group(1).translate(_CODE_DIGITS) if match else None
 
 
@@ -114,7 +114,7 @@ def _tokens(words: list[Word]) -> list[Token]:
             run.clear()
 
     for w in words:
-        if _CODE.match(w.text):
+        if CODE_PATTERN.match(w.text):
             flush()
             tokens.append(Token.of([w]))
         elif looks_like_amount(w.text) or w.text in ("$", "(", "-"):

@@ -1,5 +1,6 @@
-"""OCR building blocks on small inputs: hOCR parsing, skew, paper cleaning, reconciling readings,
-page detection. (The end-to-end figures on scanned filings are in test_ocr_scans.py.)"""
+"""OCR building blocks on small inputs: alternatives, skew, paper cleaning, leaders and underlines
+taken off, reconciling readings, rows, page detection. (The end-to-end figures on scanned
+filings are in test_ocr_scans.py.)"""
 from __future__ import annotations
 
 
@@ -7,49 +8,29 @@ import pytest
 from PIL import Image, ImageDraw
 
 from segdesk.extract import LOW_CONFIDENCE
+from segdesk.layout import split_glued
 from segdesk.ocr import engine as ocr_engine
 from segdesk.ocr.detect import ocr_reason
-from segdesk.ocr.engine import OcrUnavailable, parse_hocr
-from segdesk.ocr.preprocess import clean, skew_angle, straighten
-from segdesk.ocr.regions import join_split_numbers, reconcile
+from segdesk.ocr.cuttings import _without_underline, stack_cuttings
+from segdesk.ocr.engine import OcrUnavailable
+from segdesk.ocr.preprocess import clean, remove_leaders, skew_angle, straighten
+from segdesk.ocr.reconcile import reconcile
+from segdesk.ocr.regions import _split_code_tails
+from segdesk.ocr.words import join_split_numbers, level_rows
 from segdesk.pdfread import PageWords, Word
 
-HOCR = b"""<?xml version="1.0" encoding="UTF-8"?>
-<html xmlns="http://www.w3.org/1999/xhtml"><body><div class='ocr_page' title='bbox 0 0 700 400'>
-<span class='ocr_line' title="bbox 84 21 311 44">
- <span class='ocrx_word' id='word_1_1' title='bbox 84 22 134 43; x_wconf 71'>
-  <span class='ocrx_cinfo' title='x_bboxes 84 23 96 40; x_conf 99'>4</span>
-   <span class='ocrx_cinfo' id='lstm_choices_1_1_1'>
-    <span class='ocrx_cinfo' id='choice_1_1_1' title='x_confs 91.7'>4</span>
-    <span class='ocrx_cinfo' id='choice_1_1_2' title='x_confs 0'>A</span>
-   </span>
-  <span class='ocrx_cinfo' title='x_bboxes 99 37 102 43; x_conf 99'>,</span>
-  <span class='ocrx_cinfo' title='x_bboxes 104 23 116 40; x_conf 60'>3</span>
-   <span class='ocrx_cinfo' id='lstm_choices_1_1_3'>
-    <span class='ocrx_cinfo' id='choice_1_1_3' title='x_confs 60.1'>3</span>
-    <span class='ocrx_cinfo' id='choice_1_1_4' title='x_confs 38.5'>8</span>
-   </span>
- </span>
- <span class='ocrx_word' id='word_1_2' title='bbox 150 22 210 44; x_wconf 96'>
-  <span class='ocrx_cinfo' title='x_bboxes 150 22 210 44; x_conf 96'>[7010]</span>
- </span>
-</span></div></body></html>"""
+def test_runner_up_characters_become_alternative_readings():
+    # "4,3" whose 3 was nearly an 8: that reading is offered; a 0-confidence 'A' is not.
+    chars = [("4", [("4", 0.917), ("A", 0.0)]), (",", [(",", 0.99)]),
+             ("3", [("3", 0.601), ("8", 0.385)])]
+    assert ocr_engine._alternatives(chars) == ("4,8",)
+    # Two doubtful characters: each alone, then both swapped.
+    chars[0] = ("4", [("4", 0.6), ("1", 0.3)])
+    assert ocr_engine._alternatives(chars) == ("4,8", "1,3", "1,8")
 
 
-def test_hocr_words_carry_boxes_confidence_and_runner_up_readings():
-    words = parse_hocr(HOCR)
-    assert [w.text for w in words] == ["4,3", "[7010]"]
-    first = words[0]
-    assert (first.x0, first.top, first.x1, first.bottom) == (84, 22, 134, 43)
-    assert first.conf == pytest.approx(0.71)
-    # The '3' was nearly an '8': that reading is offered; a 0-confidence 'A' is not.
-    assert first.alternatives == ("4,8",)
-    assert words[1].alternatives == ()
-
-
-def test_missing_tesseract_is_one_clear_line(monkeypatch, tmp_path):
-    monkeypatch.setenv("SEGDESK_TESSERACT", str(tmp_path / "no-such-tesseract"))
-    ocr_engine._version.cache_clear()
+def test_missing_model_is_one_clear_line(monkeypatch, tmp_path):
+    monkeypatch.setenv("SEGDESK_TESSDATA", str(tmp_path))  # a folder without the model
     with pytest.raises(OcrUnavailable) as err:
         ocr_engine.default_engine()
     assert "\n" not in str(err.value) and "OCR" in str(err.value)
@@ -170,7 +151,89 @@ def test_page_boxes_turn_back_with_the_skew():
     assert PageWords(1, 600.0, 800.0, []).page_box((1, 2, 3, 4)) == (1, 2, 3, 4)
 
 
-def test_unreadable_engine_output_is_one_clear_line():
-    from segdesk.errors import SegdeskError
-    with pytest.raises(SegdeskError, match="OCR failed"):
-        parse_hocr(b"<html><body>cut off")
+def _row_image(text: str, leaders: bool = False,
+               underline: bool = False) -> tuple[Image.Image, tuple]:
+    """A 200 dpi-like row: `text` at the right, dot leaders before it; the text's box."""
+    image = Image.new("L", (1400, 90), 255)
+    draw = ImageDraw.Draw(image)
+    draw.text((40, 30), "Cash", fill=0, font_size=28)
+    box = draw.textbbox((900, 30), text, font_size=28)
+    draw.text((900, 30), text, fill=0, font_size=28)
+    if leaders:
+        for x in range(140, 880, 9):
+            draw.rectangle((x, box[3] - 3, x + 2, box[3] - 1), fill=0)
+    if underline:
+        draw.rectangle((box[0] - 1, box[3] + 4, box[2] + 1, box[3] + 5), fill=0)
+    return image, box
+
+
+def test_dot_leaders_are_taken_off_and_the_text_kept():
+    image, box = _row_image("0 [7010]", leaders=True)
+    cleaned = remove_leaders(image, 200)
+    # The leaders are gone, but for a dot or two in the block that holds the value's edge.
+    assert cleaned.crop((140, 0, 870, 90)).getextrema() == (255, 255)
+    assert cleaned.crop((30, 0, 130, 90)).tobytes() == image.crop((30, 0, 130, 90)).tobytes()
+    assert cleaned.crop(box).tobytes() == image.crop(box).tobytes()
+    # Tesseract, which read the leader row's end as letters, now reads the zero and its code.
+    texts = [w.text for w in split_glued(ocr_engine.default_engine().read(cleaned, dpi=200))]
+    assert texts[0] == "Cash" and texts[-2:] == ["0", "[7010]"], texts
+
+
+def test_a_period_or_a_comma_is_no_leader():
+    image = Image.new("L", (1400, 90), 255)
+    ImageDraw.Draw(image).text((40, 30), "1. Net ledger balance 4,332,108,232.", fill=0,
+                               font_size=28)
+    assert remove_leaders(image, 200).tobytes() == image.tobytes()
+
+
+def _word(box, text="0", conf=0.5) -> Word:
+    return Word(text, float(box[0]), float(box[1]), float(box[2]), float(box[3]), conf)
+
+
+def test_an_underline_is_taken_off_a_cutting_and_its_zero_read():
+    image, box = _row_image("0", underline=True)
+    word = _word((box[0], box[1], box[2], box[3] + 6), "oO")
+    strip, [place] = stack_cuttings(image, [word], [word])
+    ink_rows = [y for y in range(strip.height)
+                if strip.crop((0, y, strip.width, y + 1)).getextrema()[0] < 128]
+    # One band of ink (the digit), not two (digit and rule).
+    assert ink_rows == list(range(ink_rows[0], ink_rows[-1] + 1))
+    assert [w.text for w in ocr_engine.default_engine().read(strip, digits=True)] == ["0"]
+
+
+@pytest.mark.parametrize("text", ["2", "1", "12,345", "(82,630,039)"])
+def test_digits_with_a_foot_or_a_bar_keep_it(text):
+    image, box = _row_image(text)
+    piece = image.crop((box[0] - 4, box[1] - 8, box[2] + 4, box[3] + 8))
+    assert _without_underline(piece).tobytes() == piece.tobytes()
+
+
+def test_a_code_glued_to_its_value_is_split_off():
+    words = _split_code_tails([_w("905,311,85017570)", 100, 270), _w("017680]", 300, 370),
+                               _w("2,016,953", 400, 490), _w("6,249,36390)", 500, 600)])
+    assert [w.text for w in words] == ["905,311,850", "[7570]", "0", "[7680]", "2,016,953",
+                                       "6,249,36390)"]
+    assert words[0].x1 == words[1].x0 and words[0].x0 == 100 and words[1].x1 == 270
+
+
+def test_garbled_codes_are_settled_by_their_digits():
+    def settled(first, second):
+        return [w.text for w in reconcile(_w(first, 10, 60), [_w(t, 10, 60) for t in second])]
+
+    assert settled("[TOL]", ["[7010]"]) == ["[7010]"]
+    assert settled("7570]", ["(7570"]) == ["[7570]"]
+    # Two readings of different codes: the page's stands (a code misread leaves its line missing).
+    assert settled("[7050]", ["(7950)"]) == ["[7050]"]
+    # A second reading that is no code adds nothing.
+    assert settled("[7530]", ["04"]) == ["[7530]"]
+
+
+def test_words_of_a_row_are_levelled_and_a_lowered_code_is_not():
+    words = level_rows([_w("c.", 80, 85, top=332, bottom=336),
+                        _w("Dollar", 96, 118, top=330, bottom=336),
+                        _w("range", 148, 166, top=332, bottom=338),
+                        _w("[7570]", 553, 576, top=336, bottom=344)])
+    rows = {(w.top, w.bottom) for w in words if w.text != "[7570]"}
+    assert len(rows) == 1
+    code = next(w for w in words if w.text == "[7570]")
+    assert (code.top, code.bottom) == (336, 344)

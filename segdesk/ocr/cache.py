@@ -13,7 +13,7 @@ from ..errors import SegdeskError
 from ..pdfread import PageWords, Word
 
 # Bump when the OCR reading changes in a way that changes its words.
-FORMAT = 1
+FORMAT = 2
 
 
 def cache_dir() -> Path:

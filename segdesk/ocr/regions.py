@@ -1,41 +1,133 @@
-"""Amounts and codes read a second time, on their own, at the resolution digits need.
+"""Amounts and codes read again, on their own, at the resolution digits need.
 
-The page pass finds where the numbers are. Each amount and each code is cut out of the
-straightened page alone (tesseract glues neighbours together when only digits are allowed),
-scaled so its text stands REGION_HEIGHT pixels tall, and all the cuttings are stacked into one
-strip read in one go with only amount characters allowed. Two readings that agree keep the
-surer confidence; where they differ the more plausible one is kept below the suspect line and
-the other becomes an alternative, so a misread is flagged rather than silent.
+The page pass reads the whole page and finds where the numbers are. The value columns are then
+read a second time on their own (digits only, enlarged): where that reading agrees with the
+page's, the value is settled. Where they differ, or where the columns hold an amount or code the
+page pass lost (a lone 0 at the end of a row, a row merged with its neighbour), the word is cut
+out alone and read a third time to decide (reconcile.py).
 """
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Callable
 
 from PIL import Image
 
-from ..amounts import CORRECTED, OK, parse_amount
-from ..extract import LOW_CONFIDENCE
-from ..layout import _CODE, split_glued
+from ..amounts import OK, parse_amount
+from ..layout import code_of, split_glued
 from ..pdfread import Word
+from .cuttings import REGION_HEIGHT, Placement, stack_cuttings, without_underlines
+from .reconcile import reading_of, reconcile, with_conf
+from .words import (is_codeish, is_numberish, join_split_numbers, level_rows, overlaps, same_line,
+                    wanted, without_slivers)
 
-# Height (pixels) a cutting's text is scaled to: where tesseract reads digits best.
-REGION_HEIGHT = 36
-# Two readings that disagree leave the kept one just under the suspect line.
-_DISAGREE_CONF = LOW_CONFIDENCE - 0.01
-_NUMBERISH = re.compile(r"^[~\-\u2013\u2014(\[{|$]*[,.]?[0-9oOlISB][0-9oOlISB,.]*[)\]}|%]*$")
-_LINE_NUMBER = re.compile(r"^\d{1,2}\.$")  # "4." before a label, not a value
+# A value with a code glued on, its brackets read as anything alike: 905,311,85017570)
+_CODE_TAIL = re.compile(r"^(.*\d)[\[(|1l](\d{4})[\])|}1l]$")
 
 
 def reread_regions(engine, image: Image.Image, words: list[Word],
                    cancelled: Callable[[], bool] | None = None) -> list[Word]:
-    """The page's words with every amount and code read again and reconciled."""
-    words = join_split_numbers(words)
-    numbers = [w for w in words if _is_numberish(w.text)]
-    if not numbers:
-        return words
-    strip, placements = _strip(image, numbers)
+    """The page's words with every amount and code read again and reconciled.
+
+    The value columns are read a second time on their own (digits only, enlarged): where that
+    reading agrees with the page's, the value is settled. Where they differ, or where the
+    columns hold an amount or code the page pass lost (a lone 0, a row merged with its
+    neighbour), the word is cut out alone and read a third time to decide."""
+    words = join_split_numbers(split_glued(words))
+    codes = [w for w in words if code_of(w) or is_codeish(w.text)]
+    settled: list[Word] = []
+    doubtful: list[tuple[Word, list[Word]]] = []
+    finds: list[Word] = []
+    if not codes:  # a cover page: its few numbers are read again alone
+        settled = [w for w in words if not wanted(w.text)]
+        doubtful = [(w, []) for w in words if wanted(w.text)]
+    else:
+        height = sorted(w.height for w in codes)[len(codes) // 2]
+        image = without_underlines(image, [w for w in words if wanted(w.text)])
+        box, column = _read_columns(engine, image, words, codes, height, cancelled)
+        known = [w for w in words if wanted(w.text) and not _merged(w, height)]
+        finds = [c for c in column if _new(c, [k for k in known if overlaps(c, k)], height)]
+        words = [w for w in words if not any(_replaces(f, w, height) for f in finds)]
+        for w in words:
+            if not wanted(w.text) or w.x1 < box[0] or w.x0 > box[2]:  # a label's "12)"
+                settled.append(w)
+                continue
+            again = sorted((c for c in column
+                            if overlaps(c, w) and w.x0 <= (c.x0 + c.x1) / 2 <= w.x1),
+                           key=lambda c: c.x0)
+            if again and reading_of([w]) == reading_of(again):
+                settled.extend(reconcile(w, again))
+            else:
+                doubtful.append((w, again))
+    doubtful += [(f, []) for f in finds]  # read once so far
+    settled = without_slivers(settled)
+    if not doubtful:
+        return level_rows(settled)
+    for (first, again), third in zip(doubtful, _read_alone(engine, image, [d[0] for d in doubtful],
+                                                           words + finds, cancelled)):
+        if again and reading_of(again) == reading_of(third):
+            settled.extend(with_conf(w, conf=max(w.conf or 0, *(a.conf or 0 for a in again)))
+                           for w in third)
+        else:
+            settled.extend(reconcile(first, third))
+    return level_rows(settled)
+
+
+def _read_columns(engine, image: Image.Image, words: list[Word], codes: list[Word],
+                  height: float, cancelled: Callable[[], bool] | None
+                  ) -> tuple[tuple[int, int, int, int], list[Word]]:
+    """The page's value columns (their box) and their amounts and codes, read on their own.
+
+    The columns (from the leftmost amount beside a code to the rightmost code or amount) are
+    cut out, enlarged so their text stands REGION_HEIGHT pixels tall, and read with only
+    amount characters allowed: without the labels and leaders beside them, rows are read that
+    the page pass merged with a neighbour's or dropped (a lone 0 at the end of a row)."""
+    numbers = [w for w in words if is_numberish(w.text) and not code_of(w)]
+    column = codes + [w for c in codes for w in _beside(c, numbers, height)]
+    box = (max(0, round(min(w.x0 for w in column) - height)),
+           max(0, round(min(w.top for w in column) - height)),
+           min(image.width, round(max(w.x1 for w in column) + height)),
+           min(image.height, round(max(w.bottom for w in column) + height)))
+    scale = REGION_HEIGHT / max(1.0, height)
+    crop = image.crop(box)
+    crop = crop.resize((round(crop.width * scale), round(crop.height * scale)),
+                       Image.Resampling.BICUBIC)
+    place = Placement(box[0], box[1], 0, 0, scale, 0, crop.height)
+    read = [place.to_page(w) for w in engine.read(crop, digits=True, cancelled=cancelled)]
+    read = split_glued(join_split_numbers(read))
+    return box, [w for w in _split_code_tails(read) if wanted(w.text)]
+
+
+def _split_code_tails(words: list[Word]) -> list[Word]:
+    """`905,311,85017570)` -> `905,311,850` + `[7570]`: a code printed a little lower than its
+    value is read on the value's line, glued to it, its brackets misread."""
+    out = []
+    for w in words:
+        match = _CODE_TAIL.match(w.text)
+        if not match or parse_amount(match.group(1)).status != OK:
+            out.append(w)
+            continue
+        head, code = match.group(1), f"[{match.group(2)}]"
+        split = w.x0 + (w.x1 - w.x0) * len(head) / len(w.text)
+        out += [Word(head, w.x0, w.top, split, w.bottom, w.conf, w.alternatives),
+                Word(code, split, w.top, w.x1, w.bottom, w.conf)]
+    return out
+
+
+def _beside(code: Word, numbers: list[Word], height: float) -> list[Word]:
+    """The amounts next to a code on its row, left and right (not a label's "30.7")."""
+    row = [w for w in numbers if same_line(w, code)]
+    left = [w for w in row if code.x0 - 6 * height <= w.x1 <= code.x0 + 1]
+    right = [w for w in row if code.x1 - 1 <= w.x0 <= code.x1 + 6 * height]
+    return ([max(left, key=lambda w: w.x1)] if left else []) \
+        + ([min(right, key=lambda w: w.x0)] if right else [])
+
+
+def _read_alone(engine, image: Image.Image, numbers: list[Word], page_words: list[Word],
+                cancelled: Callable[[], bool] | None) -> list[list[Word]]:
+    """Each word cut out alone (its neighbours masked, an underline taken off), all stacked in
+    one strip read with only amount characters allowed: its readings, left to right."""
+    strip, placements = stack_cuttings(image, numbers, page_words)
     second = split_glued(join_split_numbers(engine.read(strip, digits=True, cancelled=cancelled)))
     rereads: list[list[Word]] = [[] for _ in numbers]
     for w in second:
@@ -46,138 +138,29 @@ def reread_regions(engine, image: Image.Image, words: list[Word],
                 if numbers[n].x0 <= (w.x0 + w.x1) / 2 <= numbers[n].x1:  # not a neighbour's
                     rereads[n].append(w)
                 break
-    out = [w for w in words if not _is_numberish(w.text)]
-    for first, reread in zip(numbers, rereads):
-        out.extend(reconcile(first, sorted(reread, key=lambda w: w.x0)))
-    return out
+    return [sorted(r, key=lambda w: w.x0) for r in rereads]
 
 
-def join_split_numbers(words: list[Word]) -> list[Word]:
-    """`3,881` + `,280,425` -> `3,881,280,425`: OCR splits bold numbers at a separator (and
-    may read that separator on both sides of the split: `6,861,` + `,875,107`)."""
-    out: list[Word] = []
-    for w in sorted(words, key=lambda w: w.x0):
-        for n in range(len(out) - 1, -1, -1):
-            prev = out[n]
-            if _same_line(prev, w) and _splits_number(prev, w):
-                head = prev.text[:-1] if prev.text[-1] in ",." and w.text[0] in ",." else prev.text
-                out[n] = Word(head + w.text, prev.x0, min(prev.top, w.top), w.x1,
-                              max(prev.bottom, w.bottom), _min_conf(prev.conf, w.conf),
-                              tuple(a + w.text for a in prev.alternatives)
-                              + tuple(head + a for a in w.alternatives))
-                break
-        else:
-            out.append(w)
-    return out
+def _new(found: Word, page: list[Word], height: float) -> bool:
+    """Did the columns' reading find more than the page's words where it lies: something
+    where the page read nothing, or a number reaching past them (`3,325,647,888` where the
+    page read `3` and then garbled the rest)?"""
+    if not page:
+        return True
+    return found.x0 < min(w.x0 for w in page) - height \
+        or found.x1 > max(w.x1 for w in page) + height
 
 
-def _splits_number(prev: Word, nxt: Word) -> bool:
-    height = max(prev.height, nxt.height)
-    if not -0.3 * height <= nxt.x0 - prev.x1 <= 0.6 * height:
+def _merged(w: Word, height: float) -> bool:
+    """A word the page pass read across two rows (it merges rows that are not quite level)."""
+    return w.height > 2.2 * height
+
+
+def _replaces(found: Word, w: Word, height: float) -> bool:
+    """Is page-pass word `w` where `found` was read in the columns, so a misreading of it (it
+    covers half of `w`, or `w` spans two rows across it)?"""
+    width = min(found.x1, w.x1) - max(found.x0, w.x0)
+    overlap = min(found.bottom, w.bottom) - max(found.top, w.top)
+    if width <= 0 or overlap <= 0:
         return False
-    if not (_is_numberish(prev.text) and _is_numberish(nxt.text)):
-        return False
-    return prev.text[-1] in ",." or nxt.text[0] in ",."
-
-
-def _same_line(a: Word, b: Word) -> bool:
-    overlap = min(a.bottom, b.bottom) - max(a.top, b.top)
-    return overlap >= 0.5 * min(a.height, b.height)
-
-
-def _is_numberish(text: str) -> bool:
-    """An amount or a code as OCR may spell it (a lone 'O' is the commonest zero)."""
-    return bool(_NUMBERISH.match(text)) and not _LINE_NUMBER.match(text) \
-        and (any(ch.isdigit() for ch in text) or text in ("o", "O"))
-
-
-@dataclass
-class _Placement:
-    """Where one cutting sits in the strip, and how to take a strip box back to the page."""
-
-    page_x: float  # top-left corner of the cutting on the page
-    page_y: float
-    strip_x: float  # ... and in the strip
-    strip_y: float
-    scale: float
-    top: float  # strip rows whose words belong to this cutting
-    bottom: float
-
-    def to_page(self, w: Word) -> Word:
-        def x(v: float) -> float:
-            return self.page_x + (v - self.strip_x) / self.scale
-
-        def y(v: float) -> float:
-            return self.page_y + (v - self.strip_y) / self.scale
-
-        return Word(w.text, x(w.x0), y(w.top), x(w.x1), y(w.bottom), w.conf, w.alternatives)
-
-
-def _strip(image: Image.Image, words: list[Word]) -> tuple[Image.Image, list[_Placement]]:
-    """Each word's cutting scaled to REGION_HEIGHT, stacked left-aligned on white paper."""
-    margin = REGION_HEIGHT
-    pieces = []
-    for w in words:
-        pad = 0.4 * w.height
-        box = (max(0, round(w.x0 - pad)), max(0, round(w.top - pad)),
-               min(image.width, round(w.x1 + pad)), min(image.height, round(w.bottom + pad)))
-        scale = REGION_HEIGHT / max(1.0, w.height)
-        size = (max(1, round((box[2] - box[0]) * scale)), max(1, round((box[3] - box[1]) * scale)))
-        pieces.append((box, scale, image.crop(box).resize(size, Image.Resampling.BICUBIC)))
-    strip = Image.new("L", (max(p[2].width for p in pieces) + 2 * margin,
-                            sum(p[2].height + margin for p in pieces) + margin), 255)
-    placements = []
-    y = margin
-    for box, scale, piece in pieces:
-        strip.paste(piece, (margin, y))
-        placements.append(_Placement(box[0], box[1], margin, y, scale,
-                                     y - margin / 2, y + piece.height + margin / 2))
-        y += piece.height + margin
-    return strip, placements
-
-
-def reconcile(first: Word, second: list[Word]) -> list[Word]:
-    """A word's two readings -> the words to keep, confidence and alternatives settled."""
-    one, two = _reading([first]), _reading(second)
-    second = [Word(w.text, w.x0, first.top, w.x1, first.bottom, w.conf, w.alternatives)
-              for w in second]  # the page's box puts the word on its row; the cutting's need not
-    if one == two:
-        return [_with(w, conf=max(w.conf or 0, first.conf or 0)) for w in second]
-    keep, other = (second, [first]) if _plausible(second) >= _plausible([first]) \
-        else ([first], second)
-    others = tuple(w.text for w in other)
-    return [_with(w, conf=min(w.conf or 0, _DISAGREE_CONF),
-                  alternatives=tuple(dict.fromkeys(others + w.alternatives))) for w in keep]
-
-
-def _reading(words: list[Word]) -> tuple:
-    """What a reading says: its codes and amount values in order, however they were spelled."""
-    out = []
-    for w in words:
-        code = _CODE.match(w.text)
-        out.append(("code", code.group(1)) if code else ("amount", parse_amount(w.text).value))
-    return tuple(out)
-
-
-def _plausible(words: list[Word]) -> int:
-    """How well a reading reads: a clean code or value 2, a repaired value 1, a doubtful one
-    0, nothing readable -1."""
-    score = 0
-    for w in words:
-        if _CODE.match(w.text):
-            score += 2
-            continue
-        parsed = parse_amount(w.text)
-        score += -1 if parsed.value is None else {OK: 2, CORRECTED: 1}.get(parsed.status, 0)
-    return score
-
-
-def _with(w: Word, conf: float | None = None, alternatives: tuple[str, ...] | None = None) -> Word:
-    return Word(w.text, w.x0, w.top, w.x1, w.bottom, w.conf if conf is None else conf,
-                w.alternatives if alternatives is None else alternatives)
-
-
-def _min_conf(*confs: float | None) -> float | None:
-    known = [c for c in confs if c is not None]
-    return min(known) if known else None
-
+    return width * overlap >= 0.5 * (w.x1 - w.x0) * w.height or _merged(w, height)
