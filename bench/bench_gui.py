@@ -77,7 +77,7 @@ def run(out: Path) -> list[tuple[str, str]]:
     window.resize(1600, 960)
     window.show()
 
-    review = Review.open(SAMPLE, reviewer="bench", restore=False)
+    review = Review.open(SAMPLE, reviewer="bench")
     review.autosave = False  # time the window, not the disk
     window.set_review(review, str(SAMPLE))
     app.processEvents()

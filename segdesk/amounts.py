@@ -67,9 +67,8 @@ def parse_amount(raw: str | None) -> Amount:
     elif text and text[-1] in _MINUS:
         negative, text = True, text[:-1].strip()
         repairs.append("trailing minus read as negative")
-    text = text.replace("$", "").strip()
-    percent = text.endswith("%")
-    text = text.rstrip("%").strip()
+    # '%' is only how a percentage was printed: the unit comes from the template.
+    text = text.replace("$", "").strip().rstrip("%").strip()
 
     if " " in text:
         text = text.replace(" ", "")
@@ -96,8 +95,6 @@ def parse_amount(raw: str | None) -> Amount:
         return Amount(raw, None, SUSPECT, tuple(repairs))
     if negative:
         value = -value
-    if percent:
-        pass  # the unit comes from the template; '%' is only how it was printed
     if status == OK and repairs:
         status = CORRECTED
     return Amount(raw, value, status, tuple(repairs))
@@ -130,6 +127,11 @@ def _read_separators(text: str) -> tuple[Decimal | None, str, str]:
 
 def _diff_chars(before: str, after: str) -> str:
     return "".join(ch for ch in before if ch not in after) or before
+
+
+def decimal_text(value: Decimal | None) -> str | None:
+    """A value as files and JSON hold it: the exact decimal string, or None."""
+    return None if value is None else str(value)
 
 
 def format_amount(value: Decimal | None, unit: str = "usd") -> str:

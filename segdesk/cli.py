@@ -29,6 +29,13 @@ def main(argv: list[str] | None = None) -> int:
     except MemoryError:
         print("segdesk: out of memory reading the file", file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        # The reader (`| head`) went away: not an error of ours, and nothing more to say.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+    except Exception as exc:  # a bug of ours: still one line, never a traceback
+        print(f"segdesk: internal error ({type(exc).__name__}: {exc})", file=sys.stderr)
+        return 2
 
 
 def _headless(argv: list[str]) -> int:

@@ -319,12 +319,14 @@ class Engine:
         elif cover.get("range_low") or cover.get("range_high"):
             # A range printed with a 0 upper end has no upper bound, like every other 0 here.
             low, high = cover.get("range_low") or Decimal(0), cover.get("range_high") or None
-            how = f"dollar range {format_amount(low)} to {format_amount(high)}"
+            how = (f"dollar range {format_amount(low)} to {format_amount(high)}" if high
+                   else f"at least {format_amount(low)} (no upper end)")
         elif cover.get("pct_low") or cover.get("pct_high"):
             low = _pct(base, cover.get("pct_low") or Decimal(0))
             high = _pct(base, cover["pct_high"]) if cover.get("pct_high") else None
-            how = (f"{format_amount(cover.get('pct_low') or Decimal(0), 'percent')} to "
-                   f"{format_amount(cover.get('pct_high'), 'percent')} of {rule.base}")
+            low_pct = format_amount(cover.get("pct_low") or Decimal(0), "percent")
+            how = (f"{low_pct} to {format_amount(cover['pct_high'], 'percent')} of {rule.base}"
+                   if high is not None else f"at least {low_pct} of {rule.base} (no upper end)")
         else:
             res.detail = "the cover page sets no residual interest target"
             return res

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import re
-from decimal import Decimal
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -262,7 +261,3 @@ def _x_after(line: TextLine, char_index: int) -> float:
             return w.x1
         pos += 1
     return line.words[-1].x1
-
-
-def values_of(filing: Filing) -> dict[str, Decimal | None]:
-    return {it.id: it.value for it in filing.items}

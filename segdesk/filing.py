@@ -4,9 +4,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-# Line statuses, in the order a reviewer cares about them.
-OK, CORRECTED, SUSPECT, MISSING, DERIVED, EDITED = (
-    "ok", "corrected", "suspect", "missing", "derived", "edited")
+from .amounts import CORRECTED, MISSING, OK, SUSPECT
+
+# Line statuses, in the order a reviewer cares about them: how it was read (amounts), then
+# what the engine or the reviewer made of it.
+DERIVED, EDITED = "derived", "edited"
 STATUSES = (OK, CORRECTED, SUSPECT, MISSING, DERIVED, EDITED)
 
 BBox = tuple[float, float, float, float]  # x0, top, x1, bottom in PDF points, top-left origin

@@ -1,25 +1,20 @@
 """What the CLI prints: the JSON contract of `segdesk extract` and the `segdesk check` summary."""
 from __future__ import annotations
 
-from decimal import Decimal
 from pathlib import Path
 
-from .amounts import format_amount
+from .amounts import decimal_text, format_amount
 from .engine import FAILS, INCOMPLETE, SIGN, CheckResult
 from .session import Review
-
-
-def _num(value: Decimal | None) -> str | None:
-    return None if value is None else str(value)
 
 
 def check_json(res: CheckResult) -> dict:
     return {
         "id": res.id, "rule": res.rule, "target": res.target, "codes": list(res.codes),
-        "reported": _num(res.reported), "computed": _num(res.computed),
-        "difference": _num(res.difference), "ok": res.ok, "status": res.status,
+        "reported": decimal_text(res.reported), "computed": decimal_text(res.computed),
+        "difference": decimal_text(res.difference), "ok": res.ok, "status": res.status,
         "kind": res.kind, "detail": res.detail,
-        "proposals": [{"line": p.line, "value": _num(p.value), "reason": p.reason}
+        "proposals": [{"line": p.line, "value": decimal_text(p.value), "reason": p.reason}
                       for p in res.proposals],
     }
 
@@ -39,7 +34,7 @@ def filing_json(review: Review) -> dict:
         "lines": [{
             "id": it.id, "code": it.code, "statement": it.statement,
             "line": f"{it.line}{it.letter}", "label": it.label,
-            "value": _num(review.value(it.id)), "raw": it.raw,
+            "value": decimal_text(review.value(it.id)), "raw": it.raw,
             "status": review.status(it.id), "note": it.note, "page": it.page,
             "bbox": [round(v, 2) for v in it.bbox] if it.bbox else None,
             "confidence": it.confidence,

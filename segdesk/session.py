@@ -14,6 +14,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Callable
 
+from .amounts import decimal_text
 from .engine import Change, Engine
 from .errors import SegdeskError
 from .extract import extract
@@ -122,7 +123,7 @@ class Review:
         if (line_id in self.reviewed) == reviewed:
             return
         (self.reviewed.add if reviewed else self.reviewed.discard)(line_id)
-        value = _text(self.engine.values[line_id])
+        value = decimal_text(self.engine.values[line_id])
         self._record(line_id, value, value, note, "reviewed" if reviewed else "unreviewed",
                      raw=True)
         self._changed(Change(lines={line_id}))
@@ -131,7 +132,7 @@ class Review:
         if self.notes.get(line_id, "") == note:
             return
         self.notes[line_id] = note
-        value = _text(self.engine.values[line_id])
+        value = decimal_text(self.engine.values[line_id])
         self._record(line_id, value, value, note, "note", raw=True)
         self._changed(Change(lines={line_id}))
 
@@ -140,14 +141,15 @@ class Review:
         self.audit.append(AuditEntry(
             time=datetime.now(timezone.utc).isoformat(timespec="seconds"),
             reviewer=self.reviewer, line=line_id, code=ln.code,
-            before=before if raw else _text(before), after=after if raw else _text(after),
+            before=before if raw else decimal_text(before), after=after if raw else decimal_text(after),
             note=note, action=action))
 
     def _changed(self, change: Change) -> None:
-        if self.autosave and self.session_path:
-            self.save()
+        # The screen follows the engine first; a failed save is then reported on its own.
         for listener in self.listeners:
             listener(change)
+        if self.autosave and self.session_path:
+            self.save()
 
     # ------------------------------------------------------------------ persistence
     def to_dict(self) -> dict:
@@ -158,7 +160,7 @@ class Review:
             "form": self.filing.form,
             "reviewer": self.reviewer,
             "saved": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-            "values": {i: _text(self.engine.values[i]) for i in self.edited()},
+            "values": {i: decimal_text(self.engine.values[i]) for i in self.edited()},
             "reviewed": sorted(self.reviewed, key=lambda i: self.template.by_id[i].order),
             "notes": {k: v for k, v in self.notes.items() if v},
             "audit": [asdict(a) for a in self.audit],
@@ -178,16 +180,23 @@ class Review:
             raise SessionMismatch(
                 f"{Path(path).name} was saved for a different version of "
                 f"{data.get('source', 'this PDF')}; it was not applied")
-        values = {}
-        for line_id, text in data.get("values", {}).items():
-            if line_id in self.extracted:
-                values[line_id] = _decimal(text, path)
-        self.engine.set_values(values)
-        self.reviewed = {i for i in data.get("reviewed", []) if i in self.extracted}
-        self.notes = {k: v for k, v in data.get("notes", {}).items() if k in self.extracted}
+        name = Path(path).name
+        raw_values, reviewed = data.get("values", {}), data.get("reviewed", [])
+        notes, audit = data.get("notes", {}), data.get("audit", [])
+        if not (isinstance(raw_values, dict) and isinstance(notes, dict)
+                and isinstance(reviewed, list) and isinstance(audit, list)
+                and all(isinstance(a, dict) for a in audit)):
+            raise SegdeskError(f"{name}: not a segdesk review file (damaged structure)")
+        values = {i: _decimal(text, path) for i, text in raw_values.items() if i in self.extracted}
         fields = AuditEntry.__dataclass_fields__
-        self.audit = [AuditEntry(**{k: v for k, v in a.items() if k in fields})
-                      for a in data.get("audit", [])]
+        try:
+            entries = [AuditEntry(**{k: v for k, v in a.items() if k in fields}) for a in audit]
+        except TypeError:
+            raise SegdeskError(f"{name}: not a segdesk review file (damaged audit trail)") from None
+        self.engine.set_values(values)
+        self.reviewed = {i for i in reviewed if isinstance(i, str) and i in self.extracted}
+        self.notes = {k: str(v) for k, v in notes.items() if k in self.extracted}
+        self.audit = entries
         return len(values)
 
 
@@ -195,7 +204,7 @@ def session_path_for(pdf_path: str | Path) -> Path:
     """Beside the PDF when that folder is writable, else in the user's data folder."""
     pdf_path = Path(pdf_path).resolve()
     beside = pdf_path.with_name(pdf_path.name + SESSION_SUFFIX)
-    if beside.exists() or os.access(pdf_path.parent, os.W_OK):
+    if os.access(pdf_path.parent, os.W_OK) and (not beside.exists() or os.access(beside, os.W_OK)):
         return beside
     from .pdfread import sha256_of
     return user_data_dir() / "sessions" / f"{sha256_of(pdf_path)[:16]}-{pdf_path.name}{SESSION_SUFFIX}"
@@ -243,6 +252,8 @@ def write_atomic(target: str | Path, data: bytes) -> None:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
+        # mkstemp makes the file private (0600): give it the target's mode, or the usual one.
+        os.chmod(tmp, target.stat().st_mode & 0o777 if target.exists() else 0o666 & ~_UMASK)
         os.replace(tmp, target)
     except OSError as exc:
         try:
@@ -250,6 +261,15 @@ def write_atomic(target: str | Path, data: bytes) -> None:
         except OSError:
             pass
         raise SegdeskError(f"cannot write {target}: {exc.strerror}") from None
+
+
+def _read_umask() -> int:
+    mask = os.umask(0o022)  # the only way to read it; read once, at import, before any thread
+    os.umask(mask)
+    return mask
+
+
+_UMASK = _read_umask()
 
 
 def default_reviewer() -> str:
@@ -260,14 +280,13 @@ def default_reviewer() -> str:
         return "reviewer"
 
 
-def _text(value: Decimal | None) -> str | None:
-    return None if value is None else str(value)
-
-
 def _decimal(text, path) -> Decimal | None:
     if text is None:
         return None
     try:
-        return Decimal(str(text))
+        value = Decimal(str(text))
     except InvalidOperation:
-        raise SegdeskError(f"{Path(path).name}: value {text!r} is not a number") from None
+        value = None
+    if value is None or not value.is_finite():
+        raise SegdeskError(f"{Path(path).name}: value {text!r} is not a number")
+    return value

@@ -72,7 +72,6 @@ class StatementDef:
 class FormTemplate:
     id: str
     title: str
-    match: tuple[str, ...]
     statements: list[StatementDef]
     lines: list[LineDef]
     checks: list[CheckDef]
@@ -163,7 +162,7 @@ def _build(data: dict, where: str) -> FormTemplate:
             if ref is not None and ref not in seen:
                 raise SegdeskError(f"form template {where}, check {chk.id}: unknown code {ref}")
         checks.append(chk)
-    tpl = FormTemplate(id=form["id"], title=form["title"], match=tuple(form.get("match", ())),
+    tpl = FormTemplate(id=form["id"], title=form["title"],
                        statements=statements, lines=lines, checks=checks, source=where)
     for chk in checks:
         if chk.type == "target" and not tpl.cover_ids(chk.cover or ""):

@@ -447,3 +447,18 @@ def test_closing_the_window_releases_the_pdf(window, pdf):
     assert held(), "pdfium holds the file while it is shown"
     window.close()
     assert window.pdf.renderer is None and not held()
+
+
+def test_a_bug_in_loading_still_ends_the_load_with_a_message(qtbot, window, dialogs, monkeypatch,
+                                                             pdf):
+    from segdesk.app import loader
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(loader, "load", broken)
+    review = window.review
+    result = open_in(qtbot, window, pdf)
+    assert result.error == "filing.pdf: could not be read (RuntimeError: boom)"
+    assert dialogs["errors"] == [result.error]
+    assert window.review is review and not window.files.cancel_button.isVisible()

@@ -124,3 +124,44 @@ def test_a_review_file_opens_its_pdf(tmp_path, sample_pdf):
     (tmp_path / "day.pdf").write_bytes(sample_pdf.read_bytes())
     assert pdf_for(review) == tmp_path / "day.pdf"
     assert pdf_for(sample_pdf) == sample_pdf
+
+
+@pytest.mark.parametrize("content, message", [
+    ('{"segdesk_session": 1, "values": []}', "damaged structure"),
+    ('{"segdesk_session": 1, "audit": [{"nonsense": 1}]}', "damaged audit trail"),
+    ('{"segdesk_session": 1, "values": {"7010": "NaN"}}', "'NaN' is not a number"),
+    ('{"values": {}}', "not a segdesk review file"),
+    ("{not json", "damaged JSON"),
+])
+def test_a_damaged_review_file_is_one_line(tmp_path, sample_pdf, content, message):
+    from segdesk.pdfread import sha256_of
+    session = tmp_path / "s.segdesk"
+    content = content.replace('"segdesk_session": 1',
+                              f'"segdesk_session": 1, "sha256": "{sha256_of(sample_pdf)}"')
+    session.write_text(content)
+    run = segdesk("check", sample_pdf, "--session", session)
+    assert run.returncode == 2 and "Traceback" not in run.stderr
+    assert run.stderr.count("\n") == 1 and message in run.stderr, run.stderr
+
+
+def test_output_cut_short_by_the_reader(sample_pdf):
+    run = subprocess.run(f"{sys.executable} -m segdesk extract {sample_pdf} --json | head -c 5",
+                         shell=True, capture_output=True, text=True, timeout=120)
+    assert run.stdout == '{\n "s' and "Traceback" not in run.stderr and run.stderr == ""
+
+
+def test_saved_files_get_ordinary_permissions(tmp_path):
+    from segdesk.session import write_atomic
+    target = tmp_path / "out.segdesk"
+    write_atomic(target, b"{}")
+    assert target.stat().st_mode & 0o777 == 0o666 & ~_umask()
+    target.chmod(0o640)
+    write_atomic(target, b"{ }")
+    assert target.stat().st_mode & 0o777 == 0o640 and target.read_bytes() == b"{ }"
+
+
+def _umask():
+    import os
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask

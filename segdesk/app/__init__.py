@@ -4,7 +4,7 @@ from __future__ import annotations
 import sys
 import traceback
 
-from PySide6.QtCore import QEvent, QObject
+from PySide6.QtCore import QEvent, QObject, QThread
 
 
 def run_app(filing_path: str | None, screenshot: str | None = None) -> int:
@@ -38,7 +38,8 @@ def install_excepthook(parent) -> None:
     def hook(kind, value, tb):
         details = "".join(traceback.format_exception(kind, value, tb))
         sys.stderr.write(details)
-        if showing:  # an error while the dialog is up: stderr only, no cascade of dialogs
+        # Widgets belong to the GUI thread: an error raised in a worker goes to stderr only.
+        if showing or QThread.currentThread() is not parent.thread():
             return
         showing.append(True)
         try:

@@ -5,6 +5,7 @@ tell the user."""
 from __future__ import annotations
 
 import threading
+import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,8 +45,15 @@ class Loader(QThread):
         self._cancel.set()
 
     def run(self) -> None:
-        self.loaded.emit(load(self.path, self.reviewer, self.progressed.emit, self._cancel.is_set,
-                              self.reocr_page))
+        try:
+            result = load(self.path, self.reviewer, self.progressed.emit, self._cancel.is_set,
+                          self.reocr_page)
+        except Exception as exc:  # a bug of ours must still end the load, with a message
+            traceback.print_exc()
+            result = Loaded(path=str(self.path), reocr_page=self.reocr_page,
+                            error=f"{Path(self.path).name}: could not be read "
+                                  f"({type(exc).__name__}: {exc})")
+        self.loaded.emit(result)
 
 
 def load(path: str, reviewer: str, progress=None, cancelled=None,
