@@ -5,12 +5,16 @@ Every way a file can be unreadable becomes a SegdeskError with one line a user u
 from __future__ import annotations
 
 import hashlib
+import threading
 import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator
 
 from .errors import SegdeskError
+
+# pdfium is not thread-safe: the PDF pane (GUI thread) and OCR (worker threads) take turns.
+PDFIUM_LOCK = threading.RLock()
 
 MAX_PAGES = 5000
 MAX_BYTES = 1 << 30  # 1 GiB

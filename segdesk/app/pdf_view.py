@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (QGraphicsItem, QGraphicsRectItem, QGraphicsScene,
                                QGraphicsSimpleTextItem, QGraphicsView)
 
 from ..filing import Filing
+from ..pdfread import PDFIUM_LOCK
 from . import style
 
 PAGE_GAP = 14.0  # points between pages
@@ -30,10 +31,11 @@ class _Renderer:
 
     def __init__(self, path: str | Path):
         import pypdfium2
-        self.doc = pypdfium2.PdfDocument(str(path))
-        self.sizes = [self.doc[i].get_size() for i in range(len(self.doc))]
-        # Set while another thread may be using pdfium (OCR while a filing loads): pdfium is
-        # not thread-safe, so nothing new is rendered until it is cleared.
+        with PDFIUM_LOCK:
+            self.doc = pypdfium2.PdfDocument(str(path))
+            self.sizes = [self.doc[i].get_size() for i in range(len(self.doc))]
+        # Set while a load may be OCR'ing: pages then render only from the cache, so that the
+        # window never waits for its turn at pdfium (PDFIUM_LOCK) behind a page being OCR'd.
         self.paused = False
         self._cache: OrderedDict[tuple[int, float], QImage] = OrderedDict()
 
@@ -44,9 +46,10 @@ class _Renderer:
         if image is None and self.paused:
             return next((im for (i, _), im in reversed(self._cache.items()) if i == index), None)
         if image is None:
-            bitmap = self.doc[index].render(scale=key[1], prefer_bgrx=True)
-            image = QImage(bitmap.buffer, bitmap.width, bitmap.height, bitmap.stride,
-                           QImage.Format.Format_RGB32).copy()
+            with PDFIUM_LOCK:
+                bitmap = self.doc[index].render(scale=key[1], prefer_bgrx=True)
+                image = QImage(bitmap.buffer, bitmap.width, bitmap.height, bitmap.stride,
+                               QImage.Format.Format_RGB32).copy()
             self._cache[key] = image
             while len(self._cache) > CACHE_PAGES:
                 self._cache.popitem(last=False)
@@ -55,7 +58,8 @@ class _Renderer:
 
     def close(self) -> None:
         self._cache.clear()
-        self.doc.close()
+        with PDFIUM_LOCK:
+            self.doc.close()
 
 
 class PageItem(QGraphicsItem):

@@ -7,7 +7,6 @@ tesseract each, on the machine's cores), are yielded in page order, and are cach
 from __future__ import annotations
 
 import os
-import threading
 from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
@@ -16,7 +15,8 @@ from typing import Callable, Iterator
 import pypdfium2 as pdfium
 
 from ..errors import SegdeskError
-from ..pdfread import Cancelled, PageWords, Word, iter_page_words, open_pdf, sha256_of
+from ..pdfread import (PDFIUM_LOCK, Cancelled, PageWords, Word, iter_page_words, open_pdf,
+                       sha256_of)
 from .cache import OcrCache
 from .detect import ocr_reason
 from .engine import OcrEngine, default_engine
@@ -103,14 +103,13 @@ def reocr_page(path: str | Path, page_number: int, progress: Progress | None = N
 
 
 class _ScanReader:
-    """OCR of one page at a time per caller; pdfium (not thread-safe) behind a lock."""
+    """OCR of one page at a time per caller; pdfium (not thread-safe) behind the shared lock."""
 
     def __init__(self, path: str | Path, engine: OcrEngine | None, dpi: int = PAGE_DPI):
         self._engine = engine
         self.dpi = dpi
         self._doc = None
         self._path = str(path)
-        self._lock = threading.Lock()
 
     @property
     def engine(self) -> OcrEngine:
@@ -120,7 +119,7 @@ class _ScanReader:
 
     def read(self, index: int, cancelled: Cancel | None = None) -> PageWords:
         engine = self.engine
-        with self._lock:
+        with PDFIUM_LOCK:
             if self._doc is None:
                 self._doc = pdfium.PdfDocument(self._path)
             page = self._doc[index]
@@ -137,7 +136,7 @@ class _ScanReader:
                          [_scaled(_row_letter(w), scale) for w in words], ocr=True, skew=angle)
 
     def close(self) -> None:
-        with self._lock:
+        with PDFIUM_LOCK:
             if self._doc is not None:
                 self._doc.close()
                 self._doc = None
