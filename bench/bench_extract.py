@@ -41,8 +41,9 @@ def _medians(path: Path, repeat: int) -> tuple[float, float]:
 
 
 def _peak_rss_mb(path: Path) -> float:
-    code = ("import resource, sys; from segdesk.extract import extract; extract(sys.argv[1]); "
-            "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)")
+    # VmHWM, not ru_maxrss: a forked child inherits its parent's ru_maxrss across exec.
+    code = ("import re, sys; from segdesk.extract import extract; extract(sys.argv[1]); "
+            "print(re.search(r'VmHWM:\\s+(\\d+)', open('/proc/self/status').read()).group(1))")
     out = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True,
                          text=True, check=True, cwd=ROOT).stdout
     return int(out.split()[-1]) / 1024
