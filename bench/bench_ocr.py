@@ -20,7 +20,8 @@ from segdesk.filing import MISSING, SUSPECT, Filing
 from segdesk.ocr import page_source
 from segdesk.ocr.engine import default_engine
 from segdesk.templates import builtin_template
-from tools.make_samples import STYLES, load_sample_values, render_filing, scan_pdf
+from tools.make_samples import STYLES, load_sample_values, render_filing
+from tools.scan import scan_pdf
 
 
 @dataclass(frozen=True)

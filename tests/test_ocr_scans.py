@@ -21,7 +21,8 @@ from segdesk.ocr.cache import OcrCache
 from segdesk.ocr.engine import default_engine
 from segdesk.pdfread import Cancelled, PageWords, Word, iter_page_words, open_pdf, sha256_of
 from segdesk.session import Review
-from tools.make_samples import STYLES, load_sample_values, scan_pdf
+from tools.make_samples import STYLES, load_sample_values
+from tools.scan import scan_pdf
 
 # Least share of values exact over all scans, and on any one scan.
 EXACT_OVERALL, EXACT_EACH = 0.99, 0.97
