@@ -69,9 +69,17 @@ class Engine:
         self.derived_by: dict[str, str] = {}  # derived line -> the check it was solved from
         self._arith: list[LineDef] = _topological(template.lines)
         self._component = _components(template.lines)
+        # Each block's lines and computed lines, so an edit touches only its own block.
+        self._members: dict[int, list[str]] = {}
+        self._arith_of: dict[int, list[LineDef]] = {}
+        for line_id, comp in self._component.items():
+            self._members.setdefault(comp, []).append(line_id)
+        for ln in self._arith:
+            self._arith_of.setdefault(self._component[ln.id], []).append(ln)
         self._rules: list[tuple[str, CheckDef | LineDef]] = (
             [(REGULATORY, c) for c in template.checks]
             + [(SIGN, ln) for ln in template.lines if ln.sign == "negative"])
+        self._rule_by_id = {_rule_id(kind, rule): (kind, rule) for kind, rule in self._rules}
         # Which checks read each line, to recompute only those after an edit.
         self._readers: dict[str, list[str]] = {ln.id: [] for ln in template.lines}
         self.results: dict[str, CheckResult] = {}
@@ -120,7 +128,7 @@ class Engine:
         for line_id, value in values.items():
             self.values[line_id] = value
             comps.add(self._component[line_id])
-        members = [i for i, c in self._component.items() if c in comps]
+        members = [i for c in comps for i in self._members[c]]
         before_values = {i: self.value(i) for i in members}
         self._derive(comps)
         change = Change(lines={i for i in members if self.value(i) != before_values[i]})
@@ -137,9 +145,9 @@ class Engine:
     # ------------------------------------------------------------------ derivation
     def _derive(self, components: set[int]) -> None:
         """Fill unknown values that exactly one check determines, until nothing more follows."""
-        for i in [i for i in self.derived if self._component[i] in components]:
+        for i in [i for c in components for i in self._members[c] if i in self.derived]:
             del self.derived[i], self.derived_by[i]
-        lines = [ln for ln in self._arith if self._component[ln.id] in components]
+        lines = [ln for c in components for ln in self._arith_of.get(c, [])]
         progress = True
         while progress:
             progress = False
@@ -180,8 +188,7 @@ class Engine:
     def _evaluate(self, check_id: str) -> CheckResult:
         if check_id in self.template.by_id and self.template.by_id[check_id].formula:
             return self._arithmetic(self.template.by_id[check_id])
-        kind, rule = next((k, r) for k, r in self._rules if _rule_id(k, r) == check_id)
-        return self._rule(kind, rule)
+        return self._rule(*self._rule_by_id[check_id])
 
     def _arithmetic(self, ln: LineDef) -> CheckResult:
         refs = ln.formula.refs
