@@ -92,6 +92,8 @@ def _gui(argv: list[str]) -> int:
     parser.add_argument("filing", nargs="?", help="the PDF to open (default: the bundled sample)")
     parser.add_argument("--screenshot", metavar="OUT.png",
                         help="render the window with the filing loaded to a PNG and exit")
+    parser.add_argument("--size", metavar="WxH",
+                        help="the window's size for --screenshot, e.g. 1366x768 (default 1900x1040)")
     parser.add_argument("--offscreen", action="store_true",
                         help="run without a display (Qt's offscreen platform)")
     parser.add_argument("--self-test", action="store_true",
@@ -101,6 +103,7 @@ def _gui(argv: list[str]) -> int:
     if args.self_test:
         from .selftest import run_self_test
         return run_self_test()
+    size = _size(args.size) if args.size else None
     from .session import pdf_for
     filing = str(pdf_for(args.filing)) if args.filing else (str(SAMPLE) if SAMPLE.exists() else None)
     if args.screenshot or args.offscreen:
@@ -110,7 +113,16 @@ def _gui(argv: list[str]) -> int:
               "under xvfb-run, or with --offscreen / --screenshot OUT.png.", file=sys.stderr)
         return 3
     from .app import run_app
-    return run_app(filing, screenshot=args.screenshot)
+    return run_app(filing, screenshot=args.screenshot, size=size)
+
+
+def _size(text: str) -> tuple[int, int]:
+    """'1366x768' -> (1366, 768); anything else is a one-line error."""
+    width, _, height = text.lower().partition("x")
+    if not (width.isdigit() and height.isdigit() and 320 <= int(width) <= 10000
+            and 240 <= int(height) <= 10000):
+        raise SegdeskError(f"--size {text}: give the window's size as WIDTHxHEIGHT, e.g. 1366x768")
+    return int(width), int(height)
 
 
 def _has_display() -> bool:

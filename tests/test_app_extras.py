@@ -87,10 +87,11 @@ def test_settings_persist(tmp_path):
     settings.reviewer = "  ada  "
     for n in range(12):
         settings.add_recent(tmp_path / f"f{n}.pdf")
-    settings.zoom = "1.25"
+    settings.set_zoom_for("ab12", "1.25")
     settings.sync()
     again = Settings(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
-    assert again.reviewer == "ada" and again.zoom == "1.25"
+    assert again.reviewer == "ada" and again.zoom_for("ab12") == "1.25"
+    assert again.zoom_for("another filing") == "width" and again.zoom_for("") == "width"
     assert len(again.recent_files()) == 10 and again.recent_files()[0].endswith("f11.pdf")
 
 

@@ -180,12 +180,12 @@ def test_row_moves_pdf_to_its_page_and_box(qtbot, window):
 def test_click_on_box_selects_its_row(qtbot, window):
     window.grid.select_lines(["7100"])  # brings page 3 into view
     box = window.pdf.boxes["7090"]
-    point = window.pdf.mapFromScene(box.sceneBoundingRect().center())
+    point = window.pdf.mapFromScene(box.mapRectToScene(box.rect()).center())
     QTest.mouseClick(window.pdf.viewport(), Qt.MouseButton.LeftButton, pos=point)
     assert window.grid.current_line() == "7090"
     assert window.grid.line_ids() == ["7090"]
     # Just beside the box still counts; far from any box does not change the selection.
-    edge = window.pdf.mapFromScene(box.sceneBoundingRect().topRight()) + QPoint(3, 0)
+    edge = window.pdf.mapFromScene(box.mapRectToScene(box.rect()).topRight()) + QPoint(3, 0)
     window.grid.select_lines(["7010"])
     QTest.mouseClick(window.pdf.viewport(), Qt.MouseButton.LeftButton, pos=edge)
     assert window.grid.current_line() == "7090"
@@ -212,20 +212,28 @@ def test_apply_proposed_fix_and_undo(qtbot, window):
     assert window.pdf.boxes["7345"].status == "edited"
     window.undo_stack.undo()
     assert results["7345"].status == "fail"
-    assert window.pdf.boxes["7345"].status == "suspect"
+    # A total that does not tie says so on the page too, whatever was read (here: suspect).
+    assert window.pdf.boxes["7345"].status == "fails"
+    assert status_text(window, "7345") == "fails"
 
 
 def test_mark_reviewed_and_note(qtbot, window, monkeypatch):
     window.grid.select_lines(["7345"])
     window.act.reviewed.trigger()
     assert "7345" in window.review.reviewed
-    assert "\u2713" in status_text(window, "7345")
+    # Confirming a total that does not tie does not hide that it fails.
+    assert status_text(window, "7345") == "fails" and window.pdf.boxes["7345"].status == "fails"
     assert "1 suspect" not in window.status.problems_label.text()
+    window.grid.select_lines(["7010"])
+    window.act.reviewed.trigger()
+    assert status_text(window, "7010") == "confirmed"
+    assert window.pdf.boxes["7010"].status == "confirmed"
+    window.grid.select_lines(["7345"])
     monkeypatch.setattr(prompts, "ask_text", lambda *a, **k: "checked against the bank letter")
     window.act.note.trigger()
     assert window.review.notes["7345"] == "checked against the bank letter"
     assert "bank letter" in window.grid_pane.detail.text()
-    assert [a.action for a in window.review.audit[-2:]] == ["reviewed", "note"]
+    assert [a.action for a in window.review.audit[-3:]] == ["reviewed", "reviewed", "note"]
 
 
 def test_close_and_reopen_restores_the_review(qtbot, make_window, window, pdf):
@@ -348,7 +356,7 @@ def test_zoom_and_pages(qtbot, window):
     assert window.pdf.current_page() == 3
     window.act.next_page.trigger()
     assert window.pdf.current_page() == 4
-    assert window.settings.zoom == "page"
+    assert window.settings.zoom_for(window.review.filing.sha256) == "page"
 
 
 def test_enter_edits_then_commits_and_close(qtbot, window):

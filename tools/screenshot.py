@@ -1,7 +1,8 @@
 """Make docs/screenshot.png: the review window on a bundled sample, on a real X display.
 
-Run through tools/screenshot.sh (which starts Xvfb at 1920x1080); the window is shown at the
-size a reviewer would give it on such a screen.
+Run through tools/screenshot.sh [FILING.pdf [OUT.png [WxH]]], which starts Xvfb as large as the
+window; the window is shown at the size a reviewer would give it on such a screen (by default a
+maximised window on 1920x1080).
 """
 from __future__ import annotations
 
@@ -25,6 +26,9 @@ def main(argv: list[str]) -> int:
     app = QApplication(sys.argv[:1])
     app.setApplicationName("segdesk")
     apply_style(app)
+    if len(argv) > 2:
+        width, height = (int(n) for n in argv[2].lower().split("x"))
+        return take_screenshot(filing, str(out), (width, height))
     return take_screenshot(filing, str(out))
 
 

@@ -7,7 +7,9 @@ import traceback
 from PySide6.QtCore import QEvent, QObject, QThread
 
 
-def run_app(filing_path: str | None, screenshot: str | None = None) -> int:
+def run_app(filing_path: str | None, screenshot: str | None = None,
+            size: tuple[int, int] | None = None) -> int:
+    """The window on `filing_path`; with `screenshot`, a PNG of it (at `size`) instead."""
     from PySide6.QtWidgets import QApplication
 
     from .main_window import MainWindow
@@ -19,7 +21,7 @@ def run_app(filing_path: str | None, screenshot: str | None = None) -> int:
     apply_style(app)
     if screenshot:
         from .screenshot import take_screenshot
-        return take_screenshot(filing_path, screenshot)
+        return take_screenshot(filing_path, screenshot, *([size] if size else []))
     window = MainWindow()
     install_excepthook(window)
     app.installEventFilter(FileOpenFilter(window, app))

@@ -12,6 +12,8 @@ from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLabel, QSpinBox, QStyle
 
+from .grid_pane import SHOWN
+
 if TYPE_CHECKING:
     from .main_window import MainWindow
 
@@ -27,7 +29,7 @@ class WindowActions:
                       "Open a filing PDF (or its .segdesk review file)")
         self.export = a("&Export to Excel\u2026", w.files.export, "Ctrl+E", SP.SP_DialogSaveButton,
                         "Write the reconciled workbook")
-        self.close = a("&Close filing", w.close_file, KEYS.Close)
+        self.close = a("&Close filing", w.close_file, ["Ctrl+W", "Ctrl+F4"])
         self.quit = a("&Quit", w.close, KEYS.Quit)
         # Fixed texts (the command goes in the tooltip): a toolbar button whose text changed
         # with every edit would re-lay out, and repaint, the whole window.
@@ -62,8 +64,21 @@ class WindowActions:
         self.next_page = a("Next page", lambda: pdf.go_to_page(pdf.current_page() + 1), "Ctrl+PgDown")
         self.prev_page = a("Previous page", lambda: pdf.go_to_page(pdf.current_page() - 1), "Ctrl+PgUp")
         self.focus = a("Next pane", w.focus_next_pane, "F6", tip="Move the keyboard focus to the next pane")
+        find = w.grid_pane.find
+        self.find = a("&Find\u2026", w.open_find, KEYS.Find,
+                      tip="Find a line by code, line number, label words or amount")
+        self.find_next = a("Find next", lambda: w.find(find.text(), 1), "F3")
+        self.find_prev = a("Find previous", lambda: w.find(find.text(), -1), "Shift+F3")
+        self.shown = [a(f"Show {text.lower()}", lambda s=shown: w.grid_pane.set_shown(s), f"Alt+{n}",
+                        tip=f"The grid shows {text.lower()}" + (" lines" if shown != "all" else ""))
+                      for n, (text, shown) in enumerate(SHOWN, start=1)]
+        self.audit = w.audit.toggleViewAction()
+        self.audit.setText("&Audit trail")
+        self.audit.setShortcut(QKeySequence("Ctrl+H"))
+        self.audit.setToolTip("Every change of this review, newest first; Enter jumps to its line (Ctrl+H)")
+        w.addAction(self.audit)
         self.settings = a("&Settings\u2026", w.edit_settings, KEYS.Preferences)
-        self.keys = a("&Keyboard shortcuts", w.show_keys, "F1")
+        self.keys = a("&Colours, words and keys", w.show_keys, "F1")
 
     def _make(self, text: str, slot, shortcut=None, icon=None, tip: str = "") -> QAction:
         action = QAction(text, self._window)
@@ -82,7 +97,8 @@ class WindowActions:
 
     def need_review(self) -> list[QAction]:
         """Actions that act on an open review."""
-        return [self.export, self.close, self.next, self.prev, self.reviewed, self.note, self.apply]
+        return [self.export, self.close, self.next, self.prev, self.reviewed, self.note, self.apply,
+                self.find, self.find_next, self.find_prev, *self.shown]
 
     def build_menus(self) -> None:
         w = self._window
@@ -99,6 +115,8 @@ class WindowActions:
         edit_menu.addSeparator()
         edit_menu.addActions([self.reviewed, self.note, self.apply])
         edit_menu.addSeparator()
+        edit_menu.addActions([self.find, self.find_next, self.find_prev])
+        edit_menu.addSeparator()
         edit_menu.addAction(self.settings)
         review_menu = bar.addMenu("&Review")
         review_menu.addActions([self.next, self.prev])
@@ -108,6 +126,10 @@ class WindowActions:
         view_menu.addActions(self.zoom_actions())
         view_menu.addSeparator()
         view_menu.addActions([self.next_page, self.prev_page, self.focus])
+        view_menu.addSeparator()
+        view_menu.addActions(self.shown)
+        view_menu.addSeparator()
+        view_menu.addAction(self.audit)
         bar.addMenu("&Help").addAction(self.keys)
 
     def zoom_actions(self) -> list[QAction]:

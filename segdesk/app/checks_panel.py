@@ -11,7 +11,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QHBoxLayout, QHeade
                                QPushButton, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
 
 from ..amounts import format_amount
-from ..engine import ARITHMETIC, DERIVED, FAILS, INCOMPLETE, TIES, CheckResult
+from ..engine import ARITHMETIC, DERIVED, FAILS, INCOMPLETE, REGULATORY, TIES, CheckResult
 from ..session import Review
 from . import style
 
@@ -20,6 +20,7 @@ HEADERS = ("Check", "Kind", "Status", "Reported", "Computed", "Difference")
 STATUS_TEXT = {TIES: "ties", FAILS: "FAILS", INCOMPLETE: "incomplete", DERIVED: "derived"}
 STATUS_BRUSH = {TIES: style.STATUS_COLOURS["ok"], FAILS: style.FAIL_TEXT,
                 INCOMPLETE: style.MUTED_TEXT, DERIVED: style.STATUS_COLOURS["derived"]}
+MIN_CHECK = 300  # pixels the check's words keep before the panel drops optional columns
 CHECK_ROLE = Qt.ItemDataRole.UserRole + 1  # check id
 PROPOSAL_ROLE = Qt.ItemDataRole.UserRole + 2  # index of the proposal (children only)
 
@@ -55,7 +56,9 @@ class ChecksPanel(QWidget):
         self.tree.setColumnCount(len(HEADERS))
         self.tree.setHeaderLabels(HEADERS)
         self.tree.setRootIsDecorated(True)
-        self.tree.setUniformRowHeights(True)
+        # Proposals wrap onto more lines rather than being cut: they are read in full.
+        self.tree.setUniformRowHeights(False)
+        self.tree.setWordWrap(True)
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.tree.setTextElideMode(Qt.TextElideMode.ElideRight)
         header = self.tree.header()
@@ -65,8 +68,9 @@ class ChecksPanel(QWidget):
         for column, width in ((KIND, metrics.horizontalAdvance("arithmetic") + 20),
                               (STATUS, metrics.horizontalAdvance("incomplete") + 20),
                               (REPORTED, style.number_width()), (COMPUTED, style.number_width()),
-                              (DIFFERENCE, style.number_width())):
+                              (DIFFERENCE, style.number_width("margin 0,000,000,000"))):
             header.resizeSection(column, width)
+        self._widths = {c: header.sectionSize(c) for c in (KIND, STATUS, REPORTED, COMPUTED, DIFFERENCE)}
         for column in (REPORTED, COMPUTED, DIFFERENCE):
             self.tree.headerItem().setTextAlignment(column, Qt.AlignmentFlag.AlignRight)
         self.tree.currentItemChanged.connect(self._current_changed)
@@ -81,12 +85,25 @@ class ChecksPanel(QWidget):
         self._bold = QFont()
         self._bold.setBold(True)
 
+    def resizeEvent(self, event) -> None:
+        """A narrow panel drops the kind, then the computed column (reported and difference
+        say the same), so each check's words keep room."""
+        super().resizeEvent(event)
+        room = self.tree.viewport().width() - sum(self._widths.values()) - MIN_CHECK
+        for column in (KIND, COMPUTED):
+            hide = room < 0
+            self.tree.setColumnHidden(column, hide)
+            if hide:
+                room += self._widths[column]
+
     # ------------------------------------------------------------------ content
     def set_review(self, review: Review | None) -> None:
         self.review = review
         self.tree.clear()
         self.items = {}
+        self.apply_button.setEnabled(False)
         if review is None:
+            self._update_title()
             return
         tpl = review.template
         stmt_order = {s.id: n for n, s in enumerate(tpl.statements)}
@@ -126,9 +143,10 @@ class ChecksPanel(QWidget):
         item.setText(STATUS, STATUS_TEXT.get(res.status, res.status))
         item.setText(REPORTED, format_amount(res.reported, unit))
         item.setText(COMPUTED, format_amount(res.computed, unit))
-        item.setText(DIFFERENCE, format_amount(res.difference, unit)
-                     if res.difference is not None and res.status != DERIVED else "")
+        item.setText(DIFFERENCE, difference_text(res, unit))
         tip = res.rule + (f"\n{res.detail}" if res.detail else "")
+        if is_floor(res):
+            tip += "\nMargin: how far the line is above the floor the rule sets."
         for column in range(len(HEADERS)):
             item.setToolTip(column, tip)
         failing = res.status == FAILS
@@ -218,3 +236,19 @@ class ChecksPanel(QWidget):
             return False
         self.proposalApplied.emit(check_id, index)
         return True
+
+
+def is_floor(res: CheckResult) -> bool:
+    """A regulatory floor (deficiency, excess below target): its difference is a margin."""
+    return res.kind == REGULATORY and res.bounds is None and res.computed is not None
+
+
+def difference_text(res: CheckResult, unit: str) -> str:
+    """The difference column: a floor's margin says so ('margin 424,098,509', 'short by 12');
+    nothing for a check that was used up deriving a value."""
+    if res.difference is None or res.status == DERIVED:
+        return ""
+    if is_floor(res):
+        return (f"margin {format_amount(res.difference, unit)}" if res.difference >= 0
+                else f"short by {format_amount(-res.difference, unit)}")
+    return format_amount(res.difference, unit)

@@ -1,36 +1,91 @@
-"""The line under the grid: where the current line's value came from and what happened to it."""
+"""The line under the grid, in words: what was printed, what segdesk read and why, what the
+checks still need from it, and who changed it and when."""
 from __future__ import annotations
 
 import html
+from datetime import datetime
+from decimal import Decimal
 
-from ..session import Review
+from ..amounts import format_amount
+from ..engine import FAILS, INCOMPLETE
+from ..session import AuditEntry, Review
 
 
 def describe_line(review: Review, line_id: str) -> str:
-    """One rich-text line: number, code and label, the printed text and its page, how it was
-    read (OCR confidence, repairs), the formula, the reviewer's note and last change."""
+    """Rich text, a few short sentences: the line's full label; the print and its reading; the
+    derivation; what an open check needs from this line; the note; the last change."""
     ln = review.template.by_id[line_id]
     item = review.item(line_id)
-    bits = [f"<b>{html.escape(ln.number)} [{html.escape(ln.code or ln.id)}]</b> {html.escape(ln.label)}"]
+    value = review.value(line_id)
+    e = html.escape
+    head = f"<b>{e(ln.number)} [{e(ln.code or ln.id)}]</b> {e(ln.label)}"
+    said: list[str] = []
+    page = f" on page {item.page}" if item.page else ""
     if item.raw:
-        bits.append(f"printed <code>{html.escape(item.raw)}</code>"
-                    + (f" on page {item.page}" if item.page else ""))
-    elif item.status == "missing":
-        bits.append("not found on the page")
+        read = format_amount(item.value, ln.unit) if item.value is not None else "nothing"
+        why = f" ({e(item.note)})" if item.note else ""
+        said.append(f"Printed <code>{e(item.raw)}</code>{page}; read as <b>{e(read)}</b>{why}.")
+    else:
+        said.append(f"Nothing printed beside the code{page}." if item.page
+                    else "Not found on the page.")
     if confidence := ocr_confidence(item):
-        bits.append(confidence)
-    if item.note:
-        bits.append(f"read as: {html.escape(item.note)}")
+        said.append(confidence.capitalize() + ".")
+    if line_id in review.engine.derived:
+        check = review.engine.derived_by.get(line_id, "")
+        target = review.template.by_id.get(check)
+        total = f" [{e(target.code or target.id)}]" if target else ""
+        said.append(f"segdesk worked out <b>{e(format_amount(value, ln.unit))}</b> from the "
+                    f"total{total}; type the printed value if it differs.")
+    for res in review.engine.checks_of(line_id):
+        if res.status in (FAILS, INCOMPLETE) and res.detail:
+            said.append(f"<span style='color:#B71C1C'>{e(res.detail)}.</span>")
     if ln.formula:
-        bits.append(f"= {html.escape(ln.formula.text)}")
+        res = review.engine.results.get(line_id)
+        if res is not None and res.computed is not None:
+            said.append(f"Computed {e(ln.formula.text)} = {e(format_amount(res.computed, ln.unit))}.")
     if review.notes.get(line_id):
-        bits.append(f"<i>note: {html.escape(review.notes[line_id])}</i>")
-    edits = [a for a in review.audit if a.line == line_id and a.action in ("edit", "fix", "undo")]
-    if edits:
-        last = edits[-1]
-        bits.append(f"last change {html.escape(str(last.before))} \u2192 {html.escape(str(last.after))} "
-                    f"by {html.escape(last.reviewer)}")
-    return " \u00b7 ".join(bits)
+        said.append(f"<i>Note: {e(review.notes[line_id])}</i>")
+    entries = [a for a in review.audit if a.line == line_id and a.action != "note"]
+    if entries:
+        said.append(e(describe_change(entries[-1], ln.unit)) + ".")
+    return f"{head}<br>{' '.join(said)}"
+
+
+def describe_change(entry: AuditEntry, unit: str = "usd", when: bool = True) -> str:
+    """One audit entry in words: 'ada entered 682,626,171 (was empty), 1 Dec 21:40 UTC'
+    (without the time when `when` is false)."""
+    def amount(text: str | None) -> str:
+        try:
+            return format_amount(Decimal(text), unit) if text not in (None, "") else "empty"
+        except ArithmeticError:
+            return str(text)
+    who, moment = entry.reviewer or "someone", when_text(entry.time) if when else ""
+    before, after = amount(entry.before), amount(entry.after)
+    if entry.action == "fix":
+        what = f"{who} applied the proposed fix {after} (was {before})"
+    elif entry.action == "undo":
+        what = f"{who} undid a change: back to {after} (was {before})"
+    elif entry.action == "edit":
+        what = f"{who} cleared the value (was {before})" if after == "empty" \
+            else f"{who} entered {after} (was {before})"
+    elif entry.action == "reviewed":
+        what = f"{who} confirmed {after} against the page"
+    elif entry.action == "unreviewed":
+        what = f"{who} took back the confirmation of {after}"
+    elif entry.action == "note":
+        what = f"{who} wrote a note" if entry.note else f"{who} removed the note"
+    else:
+        what = f"{who}: {entry.action} {after}"
+    return f"{what}, {moment}" if moment else what
+
+
+def when_text(stamp: str) -> str:
+    """'2026-12-01T21:40:12+00:00' -> '1 Dec 21:40 UTC'; the text itself if it is not a time."""
+    try:
+        moment = datetime.fromisoformat(stamp)
+    except (TypeError, ValueError):
+        return str(stamp or "")
+    return f"{moment.day} {moment:%b %H:%M} UTC"
 
 
 def ocr_confidence(item) -> str:

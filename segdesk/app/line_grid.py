@@ -1,7 +1,9 @@
 """The line-item grid (object name `lineGrid`): spreadsheet keys on top of LineModel.
 
 Typing on any cell of a row edits its value; Enter commits and moves to the next line; a
-refused entry reopens the editor with the typed text so nothing is lost.
+refused entry reopens the editor with the typed text so nothing is lost. The grid shows the
+model through a LineFilter (all lines, or only open, confirmed or edited ones); every row
+number this class takes or gives is a row of the LineModel itself.
 """
 from __future__ import annotations
 
@@ -11,11 +13,15 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLineEdit, QTableV
 from . import style
 from .delegates import AmountDelegate
 from .line_model import (CODE, COMPUTED, DIFFERENCE, EXTRACTED, LABEL, LINE, STATUS, VALUE,
-                         LineModel)
+                         LineFilter, LineModel)
+
+MIN_LABEL = 240  # pixels the label column keeps before the grid drops optional columns
+OPTIONAL = (COMPUTED, EXTRACTED)  # dropped in this order when the grid is narrow
 
 
 class LineGrid(QTableView):
     lineActivated = Signal(str)  # the current line changed (selection by user or program)
+    shownChanged = Signal(str)  # the grid changed its own filter (to show a line asked for)
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -33,19 +39,55 @@ class LineGrid(QTableView):
         self.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.setItemDelegateForColumn(VALUE, AmountDelegate(self))
         self._rejected: tuple[int, str] | None = None
+        self.lines: LineModel | None = None
+        self.proxy = LineFilter(self)
 
     def setModel(self, model: LineModel | None) -> None:
-        super().setModel(model)
+        self.lines = model
+        self.proxy.setSourceModel(model)
+        self.proxy.refilter()
+        super().setModel(self.proxy if model is not None else None)
         if model is None:
             return
         model.inputRejected.connect(self._on_rejected)
-        self.clearSpans()
-        for row, r in enumerate(model.rows):
-            if r.kind != "line":
-                self.setSpan(row, 0, 1, model.columnCount())
+        self._set_spans()
         self._size_columns()
         self.selectionModel().currentRowChanged.connect(self._current_row_changed)
 
+    def _set_spans(self) -> None:
+        self.clearSpans()
+        columns = self.lines.columnCount()
+        for view_row in range(self.proxy.rowCount()):
+            r = self.lines.rows[self.proxy.mapToSource(self.proxy.index(view_row, 0)).row()]
+            if r.kind == "group":
+                self.setSpan(view_row, LABEL, 1, columns - LABEL)
+            elif r.kind != "line":
+                self.setSpan(view_row, 0, 1, columns)
+
+    # ------------------------------------------------------------------ filter
+    def set_shown(self, shown: str) -> None:
+        """Show 'all' lines, or only the 'open', 'confirmed' or 'edited' ones."""
+        current = self.current_line()
+        self.proxy.set_shown(shown)
+        self._set_spans()
+        if current and self._view_row(self.lines.row_of[current]) is not None:
+            self.select_lines([current])
+
+    def refilter(self) -> None:
+        """Apply the filter again after a change (a confirmed line leaves 'open')."""
+        if self.lines is not None and self.proxy.shown != "all":
+            current = self.current_line()
+            self.proxy.refilter()
+            self._set_spans()
+            if current and self._view_row(self.lines.row_of[current]) is not None:
+                self.select_lines([current], center=False)
+
+    def _view_row(self, row: int) -> int | None:
+        index = self.proxy.mapFromSource(self.lines.index(row, 0))
+        return index.row() if index.isValid() else None
+
+    def _source_row(self, index) -> int:
+        return self.proxy.mapToSource(index).row()
     def _size_columns(self) -> None:
         header = self.horizontalHeader()
         metrics = self.fontMetrics()
@@ -53,37 +95,69 @@ class LineGrid(QTableView):
                   CODE: style.number_width("00000"),
                   EXTRACTED: style.number_width(), VALUE: style.number_width(),
                   COMPUTED: style.number_width(), DIFFERENCE: style.number_width() + 20,
-                  STATUS: metrics.horizontalAdvance("corrected \u2713 \u270E") + 24}
+                  STATUS: metrics.horizontalAdvance("\u2713 confirmed \u270E") + 24}
         for column, width in widths.items():
             header.resizeSection(column, width)
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(LABEL, QHeaderView.ResizeMode.Stretch)
         header.setMinimumSectionSize(30)
         self.verticalHeader().setDefaultSectionSize(metrics.height() + 8)
+        self._widths = widths
+        self._fit_columns()
+
+    def _fit_columns(self) -> None:
+        """A narrow grid (a 1366-pixel screen beside the PDF) drops the computed and extracted
+        columns, which the detail line below repeats, so the label keeps room to be read."""
+        widths = getattr(self, "_widths", None)
+        if not widths:
+            return
+        room = self.viewport().width() - sum(widths.values()) - MIN_LABEL
+        for column in OPTIONAL:
+            hide = room < 0
+            self.setColumnHidden(column, hide)
+            if hide:
+                room += widths[column]
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._fit_columns()
 
     # ------------------------------------------------------------------ selection
     def line_ids(self) -> list[str]:
         """Selected lines, in form order."""
-        model: LineModel = self.model()
-        rows = sorted({i.row() for i in self.selectionModel().selectedRows()})
+        model = self.lines
+        if model is None:
+            return []
+        rows = sorted({self._source_row(i) for i in self.selectionModel().selectedRows()})
         return [model.rows[r].line_id for r in rows if model.rows[r].kind == "line"]
 
-    def current_line(self) -> str | None:
+    def current_row(self) -> int | None:
+        """The LineModel row of the current index, if any."""
         index = self.currentIndex()
-        if not index.isValid():
-            return None
-        return self.model().rows[index.row()].line_id or None
+        return self._source_row(index) if index.isValid() and self.lines is not None else None
+
+    def current_line(self) -> str | None:
+        row = self.current_row()
+        return None if row is None else self.lines.rows[row].line_id or None
 
     def select_lines(self, line_ids: list[str], center: bool = True) -> None:
-        """Select these rows, make the first one current and show it (centred when asked)."""
-        model: LineModel = self.model()
+        """Select these rows, make the first one current and show it (centred when asked).
+        A line the filter hides brings back every line first, so what is asked for is shown."""
+        model = self.lines
+        if model is None:
+            return
         rows = [model.row_of[i] for i in line_ids if i in model.row_of]
         if not rows:
             return
+        if any(self._view_row(row) is None for row in rows):
+            self.set_shown("all")
+            self.shownChanged.emit("all")
+        view = self.proxy
         selection = QItemSelection()
         for row in rows:
-            selection.select(model.index(row, 0), model.index(row, model.columnCount() - 1))
-        first = model.index(rows[0], VALUE)
+            view_row = self._view_row(row)
+            selection.select(view.index(view_row, 0), view.index(view_row, view.columnCount() - 1))
+        first = view.index(self._view_row(rows[0]), VALUE)
         # Decided before the current row moves: making it current already scrolls it into view.
         shown = self.viewport().rect().contains(self.visualRect(first))
         flags = QItemSelectionModel.SelectionFlag
@@ -93,19 +167,19 @@ class LineGrid(QTableView):
         self.scrollTo(first, hint.PositionAtCenter if center and not shown else hint.EnsureVisible)
 
     def _current_row_changed(self, current, _previous) -> None:
-        line_id = self.model().rows[current.row()].line_id if current.isValid() else ""
+        line_id = self.lines.rows[self._source_row(current)].line_id if current.isValid() else ""
         if line_id:
             self.lineActivated.emit(line_id)
 
     def move_to_row(self, row: int, center: bool = True) -> None:
-        model: LineModel = self.model()
-        self.select_lines([model.rows[row].line_id], center)
+        self.select_lines([self.lines.rows[row].line_id], center)
 
     def next_line_row(self, row: int, step: int = 1) -> int | None:
-        model: LineModel = self.model()
+        """The next line row the grid shows after LineModel row `row`."""
+        model = self.lines
         row += step
         while 0 <= row < len(model.rows):
-            if model.rows[row].kind == "line":
+            if model.rows[row].kind == "line" and self._view_row(row) is not None:
                 return row
             row += step
         return None
@@ -143,13 +217,16 @@ class LineGrid(QTableView):
         super().closeEditor(editor, hint)
         if rejected:
             QTimer.singleShot(0, lambda: self._reopen(*rejected))
-        elif advance:
-            row = self.next_line_row(self.currentIndex().row())
+        elif advance and self.current_row() is not None:
+            row = self.next_line_row(self.current_row())
             if row is not None:
                 self.move_to_row(row, center=False)
 
     def _reopen(self, row: int, text: str) -> None:
-        index = self.model().index(row, VALUE)
+        view_row = self._view_row(row)
+        if view_row is None:
+            return
+        index = self.proxy.index(view_row, VALUE)
         self.setCurrentIndex(index)
         super().edit(index, QAbstractItemView.EditTrigger.EditKeyPressed, None)
         editor = self.indexWidget(index) or self.focusWidget()

@@ -1,14 +1,18 @@
-"""The grid's model: a review's line items in form order, under statement and section rows.
+"""The grid's model: a review's line items in form order, under statement and section rows,
+and the lettered lines of one printed group (7A, 7B, 7C under "7 Deposited in segregated funds
+bank accounts") under a group row, as the form prints them: each line then shows only its own
+words ("Cash"), so neighbours stay distinguishable in a narrow window.
 
 Reads everything from the Review (values, statuses) and its engine (computed totals, checks);
 after an edit, `refresh(change)` repaints only the rows whose value or check moved.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QFont
 
 from ..amounts import CORRECTED, OK, format_amount, parse_amount
@@ -23,7 +27,7 @@ COLUMNS = ("Line", "Code", "Label", "Extracted", "Value", "Computed", "Differenc
 NUMERIC = (EXTRACTED, VALUE, COMPUTED, DIFFERENCE)
 
 LINE_ID_ROLE = Qt.ItemDataRole.UserRole + 1  # the line id of a line row, None for headers
-ROW_KIND_ROLE = Qt.ItemDataRole.UserRole + 2  # "statement" | "section" | "line"
+ROW_KIND_ROLE = Qt.ItemDataRole.UserRole + 2  # "statement" | "section" | "group" | "line"
 STATUS_ROLE = Qt.ItemDataRole.UserRole + 3
 
 PROBLEM_STATUSES = (SUSPECT, MISSING)
@@ -45,9 +49,19 @@ _VALUE_FLAGS = _LINE_FLAGS | Qt.ItemFlag.ItemIsEditable
 
 @dataclass(frozen=True)
 class Row:
-    kind: str  # "statement" | "section" | "line"
+    kind: str  # "statement" | "section" | "group" | "line"
     text: str = ""
     line_id: str = ""
+    number: str = ""  # a group row's line number ("7")
+
+
+def split_label(ln) -> tuple[str, str]:
+    """A lettered line's label as (group, own words): 'Deposited in ... accounts: Cash' ->
+    ('Deposited in ... accounts', 'Cash'); ('', label) for a line that stands alone."""
+    if ln.letter and ": " in ln.label:
+        group, own = ln.label.split(": ", 1)
+        return group, own
+    return "", ln.label
 
 
 @dataclass
@@ -81,6 +95,7 @@ class LineModel(QAbstractTableModel):
         self.review = review
         self.rows: list[Row] = []
         self.row_of: dict[str, int] = {}
+        self._own: dict[str, str] = {}  # line id -> the words the label column shows
         self._build()
         # Lines that are the target of a failing check, with those checks.
         self._failing: dict[str, set[str]] = {}
@@ -107,11 +122,16 @@ class LineModel(QAbstractTableModel):
                 continue
             title = stmt.title + (f"  \u2014  {stmt.authority}" if stmt.authority else "")
             self.rows.append(Row("statement", title))
-            section = None
+            section = group = None
             for ln in lines:
                 if ln.section and ln.section != section:
-                    section = ln.section
+                    section, group = ln.section, None
                     self.rows.append(Row("section", section))
+                own_group, own = split_label(ln)
+                if own_group and (own_group, ln.line) != group:
+                    self.rows.append(Row("group", own_group, number=ln.line))
+                group = (own_group, ln.line) if own_group else None
+                self._own[ln.id] = own
                 self.row_of[ln.id] = len(self.rows)
                 self.rows.append(Row("line", line_id=ln.id))
 
@@ -123,6 +143,52 @@ class LineModel(QAbstractTableModel):
         """Open problems: a suspect or missing value not yet marked reviewed, a failing check."""
         r = self.rows[row]
         return r.kind == "line" and (r.line_id in self._failing or r.line_id in self._open)
+
+    def state(self, line_id: str) -> str:
+        """The word the line's chip (and its box on the page) shows: a total that fails says
+        so whatever was read; a line the reviewer confirmed is done; else how it was read."""
+        if line_id in self._failing:
+            return "fails"
+        if line_id in self.review.reviewed:
+            return "confirmed"
+        return self.review.status(line_id)
+
+    def matches(self, row: int, shown: str) -> bool:
+        """Whether a line row belongs to the grid's filter: 'all', 'open', 'confirmed', 'edited'."""
+        line_id = self.rows[row].line_id
+        if shown == "open":
+            return self.is_problem(row)
+        if shown == "confirmed":
+            return line_id in self.review.reviewed
+        if shown == "edited":
+            return self.review.status(line_id) == "edited"
+        return True
+
+    def find(self, query: str, after: int, step: int = 1) -> int | None:
+        """The next line row (after row `after`, wrapping) whose code, line number, label or
+        amount matches `query`: '7070', '7A', 'segregated funds', '195,119' or '195119014'."""
+        query = query.strip()
+        if not query:
+            return None
+        words = query.casefold()
+        digits = re.sub(r"[^0-9]", "", query)
+        amount_like = re.fullmatch(r"[-+$()\s0-9.,]+", query) is not None
+        review, rows = self.review, len(self.rows)
+        for offset in range(1, rows + 1):
+            row = (after + step * offset) % rows
+            r = self.rows[row]
+            if r.kind != "line":
+                continue
+            ln = review.template.by_id[r.line_id]
+            if ln.code == query or ln.number.casefold() == words or words in ln.label.casefold():
+                return row
+            if len(digits) >= 3 and amount_like:
+                value = review.value(r.line_id)
+                shown = "" if value is None else str(abs(value)).split(".")[0]
+                raw = re.sub(r"[^0-9]", "", review.item(r.line_id).raw)
+                if digits in shown or (digits in raw and raw):
+                    return row
+        return None
 
     def problem_counts(self) -> dict[str, int]:
         counts = {SUSPECT: 0, MISSING: 0}
@@ -140,8 +206,9 @@ class LineModel(QAbstractTableModel):
             self._open.pop(line_id, None)
 
     # ------------------------------------------------------------------ refresh
-    def refresh(self, change: Change) -> None:
-        """Repaint the rows an edit touched: moved values, and targets of moved checks."""
+    def refresh(self, change: Change) -> set[str]:
+        """Repaint the rows an edit touched: moved values, and targets of moved checks.
+        Returns the lines repainted."""
         touched = set(change.lines)
         results = self.review.engine.results
         for check_id in change.checks:
@@ -165,6 +232,7 @@ class LineModel(QAbstractTableModel):
             if row is not None and start is None:
                 start = row
             prev = row
+        return touched
 
     # ------------------------------------------------------------------ Qt model
     def rowCount(self, parent=QModelIndex()) -> int:
@@ -227,6 +295,12 @@ class LineModel(QAbstractTableModel):
     def _header_data(self, row: Row, column: int, role):
         if role == ROW_KIND_ROLE:
             return row.kind
+        if row.kind == "group":  # printed like a line: its number, then its words
+            if role == _DISPLAY:
+                return row.number if column == LINE else row.text if column == LABEL else None
+            if role == _TOOLTIP:
+                return f"{row.number} {row.text}"
+            return None
         if role == _DISPLAY and column == 0:
             return row.text
         if role == _FONT:
@@ -251,7 +325,7 @@ class LineModel(QAbstractTableModel):
         res = review.engine.results.get(line_id) if ln.computed else None
         difference = "" if res is None or res.difference is None or res.status == DERIVED \
             else format_amount(res.difference, ln.unit)
-        text = [ln.number, ln.code or "", ln.label, review.item(line_id).raw,
+        text = [ln.number, ln.code or "", self._own[line_id], review.item(line_id).raw,
                 format_amount(review.value(line_id), ln.unit),
                 format_amount(res.computed, ln.unit) if res else "", difference, ""]
         number = self._bold_number if ln.computed else self._number_font
@@ -260,14 +334,10 @@ class LineModel(QAbstractTableModel):
                  self._bold_number if failing else self._number_font, None]
         foreground = [None, None, None, style.MUTED_TEXT, None, None,
                       style.FAIL_TEXT if failing else style.MUTED_TEXT, None]
-        marks = self._marks(line_id)
+        state = self.state(line_id)
+        marks = " \u270E" if review.notes.get(line_id) else ""  # a note
         return _Look(text, fonts, foreground, style.FAIL_BACKGROUND if failing else None,
-                     style.status_chip(status, marks), status + marks)
-
-    def _marks(self, line_id: str) -> str:
-        """Reviewed and noted lines carry a mark after their status."""
-        return (" \u2713" if line_id in self.review.reviewed else "") + \
-            (" \u270E" if self.review.notes.get(line_id) else "")
+                     style.status_chip(state, marks), state + marks)
 
     def _tooltip(self, line_id: str) -> str:
         review = self.review
@@ -286,7 +356,7 @@ class LineModel(QAbstractTableModel):
             res = review.engine.results[check_id]
             parts.append(f"FAILS: {res.rule}" + (f" ({res.detail})" if res.detail else ""))
         if line_id in review.reviewed:
-            parts.append("marked reviewed")
+            parts.append(f"confirmed by the reviewer (read as {review.status(line_id)})")
         if review.notes.get(line_id):
             parts.append(f"note: {review.notes[line_id]}")
         return "\n".join(parts)
@@ -306,3 +376,39 @@ class LineModel(QAbstractTableModel):
         if amount != self.review.engine.values[line_id]:
             self.valueEntered.emit(line_id, amount)
         return True
+
+
+class LineFilter(QSortFilterProxyModel):
+    """The grid's rows under a filter ('all', 'open', 'confirmed', 'edited'): the matching
+    lines, and the statement, section and group rows above them."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.shown = "all"
+        self._accepted: set[int] | None = None  # None: every row
+
+    def set_shown(self, shown: str) -> None:
+        self.shown = shown
+        self.refilter()
+
+    def refilter(self) -> None:
+        model: LineModel | None = self.sourceModel()
+        self.beginFilterChange()
+        self._accepted = None
+        if model is not None and self.shown != "all":
+            accepted: set[int] = set()
+            heads: list[int] = []  # the open statement, section and group rows
+            rank = {"statement": 0, "section": 1, "group": 2}
+            for row, r in enumerate(model.rows):
+                if r.kind != "line":
+                    while heads and rank[model.rows[heads[-1]].kind] >= rank[r.kind]:
+                        heads.pop()
+                    heads.append(row)
+                elif model.matches(row, self.shown):
+                    accepted.add(row)
+                    accepted.update(heads)
+            self._accepted = accepted
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def filterAcceptsRow(self, source_row: int, source_parent: QModelIndex) -> bool:
+        return self._accepted is None or source_row in self._accepted

@@ -18,16 +18,21 @@ from ..engine import Change
 from ..session import Review
 from . import prompts
 from .actions import WindowActions
+from .audit_view import AuditDock
 from .checks_panel import ChecksPanel
 from .commands import MarkReviewedCommand, NoteCommand, SetValueCommand
 from .file_flow import FileFlow, dropped_file
-from .grid_pane import GridPane
+from .grid_pane import SNIPPET_SIZE, GridPane
 from .line_detail import describe_line
 from .line_model import LineModel
 from .pdf_view import PdfView
 from .settings import Settings
 from .settings_dialog import SettingsDialog
 from .status_line import StatusLine
+from .style import legend_table
+
+DEFAULT_SIZE = (1600, 960)
+PDF_SHARE = 0.44  # of the window's width, for the PDF pane on a first start
 
 ICON = Path(__file__).resolve().parents[2] / "resources" / "icons" / "segdesk.svg"
 
@@ -44,6 +49,7 @@ class MainWindow(QMainWindow):
         self.pdf_path: str | None = None
         self.undo_stack = QUndoStack(self)
         self._syncing = False  # set while one pane follows another, so it is not echoed back
+        self._find_from: int | None = None  # the grid row a search began at
         self.setWindowTitle("segdesk")
         if ICON.exists():
             self.setWindowIcon(QIcon(str(ICON)))
@@ -67,12 +73,12 @@ class MainWindow(QMainWindow):
         self.pdf.pageChanged.connect(self._page_changed)
         self.pdf.zoomChanged.connect(self._zoom_changed)
         self.pdf.pageMenuRequested.connect(self._page_menu)
-        self.pdf.apply_zoom(self.settings.zoom)
-        self.pdf.zoom_mode = self.settings.zoom
+        self.pdf.renderingResumed.connect(lambda: self._show_detail(self.grid.current_line()))
 
         self.grid_pane = GridPane()
         self.grid = self.grid_pane.grid
         self.grid.lineActivated.connect(self._line_activated)
+        self.grid_pane.find.findRequested.connect(self.find)
 
         self.checks = ChecksPanel()
         self.checks.checkSelected.connect(self._check_selected)
@@ -92,25 +98,51 @@ class MainWindow(QMainWindow):
         self.split.setStretchFactor(1, 3)
         self.split.setContentsMargins(4, 4, 4, 0)
         self.setCentralWidget(self.split)
+        self.audit = AuditDock(self)
+        self.audit.lineRequested.connect(self._jump_to_line)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.audit)
+        self.audit.hide()
 
     def _restore_layout(self) -> None:
         geometry = self.settings.layout("geometry")
         if geometry is None or not self.restoreGeometry(geometry):
-            self.resize(1600, 960)
+            self.resize(*DEFAULT_SIZE)
+        self.fit_to_screen()
         for key, widget in (("state", self), ("split", self.split), ("right", self.right)):
             state = self.settings.layout(key)
             if state is not None:
                 widget.restoreState(state)
         if self.settings.layout("split") is None:
-            self.split.setSizes([760, 1140])
-            self.right.setSizes([640, 260])
+            width = self.width()
+            self.split.setSizes([int(width * PDF_SHARE), width - int(width * PDF_SHARE)])
+            self.right.setSizes([int(self.height() * 0.68), int(self.height() * 0.32)])
+
+    def fit_to_screen(self) -> None:
+        """Never larger than the screen's available area, and on it: a layout saved on a big
+        monitor, or the default size, must not open past the edges of a laptop's screen."""
+        screen = self.screen()
+        if screen is None:
+            return
+        area = screen.availableGeometry()
+        frame = self.frameGeometry()
+        # The window manager's frame (title bar, borders) is known only once shown; until then
+        # leave room for a typical one.
+        extra_w = max(frame.width() - self.width(), 0) or 8
+        extra_h = max(frame.height() - self.height(), 0) or 32
+        width = min(self.width(), area.width() - extra_w)
+        height = min(self.height(), area.height() - extra_h)
+        if (width, height) != (self.width(), self.height()):
+            self.resize(width, height)
+        x = min(max(self.x(), area.left()), area.right() - width - extra_w + 1)
+        y = min(max(self.y(), area.top()), area.bottom() - height - extra_h + 1)
+        if (x, y) != (self.x(), self.y()):
+            self.move(x, y)
 
     def save_layout(self) -> None:
         self.settings.set_layout("geometry", self.saveGeometry())
         self.settings.set_layout("state", self.saveState())
         self.settings.set_layout("split", self.split.saveState())
         self.settings.set_layout("right", self.right.saveState())
-        self.settings.zoom = self.pdf.zoom_mode
         self.settings.sync()
 
     # ------------------------------------------------------------------ opening
@@ -141,8 +173,13 @@ class MainWindow(QMainWindow):
         if old_model is not None:
             old_model.deleteLater()
         self.checks.set_review(review)
-        statuses = {line_id: review.status(line_id) for line_id in self.model.row_of}
+        self.audit.show_review(review)
+        self.grid_pane.set_shown("all")
+        self.grid_pane.close_find()
+        self.grid_pane.clear_detail()
+        statuses = {line_id: self.model.state(line_id) for line_id in self.model.row_of}
         if pdf_path and review.filing.pages:
+            self.pdf.zoom_mode = self.settings.zoom_for(review.filing.sha256)
             self.pdf.open(pdf_path, review.filing, statuses)
         else:
             self.pdf.show_message("No PDF for this review.")
@@ -150,7 +187,6 @@ class MainWindow(QMainWindow):
         self.page_total.setText(f" of {self.pdf.page_count()}")
         if pdf_path:
             self.settings.add_recent(pdf_path)
-        self.grid_pane.message.hide()
         self.status.show_review(review)
         self.status.show_problems(self.model.problem_counts())
         name = Path(pdf_path).name if pdf_path else review.filing.form_title
@@ -161,6 +197,8 @@ class MainWindow(QMainWindow):
         self.reviewLoaded.emit(review)
 
     def close_file(self) -> None:
+        """Back to the window of a fresh start: no filing, no message, no detail, no history."""
+        self.files.cancel()
         if self.review is not None and self._on_change in self.review.listeners:
             self.review.listeners.remove(self._on_change)
         self.undo_stack.clear()
@@ -169,8 +207,15 @@ class MainWindow(QMainWindow):
             self.model.deleteLater()
         self.review = self.model = self.pdf_path = None
         self.checks.set_review(None)
+        self.audit.show_review(None)
+        self.grid_pane.set_shown("all")
+        self.grid_pane.close_find()
+        self.grid_pane.clear_detail()
         self.pdf.show_empty()
+        self.page_box.setRange(0, 0)
+        self.page_total.setText(" of 0")
         self.status.show_review(None)
+        self.statusBar().clearMessage()
         self.setWindowTitle("segdesk")
         self._update_enabled()
 
@@ -203,13 +248,16 @@ class MainWindow(QMainWindow):
             self.undo_stack.push(NoteCommand(self.review, line_id, text))
 
     def _on_change(self, change: Change) -> None:
-        self.model.refresh(change)
+        touched = self.model.refresh(change)
         self.checks.refresh(change.checks)
-        for line_id in change.lines:
-            self.pdf.set_status(line_id, self.review.status(line_id))
+        for line_id in touched:
+            self.pdf.set_status(line_id, self.model.state(line_id))
         self.status.show_problems(self.model.problem_counts())
+        self.audit.refresh(self.review)
+        self.grid.refilter()
         current = self.grid.current_line()
-        if current in change.lines or current in change.checks:
+        if current in touched or any(current in self.review.engine.results[c].codes
+                                     for c in change.checks):
             self._show_detail(current)
 
     def _input_rejected(self, _row: int, _text: str, message: str) -> None:
@@ -222,8 +270,8 @@ class MainWindow(QMainWindow):
         if self.model is None:
             return False
         rows = len(self.model.rows)
-        index = self.grid.currentIndex()
-        start = index.row() if index.isValid() else (-1 if step > 0 else rows)
+        current = self.grid.current_row()
+        start = current if current is not None else (-1 if step > 0 else rows)
         for offset in range(1, rows + 1):
             row = (start + step * offset) % rows
             if self.model.is_problem(row):
@@ -259,9 +307,49 @@ class MainWindow(QMainWindow):
 
     def _show_detail(self, line_id: str | None) -> None:
         if not line_id or self.review is None:
-            self.grid_pane.detail.clear()
-        else:
-            self.grid_pane.detail.setText(describe_line(self.review, line_id))
+            self.grid_pane.clear_detail()
+            return
+        self.grid_pane.detail.setText(describe_line(self.review, line_id))
+        self._show_snippet(line_id)
+
+    def _show_snippet(self, line_id: str) -> None:
+        """The value's print, enlarged to fill the snippet box (at most 4 pixels a point)."""
+        box = self.pdf.boxes.get(line_id)
+        if box is None:
+            self.grid_pane.show_snippet(None, "not on the page")
+            return
+        ratio = self.devicePixelRatioF()
+        width, height = SNIPPET_SIZE
+        rect = box.rect()
+        scale = min((width - 4) / (rect.width() + 54), (height - 4) / (rect.height() + 8), 4.0)
+        image = self.pdf.snippet(line_id, scale * ratio)
+        self.grid_pane.show_snippet(image, "page not drawn yet" if image is None else "")
+
+    # ------------------------------------------------------------------ finding
+    def open_find(self) -> None:
+        if self.model is not None:
+            self._find_from = self.grid.current_row()
+            self.grid_pane.open_find()
+
+    def find(self, text: str, step: int = 1) -> bool:
+        """Select the next line matching `text` (step 1) or the previous one (-1); as the text
+        is typed (step 0), the first match from where the search began. False, and a word in
+        the status bar, when nothing matches."""
+        if self.model is None or not text.strip():
+            return False
+        current = self.grid.current_row() if step else self._find_from
+        start = -1 if current is None else current - (1 if step == 0 else 0)
+        row = self.model.find(text, start, -1 if step < 0 else 1)
+        if row is None:
+            self.statusBar().showMessage(f"No line matches “{text.strip()}”", 5000)
+            return False
+        self.grid.move_to_row(row)
+        return True
+
+    def _jump_to_line(self, line_id: str) -> None:
+        if self.model is not None and line_id in self.model.row_of:
+            self.grid.select_lines([line_id])
+            self.grid.setFocus()
 
     # ------------------------------------------------------------------ panes
     def _page_changed(self, page: int) -> None:
@@ -273,7 +361,8 @@ class MainWindow(QMainWindow):
         self.pdf.go_to_page(page)
 
     def _zoom_changed(self, mode: str) -> None:
-        self.settings.zoom = mode
+        if self.review is not None:
+            self.settings.set_zoom_for(self.review.filing.sha256, mode)
 
     def _page_menu(self, page: int, where: QPoint) -> None:
         """The PDF pane's context menu; its OCR action acts on the page right-clicked."""
@@ -313,7 +402,9 @@ class MainWindow(QMainWindow):
             self.status.show_reviewer(self.settings.reviewer)
 
     def show_keys(self) -> None:
-        prompts.show_info(self, "Keyboard shortcuts", self.act.shortcuts_table())
+        prompts.show_info(self, "What the colours mean, and the keys",
+                          f"<h3>What the words in the grid and on the page mean</h3>{legend_table()}"
+                          f"<h3>Keys</h3>{self.act.shortcuts_table()}")
 
     # ------------------------------------------------------------------ drag and drop, closing
     def dragEnterEvent(self, event) -> None:

@@ -56,6 +56,22 @@ class _Renderer:
         self._cache.move_to_end(key)
         return image
 
+    def region(self, index: int, rect: QRectF, scale: float) -> QImage | None:
+        """Part of a page (`rect` in points, top-left origin) at `scale`; None while paused."""
+        if self.paused:
+            return None
+        width, height = self.sizes[index]
+        left, top = max(rect.left(), 0.0), max(rect.top(), 0.0)
+        right, bottom = min(rect.right(), width), min(rect.bottom(), height)
+        if right <= left or bottom <= top:
+            return None
+        with PDFIUM_LOCK:
+            # pdfium crops by the amount cut off each edge: left, bottom, right, top.
+            bitmap = self.doc[index].render(scale=scale, prefer_bgrx=True,
+                                            crop=(left, height - bottom, width - right, top))
+            return QImage(bitmap.buffer, bitmap.width, bitmap.height, bitmap.stride,
+                          QImage.Format.Format_RGB32).copy()
+
     def close(self) -> None:
         self._cache.clear()
         with PDFIUM_LOCK:
@@ -112,7 +128,11 @@ class OcrBadge(QGraphicsRectItem):
 
 
 class BoxItem(QGraphicsRectItem):
-    """The box around one extracted value, coloured by the line's status."""
+    """The box around one extracted value, coloured by the line's status; a confirmed line
+    carries a tick beside it, the selected one a dark ring (never a status colour)."""
+
+    RING = 3.0  # points between the box and the selection ring
+    TICK = 9.0  # the confirmed tick's size, in points, left of the box
 
     def __init__(self, line_id: str, rect: QRectF, parent: PageItem):
         super().__init__(rect, parent)
@@ -123,15 +143,46 @@ class BoxItem(QGraphicsRectItem):
         self.setAcceptHoverEvents(True)
 
     def set_look(self, status: str, highlighted: bool) -> None:
+        if (status, highlighted) != (self.status, self.highlighted):
+            self.prepareGeometryChange()
         self.status, self.highlighted = status, highlighted
         colour = style.STATUS_COLOURS.get(status, style.MUTED_TEXT)
-        fill = QColor(style.HIGHLIGHT if highlighted else colour)
-        fill.setAlpha(90 if highlighted else 34)
-        pen = QPen(style.HIGHLIGHT.darker(120) if highlighted else colour, 2.2 if highlighted else 1.0)
+        fill = QColor(colour)
+        fill.setAlpha(34)
+        pen = QPen(colour, 1.6 if status == "confirmed" else 1.0)
         pen.setCosmetic(True)
         self.setPen(pen)
         self.setBrush(QBrush(fill))
         self.setZValue(2 if highlighted else 1)
+
+    def boundingRect(self) -> QRectF:
+        margin = self.RING + 2
+        return self.rect().adjusted(-margin - (self.TICK + 2 if self.status == "confirmed" else 0),
+                                    -margin, margin, margin)
+
+    def paint(self, painter: QPainter, option, widget=None) -> None:
+        super().paint(painter, option, widget)
+        rect = self.rect()
+        if self.status == "confirmed":
+            disc = QRectF(rect.left() - self.TICK - 2, rect.center().y() - self.TICK / 2,
+                          self.TICK, self.TICK)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(style.STATUS_COLOURS["confirmed"])
+            painter.drawEllipse(disc)
+            tick = QPen(QColor("white"), self.TICK * 0.16)
+            tick.setCapStyle(Qt.PenCapStyle.RoundCap)
+            painter.setPen(tick)
+            painter.drawPolyline([QPointF(disc.left() + disc.width() * 0.25, disc.center().y()),
+                                  QPointF(disc.left() + disc.width() * 0.43, disc.bottom() - disc.height() * 0.27),
+                                  QPointF(disc.right() - disc.width() * 0.22, disc.top() + disc.height() * 0.28)])
+        if self.highlighted:
+            ring = rect.adjusted(-self.RING, -self.RING, self.RING, self.RING)
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            for colour, width in ((QColor("white"), 5.0), (style.SELECTION_RING, 2.5)):
+                pen = QPen(colour, width)
+                pen.setCosmetic(True)
+                painter.setPen(pen)
+                painter.drawRoundedRect(ring, 2, 2)
 
 
 class PdfView(QGraphicsView):
@@ -139,6 +190,7 @@ class PdfView(QGraphicsView):
     pageChanged = Signal(int)  # 1-based page shown at the top of the pane
     pageMenuRequested = Signal(int, QPoint)  # 1-based page right-clicked, global position
     zoomChanged = Signal(str)  # 'width', 'page' or a factor
+    renderingResumed = Signal()  # pages (and snippets) can be drawn again after a load
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -217,6 +269,7 @@ class PdfView(QGraphicsView):
             self.renderer.paused = paused
             if not paused:
                 self.viewport().update()
+                self.renderingResumed.emit()
 
     def set_status(self, line_id: str, status: str) -> None:
         box = self.boxes.get(line_id)
@@ -264,7 +317,7 @@ class PdfView(QGraphicsView):
             return False
         box.set_look(box.status, True)
         self.highlighted = line_id
-        rect = box.sceneBoundingRect()
+        rect = box.mapRectToScene(box.rect())
         comfortable = self.mapToScene(self.viewport().rect().adjusted(
             20, self.viewport().height() // 5, -20, -self.viewport().height() // 5)).boundingRect()
         if not comfortable.contains(rect):
@@ -275,8 +328,18 @@ class PdfView(QGraphicsView):
         box = self.boxes.get(line_id)
         if box is None:
             return False
-        shown = self.mapFromScene(box.sceneBoundingRect()).boundingRect()
+        shown = self.mapFromScene(box.mapRectToScene(box.rect())).boundingRect()
         return self.viewport().rect().contains(shown)
+
+    def snippet(self, line_id: str, scale: float, context: float = 36.0) -> QImage | None:
+        """The page around a line's box, `context` points either side, at `scale` (pixels per
+        point): the print to hold beside the value. None when the line has no box."""
+        box = self.boxes.get(line_id)
+        if box is None or self.renderer is None:
+            return None
+        page = box.parentItem()
+        rect = box.rect().adjusted(-context, -4, context * 0.5, 4)
+        return self.renderer.region(page.index, rect, scale)
 
     def _scrolled(self) -> None:
         page = self.current_page()
@@ -355,7 +418,7 @@ class PdfView(QGraphicsView):
         for item in self.scene().items(QRectF(point.x() - CLICK_SLOP, point.y() - CLICK_SLOP,
                                               2 * CLICK_SLOP, 2 * CLICK_SLOP)):
             if isinstance(item, BoxItem):
-                rect = item.sceneBoundingRect()
+                rect = item.mapRectToScene(item.rect())  # the box, not its ring or tick
                 dx = max(rect.left() - point.x(), 0, point.x() - rect.right())
                 dy = max(rect.top() - point.y(), 0, point.y() - rect.bottom())
                 distance = (dx * dx + dy * dy) ** 0.5

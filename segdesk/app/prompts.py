@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import sys
 
-from PySide6.QtWidgets import QInputDialog, QMessageBox, QWidget
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QLabel, QMessageBox, QPlainTextEdit,
+                               QVBoxLayout, QWidget)
 
 HEADLESS = False
 
@@ -44,8 +46,55 @@ def ask_choice(parent: QWidget | None, title: str, text: str, choices: list[str]
     return buttons.index(clicked) if clicked in buttons else None
 
 
+class TextDialog(QDialog):
+    """Several lines of text: the label wraps (the dialog does not widen with it), the text
+    wraps, Ctrl+Enter saves and Escape cancels."""
+
+    def __init__(self, parent: QWidget | None, title: str, label: str, text: str = ""):
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        caption = QLabel(label)
+        caption.setWordWrap(True)
+        self.edit = QPlainTextEdit(text)
+        self.edit.setObjectName("noteText")
+        self.edit.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        self.edit.setTabChangesFocus(True)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        save = buttons.button(QDialogButtonBox.StandardButton.Save)
+        save.setToolTip("Save the note (Ctrl+Enter)")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        self.edit.installEventFilter(self)
+        hint = QLabel("Ctrl+Enter saves, Esc cancels")
+        hint.setStyleSheet("color: #666;")
+        layout = QVBoxLayout(self)
+        layout.addWidget(caption)
+        layout.addWidget(self.edit)
+        layout.addWidget(hint)
+        layout.addWidget(buttons)
+        self.setFixedWidth(480)
+        self.edit.setFocus()
+        self.edit.moveCursor(self.edit.textCursor().MoveOperation.End)
+
+    def eventFilter(self, watched, event) -> bool:
+        # Ctrl+Enter saves: caught before the editor, which would take it as a new line.
+        if event.type() == QEvent.Type.KeyPress and event.key() in (Qt.Key.Key_Return,
+                                                                    Qt.Key.Key_Enter) \
+                and event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            self.accept()
+            return True
+        return super().eventFilter(watched, event)
+
+    def text(self) -> str:
+        return self.edit.toPlainText()
+
+
 def ask_text(parent: QWidget | None, title: str, label: str, text: str = "") -> str | None:
     if HEADLESS:
         return None
-    value, ok = QInputDialog.getMultiLineText(parent, title, label, text)
-    return value if ok else None
+    dialog = TextDialog(parent, title, label, text)
+    try:
+        return dialog.text() if dialog.exec() else None
+    finally:
+        dialog.deleteLater()

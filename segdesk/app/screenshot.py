@@ -1,4 +1,5 @@
-"""`segdesk --screenshot OUT.png FILING.pdf`: the window with a filing loaded, saved as a PNG.
+"""`segdesk --screenshot OUT.png [--size WxH] FILING.pdf`: the window with a filing loaded, at
+a given size (1900x1040 by default, a maximised window on a 1920x1080 screen), saved as a PNG.
 
 Runs on whatever platform Qt was given (offscreen from the CLI, a real X server under xvfb-run),
 with throw-away settings so the user's own window layout and recent files are untouched.

@@ -1,4 +1,5 @@
-"""What the window remembers between runs (QSettings): layout, recent files, reviewer, zoom."""
+"""What the window remembers between runs (QSettings): layout, recent files, reviewer, and the
+zoom of each filing (by its SHA-256): a new filing opens fitted to the pane's width."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -24,14 +25,15 @@ class Settings:
         self.store.setValue("reviewer", name.strip())
 
     # ------------------------------------------------------------------ zoom
-    @property
-    def zoom(self) -> str:
-        """'width', 'page' or a factor such as '1.25'."""
-        return str(self.store.value("zoom", "width") or "width")
+    def zoom_for(self, filing_key: str) -> str:
+        """The zoom last used on this filing ('width', 'page' or a factor such as '1.25');
+        'width' for a filing never opened (or with no key)."""
+        value = self.store.value(f"zoom/{filing_key}") if filing_key else None
+        return str(value or "width")
 
-    @zoom.setter
-    def zoom(self, value: str) -> None:
-        self.store.setValue("zoom", value)
+    def set_zoom_for(self, filing_key: str, mode: str) -> None:
+        if filing_key:
+            self.store.setValue(f"zoom/{filing_key}", mode)
 
     # ------------------------------------------------------------------ recent files
     def recent_files(self) -> list[str]:

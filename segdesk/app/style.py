@@ -5,33 +5,42 @@ from functools import lru_cache
 
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontDatabase, QFontMetrics, QPainter, QPalette, QPixmap
-from PySide6.QtWidgets import QApplication, QHBoxLayout, QLabel, QWidget
-
-from ..filing import STATUSES
+from PySide6.QtWidgets import QApplication, QLabel
 
 # One colour per line status, used for the grid's status chips and the boxes on the page.
+# "confirmed" (a line the reviewer checked and left as it is) and "fails" (a total that does not
+# tie) are states the window shows over the reading status; the selection is never a colour of
+# this table (it is a dark ring on the page, the palette's highlight in the grid).
 STATUS_COLOURS = {
     "ok": QColor("#2E7D32"),
-    "corrected": QColor("#0288A8"),
+    "corrected": QColor("#00838F"),
     "suspect": QColor("#E65100"),
     "missing": QColor("#C62828"),
     "derived": QColor("#7B1FA2"),
     "edited": QColor("#283593"),
+    "confirmed": QColor("#1B5E20"),
+    "fails": QColor("#B71C1C"),
 }
 STATUS_HINTS = {
     "ok": "read cleanly from the page",
-    "corrected": "read after repairing the printed text (see the note)",
-    "suspect": "read, but doubtful: check it against the page",
-    "missing": "not found on the page",
-    "derived": "not printed; worked out from a total that ties",
-    "edited": "changed by the reviewer",
+    "corrected": "read automatically after repairing the printed text (the detail line says how)",
+    "suspect": "read, but doubtful: compare it with the page",
+    "missing": "no value found on the page",
+    "derived": "not printed; worked out by segdesk from a total that must tie",
+    "edited": "value changed by the reviewer",
+    "confirmed": "checked by the reviewer against the page and left as it is",
+    "fails": "a total that differs from the sum of its lines, or a rule not met",
 }
+# The words the grid and the legend show, in the order the legend lists them.
+LEGEND_ORDER = ("ok", "corrected", "suspect", "missing", "derived", "edited", "confirmed", "fails")
+CONFIRMED_MARK = "\u2713"
 FAIL_BACKGROUND = QColor("#FDE7E6")
 FAIL_TEXT = QColor("#B71C1C")
 MUTED_TEXT = QColor("#8A8F98")
 STATEMENT_BACKGROUND = QColor("#DCE3EC")
 SECTION_BACKGROUND = QColor("#F0F3F7")
-HIGHLIGHT = QColor("#FFB300")
+# The selected value on the page: a dark ring with a white halo, unlike any status colour.
+SELECTION_RING = QColor("#111111")
 
 # Colours of the message line above the grid, by level.
 MESSAGE_STYLES = {
@@ -97,7 +106,7 @@ def fail_mark() -> QPixmap:
 @lru_cache(maxsize=64)
 def status_chip(status: str, marks: str = "") -> QPixmap:
     """A status drawn as a rounded chip (cached: the grid shows it as a plain decoration)."""
-    text = status + marks
+    text = (f"{CONFIRMED_MARK} " if status == "confirmed" else "") + status + marks
     font = QApplication.font()
     metrics = QFontMetrics(font)
     ratio = max(1.0, QApplication.primaryScreen().devicePixelRatio()
@@ -108,34 +117,39 @@ def status_chip(status: str, marks: str = "") -> QPixmap:
     pixmap.fill(Qt.GlobalColor.transparent)
     colour = STATUS_COLOURS[status]
     fill = QColor(colour)
-    fill.setAlpha(38)
+    # Done lines are filled solid, so a finished stretch of the grid reads at a glance.
+    solid = status == "confirmed"
+    fill.setAlpha(255 if solid else 38)
     painter = QPainter(pixmap)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
     painter.setFont(font)
     painter.setPen(colour)
     painter.setBrush(fill)
     painter.drawRoundedRect(QRectF(0.5, 0.5, width - 1, height - 1), 4, 4)
-    painter.setPen(colour.darker(115))
+    painter.setPen(QColor("white") if solid else colour.darker(115))
     painter.drawText(QRectF(0, 0, width, height), Qt.AlignmentFlag.AlignCenter, text)
     painter.end()
     return pixmap
 
 
-class Legend(QWidget):
-    """A row of status chips naming what each colour means."""
+class Legend(QLabel):
+    """One line naming what each colour means (F1 explains every word at length)."""
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(2, 0, 2, 0)
-        layout.setSpacing(10)
-        for status in STATUSES:
-            chip = QLabel(f'<span style="color:{STATUS_COLOURS[status].name()}">&#9632;</span> {status}')
-            chip.setToolTip(STATUS_HINTS[status])
-            chip.setTextFormat(Qt.TextFormat.RichText)
-            layout.addWidget(chip)
-        fail = QLabel(f'<span style="background:{FAIL_BACKGROUND.name()};color:{FAIL_TEXT.name()}">'
-                      f'&nbsp;total does not tie&nbsp;</span>')
-        fail.setToolTip("a total that differs from the sum of its lines")
-        layout.addWidget(fail)
-        layout.addStretch(1)
+        self.setTextFormat(Qt.TextFormat.RichText)
+        self.setWordWrap(True)
+        self.setText(" &nbsp; ".join(
+            f'<span style="color:{STATUS_COLOURS[s].name()}">'
+            f'{"&#10003;" if s == "confirmed" else "&#9632;"}</span>&nbsp;{s}'
+            for s in LEGEND_ORDER) + " &nbsp; <span style=\"color:#666\">(F1: what they mean)</span>")
+        self.setToolTip("\n".join(f"{s}: {STATUS_HINTS[s]}" for s in LEGEND_ORDER))
+
+
+def legend_table() -> str:
+    """Every state word with its colour and meaning, as an HTML table (the F1 page)."""
+    rows = "".join(
+        f'<tr><td><span style="color:{STATUS_COLOURS[s].name()}">'
+        f'{"&#10003;" if s == "confirmed" else "&#9632;"}</span> <b>{s}</b></td>'
+        f'<td>{STATUS_HINTS[s]}</td></tr>' for s in LEGEND_ORDER)
+    return f"<table cellspacing=4>{rows}</table>"
