@@ -5,12 +5,10 @@ import argparse
 import json
 import os
 import sys
-from pathlib import Path
 
 from . import __version__
 from .errors import SegdeskError
 
-SAMPLE = Path(__file__).resolve().parent.parent / "resources" / "samples" / "daily_seg_sample.pdf"
 COMMANDS = ("extract", "check", "export")
 
 
@@ -36,6 +34,23 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # a bug of ours: still one line, never a traceback
         print(f"segdesk: internal error ({type(exc).__name__}: {exc})", file=sys.stderr)
         return 2
+
+
+def gui_main() -> int:
+    """`segdesk-gui`: the program started without a console (Windows' pythonw launcher), where
+    sys.stdout and sys.stderr are None. What would go to stderr (a message before the window
+    opens, a worker thread's error) is appended to segdesk-gui.log in the user's data folder."""
+    if sys.stdout is None:
+        sys.stdout = open(os.devnull, "w")
+    if sys.stderr is None:
+        from .fsutil import user_data_dir
+        log = user_data_dir() / "segdesk-gui.log"
+        try:
+            log.parent.mkdir(parents=True, exist_ok=True)
+            sys.stderr = open(log, "a", encoding="utf-8", errors="replace", buffering=1)
+        except OSError:
+            sys.stderr = open(os.devnull, "w")
+    return main()
 
 
 def _headless(argv: list[str]) -> int:
@@ -104,8 +119,10 @@ def _gui(argv: list[str]) -> int:
         from .selftest import run_self_test
         return run_self_test()
     size = _size(args.size) if args.size else None
+    from .resource_files import sample_pdf
     from .session import pdf_for
-    filing = str(pdf_for(args.filing)) if args.filing else (str(SAMPLE) if SAMPLE.exists() else None)
+    sample = sample_pdf()
+    filing = str(pdf_for(args.filing)) if args.filing else (str(sample) if sample.exists() else None)
     if args.screenshot or args.offscreen:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
     elif not _has_display():

@@ -7,13 +7,14 @@ from datetime import datetime
 from decimal import Decimal
 
 from ..amounts import format_amount
-from ..engine import FAILS, INCOMPLETE
 from ..session import AuditEntry, Review
+from ..vocab import AuditAction, CheckStatus, LineState, action_word
 
 
 def describe_line(review: Review, line_id: str) -> str:
     """Rich text, a few short sentences: the line's full label; the print and its reading; the
-    derivation; what an open check needs from this line; the note; the last change."""
+    derivation; whether it is open and what would close it (the core's verdict, with the
+    checks' hints such as '7032 + 7033 must total 195,119,014'); the note; the last change."""
     ln = review.template.by_id[line_id]
     item = review.item(line_id)
     value = review.value(line_id)
@@ -36,16 +37,25 @@ def describe_line(review: Review, line_id: str) -> str:
         total = f" [{e(target.code or target.id)}]" if target else ""
         said.append(f"segdesk worked out <b>{e(format_amount(value, ln.unit))}</b> from the "
                     f"total{total}; type the printed value if it differs.")
-    for res in review.engine.checks_of(line_id):
-        if res.status in (FAILS, INCOMPLETE) and res.detail:
+    verdict = review.line_verdict(line_id)
+    if verdict.state == LineState.OPEN:
+        # The reason repeats the print sentence for an unsettled read; a change says more.
+        why = f"{verdict.reason}; " if verdict.cause in ("changed", "re-derived", "cleared") else ""
+        said.append(f"<span style='color:#B71C1C'><b>Open:</b> {e(why)}{e(verdict.hint)}.</span>")
+    elif verdict.state == LineState.CONFIRMED:
+        said.append("<span style='color:#1B5E20'><b>\u2713 Confirmed.</b></span>")
+    shown = verdict.hint
+    for res in review.checks_of(line_id):
+        if res.status in (CheckStatus.FAILS, CheckStatus.INCOMPLETE) and res.detail \
+                and res.detail.removesuffix(" for the total to tie") not in shown:
             said.append(f"<span style='color:#B71C1C'>{e(res.detail)}.</span>")
     if ln.formula:
-        res = review.engine.results.get(line_id)
+        res = review.check(line_id)
         if res is not None and res.computed is not None:
             said.append(f"Computed {e(ln.formula.text)} = {e(format_amount(res.computed, ln.unit))}.")
     if review.notes.get(line_id):
         said.append(f"<i>Note: {e(review.notes[line_id])}</i>")
-    entries = [a for a in review.audit if a.line == line_id and a.action != "note"]
+    entries = [a for a in review.audit if a.line == line_id and a.action != AuditAction.NOTE]
     if entries:
         said.append(e(describe_change(entries[-1], ln.unit)) + ".")
     return f"{head}<br>{' '.join(said)}"
@@ -61,21 +71,21 @@ def describe_change(entry: AuditEntry, unit: str = "usd", when: bool = True) -> 
             return str(text)
     who, moment = entry.reviewer or "someone", when_text(entry.time) if when else ""
     before, after = amount(entry.before), amount(entry.after)
-    if entry.action == "fix":
+    if entry.action == AuditAction.FIX:
         what = f"{who} applied the proposed fix {after} (was {before})"
-    elif entry.action == "undo":
+    elif entry.action == AuditAction.UNDO:
         what = f"{who} undid a change: back to {after} (was {before})"
-    elif entry.action == "edit":
+    elif entry.action == AuditAction.EDIT:
         what = f"{who} cleared the value (was {before})" if after == "empty" \
             else f"{who} entered {after} (was {before})"
-    elif entry.action == "reviewed":
+    elif entry.action == AuditAction.REVIEWED:
         what = f"{who} confirmed {after} against the page"
-    elif entry.action == "unreviewed":
-        what = f"{who} took back the confirmation of {after}"
-    elif entry.action == "note":
+    elif entry.action == AuditAction.UNREVIEWED:
+        what = f"{who} withdrew the confirmation of {after}"
+    elif entry.action == AuditAction.NOTE:
         what = f"{who} wrote a note" if entry.note else f"{who} removed the note"
-    else:
-        what = f"{who}: {entry.action} {after}"
+    else:  # the filing's own entries: sign-off, approval, a voided sign-off
+        what = f"{who}: {action_word(entry.action)}"
     return f"{what}, {moment}" if moment else what
 
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 import sys
 
 from PySide6.QtCore import QEvent, Qt
-from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QLabel, QMessageBox, QPlainTextEdit,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QInputDialog, QLabel, QMessageBox,
+                               QPlainTextEdit, QVBoxLayout, QWidget)
 
 HEADLESS = False
 
@@ -88,6 +88,19 @@ class TextDialog(QDialog):
 
     def text(self) -> str:
         return self.edit.toPlainText()
+def ask_name(parent: QWidget | None) -> str | None:
+    """The reviewer's name, asked once: every change is recorded under it."""
+    if HEADLESS:
+        print("segdesk: no reviewer name set (not asked: running headless)", file=sys.stderr)
+        return None
+    while True:
+        value, ok = QInputDialog.getText(
+            parent, "Who is reviewing?", "Your name, as the audit trail and sign-offs should "
+                                         "record it:")
+        if not ok:
+            return None
+        if value.strip():
+            return value.strip()
 
 
 def ask_text(parent: QWidget | None, title: str, label: str, text: str = "") -> str | None:

@@ -7,32 +7,32 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontDatabase, QFontMetrics, QPainter, QPalette, QPixmap
 from PySide6.QtWidgets import QApplication, QLabel
 
+from ..vocab import LineState, LineStatus
+
+FAILS = "fails"  # the window's word for a total that does not tie, shown over how it was read
+
 # One colour per line status, used for the grid's status chips and the boxes on the page.
 # "confirmed" (a line the reviewer checked and left as it is) and "fails" (a total that does not
 # tie) are states the window shows over the reading status; the selection is never a colour of
 # this table (it is a dark ring on the page, the palette's highlight in the grid).
 STATUS_COLOURS = {
-    "ok": QColor("#2E7D32"),
-    "corrected": QColor("#00838F"),
-    "suspect": QColor("#E65100"),
-    "missing": QColor("#C62828"),
-    "derived": QColor("#7B1FA2"),
-    "edited": QColor("#283593"),
-    "confirmed": QColor("#1B5E20"),
-    "fails": QColor("#B71C1C"),
+    LineStatus.OK: QColor("#2E7D32"),
+    LineStatus.CORRECTED: QColor("#00838F"),
+    LineStatus.SUSPECT: QColor("#E65100"),
+    LineStatus.MISSING: QColor("#C62828"),
+    LineStatus.DERIVED: QColor("#7B1FA2"),
+    LineStatus.EDITED: QColor("#283593"),
+    LineState.CONFIRMED: QColor("#1B5E20"),
+    FAILS: QColor("#B71C1C"),
 }
-STATUS_HINTS = {
-    "ok": "read cleanly from the page",
-    "corrected": "read automatically after repairing the printed text (the detail line says how)",
-    "suspect": "read, but doubtful: compare it with the page",
-    "missing": "no value found on the page",
-    "derived": "not printed; worked out by segdesk from a total that must tie",
-    "edited": "value changed by the reviewer",
-    "confirmed": "checked by the reviewer against the page and left as it is",
-    "fails": "a total that differs from the sum of its lines, or a rule not met",
+# Each word's meaning: the core's for how a line was read, the window's for the two states
+# it shows over them.
+STATUS_HINTS = {status: status.hint for status in LineStatus} | {
+    LineState.CONFIRMED: "settled by a person: confirmed against the page as it is, or typed in",
+    FAILS: "a total that differs from the sum of its lines, or a rule not met",
 }
 # The words the grid and the legend show, in the order the legend lists them.
-LEGEND_ORDER = ("ok", "corrected", "suspect", "missing", "derived", "edited", "confirmed", "fails")
+LEGEND_ORDER = (*LineStatus, LineState.CONFIRMED, FAILS)
 CONFIRMED_MARK = "\u2713"
 FAIL_BACKGROUND = QColor("#FDE7E6")
 FAIL_TEXT = QColor("#B71C1C")
