@@ -1,4 +1,5 @@
-"""The `segdesk` command: the review window by default, and headless extract / check / export."""
+"""The `segdesk` command: the review window by default, and headless extract / check / export /
+review."""
 from __future__ import annotations
 
 import argparse
@@ -10,7 +11,6 @@ from pathlib import Path
 from . import __version__
 from .errors import SegdeskError
 
-SAMPLE = Path(__file__).resolve().parent.parent / "resources" / "samples" / "daily_seg_sample.pdf"
 COMMANDS = ("extract", "check", "export", "review")
 REVIEWER_ENV = "SEGDESK_REVIEWER"
 
@@ -217,8 +217,10 @@ def _gui(argv: list[str]) -> int:
     if args.self_test:
         from .selftest import run_self_test
         return run_self_test()
+    from .resource_files import sample_pdf
     from .session import pdf_for
-    filing = str(pdf_for(args.filing)) if args.filing else (str(SAMPLE) if SAMPLE.exists() else None)
+    sample = sample_pdf()
+    filing = str(pdf_for(args.filing)) if args.filing else (str(sample) if sample.exists() else None)
     if args.screenshot or args.offscreen:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
     elif not _has_display():
