@@ -31,6 +31,7 @@ from .errors import SegdeskError
 from .figures import FIELDS, figures_of
 from .engine import FAILS, INCOMPLETE, SIGN
 from .filing import DERIVED, MISSING, SUSPECT, parse_date
+from .templates import Threshold
 
 ENV = "SEGDESK_LIBRARY"
 FILE_NAME = "library.sqlite3"
@@ -370,22 +371,22 @@ class Library:
                      state, review_path, added, seen) in rows]
 
     # ------------------------------------------------------------------ variance settings
-    def variance_settings(self, form: str) -> dict[str, tuple[Decimal | None, Decimal | None]]:
-        """Thresholds set in the settings: scope ('' for the form, a statement or a line id)
-        -> (absolute, relative percent)."""
-        return {scope: (_dec(a), _dec(r)) for scope, a, r in self.conn.execute(
+    def variance_settings(self, form: str) -> dict[str, Threshold]:
+        """Variance thresholds set in the settings, by scope: '' (the form), 'statement:<id>'
+        or 'line:<id>' (see VarianceDef.with_settings)."""
+        return {scope: Threshold(_dec(a), _dec(r)) for scope, a, r in self.conn.execute(
             "SELECT scope, absolute, relative FROM variance_setting WHERE form = ?", (form,))}
 
-    def set_variance(self, form: str, scope: str, absolute: Decimal | None,
-                     relative: Decimal | None) -> None:
-        """Set (or, with both None, clear) the thresholds of one scope."""
+    def set_variance(self, form: str, scope: str, limits: Threshold | None) -> None:
+        """Set the thresholds of one scope; None (or no limit set) goes back to the template's."""
         def work(conn):
-            if absolute is None and relative is None:
+            if limits is None or (limits.absolute is None and limits.relative is None):
                 conn.execute("DELETE FROM variance_setting WHERE form = ? AND scope = ?",
                              (form, scope))
             else:
                 conn.execute("INSERT OR REPLACE INTO variance_setting VALUES (?, ?, ?, ?)",
-                             (form, scope, decimal_text(absolute), decimal_text(relative)))
+                             (form, scope, decimal_text(limits.absolute),
+                              decimal_text(limits.relative)))
         self.write(work)
 
 
