@@ -11,7 +11,7 @@ from . import __version__
 from .errors import SegdeskError
 
 SAMPLE = Path(__file__).resolve().parent.parent / "resources" / "samples" / "daily_seg_sample.pdf"
-COMMANDS = ("extract", "check", "export")
+COMMANDS = ("extract", "check", "export", "batch")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -53,9 +53,18 @@ def _headless(argv: list[str]) -> int:
     p.add_argument("-o", "--output", required=True)
     p.add_argument("--session", help="apply this saved review (one filing only)")
     p.add_argument("--reviewer", default="")
+    p = sub.add_parser("batch", help="read every PDF under files and folders into the library, "
+                                     "in parallel, with a summary")
+    p.add_argument("paths", nargs="+", metavar="PATH")
+    p.add_argument("-o", "--output", metavar="SUMMARY.xlsx", help="write the summary workbook")
+    p.add_argument("--json", action="store_true", help="print JSON Lines, one per file as it ends")
+    p.add_argument("--jobs", type=int, metavar="N", help="worker processes (default: one per core)")
     args = parser.parse_args(argv)
     if args.command == "export":
         return _export(args)
+    if args.command == "batch":
+        from .batch import command
+        return command(args)
     review = _open(args.filing, args.session)
     if args.command == "extract":
         from .report import filing_json
@@ -88,7 +97,7 @@ def _export(args) -> int:
 def _gui(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(
         prog="segdesk", description="Review a Daily Seg filing: the PDF beside its line items.",
-        epilog="Headless commands: segdesk {extract,check,export} --help")
+        epilog="Headless commands: segdesk {extract,check,export,batch} --help")
     parser.add_argument("filing", nargs="?", help="the PDF to open (default: the bundled sample)")
     parser.add_argument("--screenshot", metavar="OUT.png",
                         help="render the window with the filing loaded to a PNG and exit")

@@ -30,7 +30,7 @@ from .amounts import decimal_text
 from .errors import SegdeskError
 from .figures import FIELDS, figures_of
 from .engine import FAILS, INCOMPLETE, SIGN
-from .filing import DERIVED, MISSING, SUSPECT, parse_date
+from .filing import CORRECTED, DERIVED, MISSING, SUSPECT, parse_date
 from .templates import Threshold
 
 ENV = "SEGDESK_LIBRARY"
@@ -127,16 +127,19 @@ def default_path() -> Path:
 def review_state(review) -> str:
     """The filing's state as the library records it.
 
-    Reconciled: no check fails or is left open, and no value is suspect, missing or derived
-    unless the reviewer marked it reviewed."""
+    Reconciled: no check fails or is left open, and no value needs review."""
     for c in review.engine.checks:
         if c.status == FAILS or (c.status == INCOMPLETE and c.kind != SIGN):
             return OPEN
-    for line_id in review.extracted:
-        if review.status(line_id) in (SUSPECT, MISSING, DERIVED) \
-                and line_id not in review.reviewed:
-            return OPEN
-    return RECONCILED
+    return OPEN if needs_review(review) else RECONCILED
+
+
+def needs_review(review) -> list[str]:
+    """Lines whose value a person has yet to look at: suspect, missing, repaired on reading
+    or derived by the engine, and not marked reviewed (form order)."""
+    return [line_id for line_id in review.extracted
+            if review.status(line_id) in (SUSPECT, MISSING, CORRECTED, DERIVED)
+            and line_id not in review.reviewed]
 
 
 def record_of(review, state: str | None = None) -> tuple[FilingRecord, dict[str, Decimal | None]]:
