@@ -29,6 +29,7 @@ from typing import Callable, Iterable
 from .amounts import decimal_text
 from .errors import SegdeskError
 from .figures import FIELDS, figures_of
+from .fsutil import user_data_dir
 from .engine import FAILS, INCOMPLETE, SIGN
 from .filing import CORRECTED, DERIVED, MISSING, SUSPECT, parse_date
 from .templates import Threshold
@@ -120,7 +121,6 @@ def default_path() -> Path:
     """`SEGDESK_LIBRARY` if set, else library.sqlite3 in the user's data folder."""
     if os.environ.get(ENV):
         return Path(os.environ[ENV]).expanduser()
-    from .session import user_data_dir
     return user_data_dir() / FILE_NAME
 
 

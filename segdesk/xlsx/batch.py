@@ -12,7 +12,7 @@ from pathlib import Path
 from ..errors import SegdeskError
 from ..figures import key_figures
 from ..filing import parse_date
-from ..session import write_atomic
+from ..fsutil import write_atomic
 from ..templates import builtin_template
 from . import styles
 from .cells import Book
