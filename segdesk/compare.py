@@ -69,7 +69,7 @@ class LineChange:
 def percent_text(percent: Decimal | None) -> str:
     if percent is None:
         return ""
-    return f"{percent:+,.1f} %"
+    return "0.0 %" if not percent else f"{percent:+,.1f} %"
 
 
 @dataclass
