@@ -38,7 +38,7 @@ ENV = "SEGDESK_LIBRARY"
 FILE_NAME = "library.sqlite3"
 
 # A filing's review state, as the library stores and shows it.
-OPEN, RECONCILED, SIGNED_OFF, APPROVED = "open", "reconciled", "signed off", "approved"
+OPEN, RECONCILED, SIGNED_OFF, APPROVED = "open", "reconciled", "signed_off", "approved"
 STATES = (OPEN, RECONCILED, SIGNED_OFF, APPROVED)
 
 BUSY_TIMEOUT_MS = 5000  # how long one statement waits for another process's write lock

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import date
 from decimal import Decimal
 
+from ..compare import Comparison, comparison_for
 from ..filing import parse_date
 from ..session import Review
 from .cached import ExcelError, Result
@@ -58,6 +60,15 @@ class Group:
 
     def value(self, line_id: str) -> Decimal | None:
         return self.review.value(line_id)
+
+    @cached_property
+    def comparison(self) -> Comparison | None:
+        """The filing this one is compared with, from the library (None: none there)."""
+        return comparison_for(self.review)
+
+    @property
+    def explanations(self) -> dict[str, str]:
+        return {}
 
     def excel(self, formula) -> Result:
         """What Excel computes for a template formula over the value cells."""
