@@ -335,10 +335,11 @@ class Library:
         """The latest filing of the same firm and form dated before `rec`."""
         if rec.end_date is None:
             return None
-        found = [r for r in self.filings(rec.firm, rec.form)
-                 if r.end_date is not None and r.end_date < rec.end_date
-                 and r.sha256 != rec.sha256]
-        return found[-1] if found else None
+        row = self.conn.execute(
+            "SELECT sha256 FROM filing WHERE firm = ? AND form = ? AND end_date < ? "
+            "AND sha256 != ? ORDER BY end_date DESC, path DESC LIMIT 1",
+            (rec.firm, rec.form, rec.end_date.isoformat(), rec.sha256)).fetchone()
+        return self.get(row[0]) if row else None
 
     def values(self, sha256: str) -> dict[str, Decimal | None]:
         rows = self.conn.execute(
