@@ -30,7 +30,7 @@ from typing import Callable, Iterable
 from .compare import Comparison, variance_of
 from .engine import FAILS
 from .errors import SegdeskError
-from .library import FilingRecord, Library, needs_review, record_of
+from .library import FilingRecord, Library, needs_review, record_of, state_word
 from .pdfread import sha256_of
 from .session import Review, SessionMismatch
 from .templates import builtin_template
@@ -296,7 +296,7 @@ class ProgressBar:
     @staticmethod
     def _state(out: Outcome) -> str:
         rec = out.record
-        parts = [rec.state if rec else ""]
+        parts = [state_word(rec.state) if rec else ""]
         if out.failing:
             parts.append(f"{len(out.failing)} failing")
         if out.open_lines:
@@ -361,6 +361,6 @@ def summary_line(out: Outcome) -> str:
     rec = out.record
     if out.error:
         return "\t".join(["", "", UNREADABLE, "", "", "", out.path, out.error])
-    state = DUPLICATE if out.duplicate_of else rec.state
+    state = DUPLICATE if out.duplicate_of else state_word(rec.state)
     return "\t".join([rec.firm, rec.date_text, state, f"{len(out.failing)} failing",
                       f"{len(out.open_lines)} to review", f"{len(out.flags)} flags", out.path])

@@ -36,6 +36,23 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
 
+def gui_main() -> int:
+    """`segdesk-gui`: the program started without a console (Windows' pythonw launcher), where
+    sys.stdout and sys.stderr are None. What would go to stderr (a message before the window
+    opens, a worker thread's error) is appended to segdesk-gui.log in the user's data folder."""
+    if sys.stdout is None:
+        sys.stdout = open(os.devnull, "w")
+    if sys.stderr is None:
+        from .fsutil import user_data_dir
+        log = user_data_dir() / "segdesk-gui.log"
+        try:
+            log.parent.mkdir(parents=True, exist_ok=True)
+            sys.stderr = open(log, "a", encoding="utf-8", errors="replace", buffering=1)
+        except OSError:
+            sys.stderr = open(os.devnull, "w")
+    return main()
+
+
 def _headless(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="segdesk", description="Reconcile Daily Seg filings.")
     sub = parser.add_subparsers(dest="command", required=True)

@@ -5,12 +5,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
-from .amounts import CORRECTED, MISSING, OK, SUSPECT
+from .vocab import LineStatus
 
-# Line statuses, in the order a reviewer cares about them: how it was read (amounts), then
-# what the engine or the reviewer made of it.
-DERIVED, EDITED = "derived", "edited"
-STATUSES = (OK, CORRECTED, SUSPECT, MISSING, DERIVED, EDITED)
+# Line statuses, in the order a reviewer cares about them: how it was read, then what the
+# engine or the reviewer made of it.
+OK, CORRECTED, SUSPECT, MISSING, DERIVED, EDITED = LineStatus
+STATUSES = tuple(LineStatus)
 
 _DATE_FORMATS = ("%m/%d/%Y", "%m/%d/%y", "%Y-%m-%d", "%B %d, %Y", "%b %d, %Y", "%d-%b-%Y")
 
@@ -27,7 +27,7 @@ class LineItem:
     label: str
     value: Decimal | None = None
     raw: str = ""
-    status: str = MISSING
+    status: LineStatus = MISSING
     note: str = ""
     page: int | None = None  # 1-based
     bbox: BBox | None = None

@@ -30,9 +30,9 @@ from .amounts import decimal_text
 from .errors import SegdeskError
 from .figures import FIELDS, figures_of
 from .fsutil import user_data_dir
-from .engine import FAILS, INCOMPLETE, SIGN
-from .filing import CORRECTED, DERIVED, MISSING, SUSPECT, parse_date
+from .filing import parse_date
 from .templates import Threshold
+from .vocab import ItemKind, ReviewState
 
 ENV = "SEGDESK_LIBRARY"
 FILE_NAME = "library.sqlite3"
@@ -124,22 +124,23 @@ def default_path() -> Path:
     return user_data_dir() / FILE_NAME
 
 
-def review_state(review) -> str:
-    """The filing's state as the library records it.
+def state_word(state: str) -> str:
+    """A stored state as people read it ('signed off' for signed_off)."""
+    try:
+        return ReviewState(state).word
+    except ValueError:  # written by a newer segdesk
+        return state
 
-    Reconciled: no check fails or is left open, and no value needs review."""
-    for c in review.engine.checks:
-        if c.status == FAILS or (c.status == INCOMPLETE and c.kind != SIGN):
-            return OPEN
-    return OPEN if needs_review(review) else RECONCILED
+
+def review_state(review) -> str:
+    """The filing's state as the library records it: the review's own (Review.state)."""
+    return str(review.state())
 
 
 def needs_review(review) -> list[str]:
-    """Lines whose value a person has yet to look at: suspect, missing, repaired on reading
-    or derived by the engine, and not marked reviewed (form order)."""
-    return [line_id for line_id in review.extracted
-            if review.status(line_id) in (SUSPECT, MISSING, CORRECTED, DERIVED)
-            and line_id not in review.reviewed]
+    """Lines open in the review (suspect, missing, repaired, derived, ... not yet confirmed),
+    in form order: the review's open items that are lines."""
+    return [item.id for item in review.open_items() if item.kind == ItemKind.LINE]
 
 
 def record_of(review, state: str | None = None) -> tuple[FilingRecord, dict[str, Decimal | None]]:

@@ -6,6 +6,7 @@ from pathlib import Path
 from .amounts import decimal_text, format_amount
 from .engine import FAILS, INCOMPLETE, SIGN, CheckResult
 from .session import Review
+from .vocab import CheckStatus, LineStatus
 
 
 def check_json(res: CheckResult) -> dict:
@@ -51,12 +52,12 @@ def check_summary(review: Review) -> str:
     for st in tpl.statements:
         checks = [c for c in eng.checks if c.statement == st.id]
         lines = [it for it in f.items if it.statement == st.id]
-        flagged = [it for it in lines if review.status(it.id) in ("suspect", "missing", "derived",
-                                                                   "corrected")]
+        flagged = [it for it in lines if review.status(it.id) in (
+            LineStatus.SUSPECT, LineStatus.MISSING, LineStatus.DERIVED, LineStatus.CORRECTED)]
         failing = [c for c in checks if c.status == FAILS]
         # A sign check of a missing value says nothing the missing line does not.
         incomplete = [c for c in checks if c.status == INCOMPLETE and c.kind != SIGN]
-        ties = sum(c.status == "ok" for c in checks)
+        ties = sum(c.status == CheckStatus.TIES for c in checks)
         out.append("")
         out.append(f"{st.title}: {len(lines)} lines, {ties} of {len(checks)} checks tie"
                    + (f", {len(failing)} fail" if failing else ""))
@@ -65,7 +66,7 @@ def check_summary(review: Review) -> str:
             out.append(f"  {review.status(it.id):9} [{it.code or it.id}] "
                        f"{format_amount(value) or '(none)'}"
                        + (f"  \u2014 {it.note}" if it.note else "")
-                       + (f"  (printed {it.raw!r})" if it.raw and review.status(it.id) != "derived"
+                       + (f"  (printed {it.raw!r})" if it.raw and review.status(it.id) != LineStatus.DERIVED
                           else ""))
         for c in failing + incomplete:
             problems += 1

@@ -22,7 +22,9 @@ from tests.conftest import ROOT, SAMPLES
 def window(qtbot, tmp_path, monkeypatch):
     errors = []
     monkeypatch.setattr(prompts, "show_error", lambda p, t, text, d="": errors.append(text))
-    win = MainWindow(Settings(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)))
+    settings = Settings(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    settings.reviewer = "Ann Tester"
+    win = MainWindow(settings)
     win.errors = errors
     qtbot.addWidget(win)
     win.show()

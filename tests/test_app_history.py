@@ -3,6 +3,7 @@ Change / Change % columns and variance flags on two generated consecutive filing
 view, choosing the filing compared with, and the variance thresholds in the settings."""
 from __future__ import annotations
 
+import json
 import shutil
 from datetime import date
 from decimal import Decimal
@@ -186,9 +187,13 @@ def test_comparing_with_another_filing_and_with_none(compared, qtbot, tmp_path):
     assert dialog.list.item(0).text().startswith("2026-11-01")  # latest first
     assert dialog.chosen() == yesterday
     dialog.list.setCurrentRow(0)
-    history.compare(dialog.chosen())
+    history.compare_with(dialog.chosen())
     assert window.model.headerData(PREVIOUS, Qt.Orientation.Horizontal) == "Previous\n2026-11-01"
     assert text(window, "7070", PREVIOUS) == ""  # that filing has no line values
+    # The choice is the review's: saved with it, so the workbook compares with the same one.
+    assert json.loads(window.review.session_path.read_text())["compare_with"] == "other"
+    history.compare_with(None)  # back to the previous filing
+    assert history.comparison.previous.sha256 == yesterday
     # A filing with nothing before it: the comparison columns go away.
     with Library() as lib:
         lib.remove("other")
@@ -245,3 +250,24 @@ def test_variance_thresholds_edited_in_the_settings(compared, qtbot):
     history.compare()
     # 7070 rose 10.3 %, under the new 50 %; 7198 keeps its own 5 % from the template.
     assert history.variance.lines() == ["7198"]
+
+
+def test_a_flag_is_explained_in_the_window_undoably(compared, qtbot, monkeypatch):
+    window, history = compared, compared.history
+    from segdesk.app import prompts
+    asked = []
+    monkeypatch.setattr(prompts, "ask_text", lambda parent, title, label, text="": (
+        asked.append(label) or "deposit of a new clearing customer"))
+    history.variance.tree.setCurrentItem(history.variance.tree.topLevelItem(0))
+    history.variance.tree.setFocus()
+    QTest.keyClick(history.variance.tree, Qt.Key.Key_Return)  # Enter explains
+    assert "Why did [7070]" in asked[0] and "up 50,000,000 (+10.3 %)" in asked[0]
+    assert window.review.explanations == {"7070": "deposit of a new clearing customer"}
+    item = history.variance.tree.topLevelItem(0)
+    assert item.text(5) == "deposit of a new clearing customer"
+    assert "2 unexplained" in history.variance.heading.text()
+    tip = window.model.index(window.model.row_of["7070"], VALUE).data(Qt.ItemDataRole.ToolTipRole)
+    assert "explained: deposit of a new clearing customer" in tip
+    window.undo_stack.undo()
+    assert window.review.explanations == {}
+    assert history.variance.tree.topLevelItem(0).text(5) == "(not yet explained)"

@@ -2,6 +2,7 @@
 comparison of two generated consecutive filings read from their PDFs."""
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 
 import pytest
@@ -133,3 +134,27 @@ def test_two_consecutive_filings_read_from_pdf_give_previous_change_and_flags(tm
 def test_no_library_no_comparison(template):
     # The suite's library path exists only once something was recorded.
     assert comparison_for(review_of(template)) is None
+
+
+def test_explanations_and_the_filing_compared_with_are_kept_in_the_review(template, tmp_path):
+    review = review_of(template, path=tmp_path / "a.pdf")
+    review.reviewer = "Ann"
+    review.set_explanation("7070", "  new customer deposits  ")
+    review.set_compare_with("ab" * 32)
+    assert review.explanations == {"7070": "new customer deposits"}
+    entry = review.audit[-1]
+    assert (entry.line, entry.action, entry.note) == (
+        "7070", "note", "variance explained: new customer deposits")
+    saved = review.save(tmp_path / "a.pdf.segdesk")
+    again = review_of(template, path=tmp_path / "a.pdf")
+    again.load(saved)
+    assert again.explanations == {"7070": "new customer deposits"}
+    assert again.compare_with == "ab" * 32
+    review.set_explanation("7070", "")
+    assert review.explanations == {} and review.audit[-1].note == "variance explanation removed"
+    # A damaged review file is refused whole, with one line.
+    data = json.loads(saved.read_text())
+    data["explanations"] = ["not", "a", "table"]
+    saved.write_text(json.dumps(data))
+    with pytest.raises(SegdeskError, match="damaged variance notes"):
+        review_of(template, path=tmp_path / "a.pdf").load(saved)

@@ -41,7 +41,8 @@ def test_previous_change_and_explanations_in_the_statement_sheets(days, tmp_path
     second = shutil.copy(days[1], tmp_path / "today.pdf")
     with Library() as lib:
         lib.record_review(Review.open(first))
-    today = Review.open(second)
+    today = Review.open(second, reviewer="Ann")
+    today.set_explanation("7190", "the deposit in 7070")
     out = export_workbook([today], tmp_path / "today.xlsx")
 
     book = openpyxl.load_workbook(out)
@@ -63,6 +64,7 @@ def test_previous_change_and_explanations_in_the_statement_sheets(days, tmp_path
     assert vs.cell(unchanged, change).value == 0 and ws.cell(unchanged, variance).value is None
     excess = row_of(ws, "7190")
     assert ws.cell(excess, variance).value.startswith("up 50,000,000 (+11.8 %)")
+    assert ws.cell(excess, explanation).value == "the deposit in 7070"
 
     # LibreOffice recomputes the changes from the values, not from segdesk's cached results.
     again = recalc.recalc([out], tmp_path / "lo")[out]

@@ -12,7 +12,7 @@ from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QKeySequence, QUndoCommand
 from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QDockWidget, QFormLayout,
                                QLabel, QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout,
                                QWidget)
@@ -22,7 +22,7 @@ from ..errors import SegdeskError
 from ..library import Library, default_path
 from ..templates import Threshold
 from .line_model import CHANGE, CHANGE_PCT, PREVIOUS
-from . import style
+from . import prompts, style
 from .library_dock import LibraryDock
 from .trend_view import TrendView
 from .variance_panel import VariancePanel
@@ -40,7 +40,6 @@ class History(QObject):
         self.library_path = default_path()
         self.review = None
         self.comparison = None
-        self.against: str | None = None  # SHA-256 the reviewer chose to compare with
         self._record_timer = QTimer(self)
         self._record_timer.setSingleShot(True)
         self._record_timer.setInterval(RECORD_AFTER_MS)
@@ -53,6 +52,7 @@ class History(QObject):
         self.trend = TrendView()
         self.variance = VariancePanel()
         self.variance.lineSelected.connect(lambda line: window.grid.select_lines([line]))
+        self.variance.explainRequested.connect(self.explain)
         body = QWidget()
         layout = QVBoxLayout(body)
         layout.setContentsMargins(4, 4, 4, 4)
@@ -98,7 +98,7 @@ class History(QObject):
         if self.review is not None and self._changed in self.review.listeners:
             self.review.listeners.remove(self._changed)
         self._record_timer.stop()
-        self.review, self.against = review, None
+        self.review = review
         review.listeners.append(self._changed)
         self.record()
         self.compare()
@@ -121,15 +121,15 @@ class History(QObject):
         self.library_dock.reload()
         self.show_trend()
 
-    def compare(self, against: str | None = None) -> None:
-        """Compare the review with the filing `against` (SHA-256), or with its previous one."""
+    def compare(self) -> None:
+        """Compare the review with the filing it names (Review.compare_with), else with the
+        previous one of its firm and form in the library."""
         review = self.review
-        self.against = against
         self.comparison = None
         if review is not None:
             try:
                 with Library(self.library_path) as library:
-                    self.comparison = comparison_for(review, library, against)
+                    self.comparison = comparison_for(review, library, review.compare_with)
             except SegdeskError as exc:
                 self.window.statusBar().showMessage(f"No comparison: {exc}", 8000)
         model = self.window.model
@@ -153,7 +153,8 @@ class History(QObject):
 
     def show_flags(self) -> None:
         review = self.review
-        self.variance.show_flags(self.comparison, self.flags(), {},
+        self.variance.show_flags(self.comparison, self.flags(),
+                                 review.explanations if review else {},
                                  review.template if review else None)
 
     def show_trend(self) -> None:
@@ -173,7 +174,7 @@ class History(QObject):
                                f"Excess and excess over target \u2014 {firm or 'firm not read'}")
 
     def _library_changed(self) -> None:
-        if self.review is not None and self.against is None:
+        if self.review is not None:
             self.compare()  # a folder just read may hold the previous filing
         else:
             self.show_trend()
@@ -196,7 +197,28 @@ class History(QObject):
         dialog = CompareDialog(others, self.comparison.previous.sha256 if self.comparison
                                else None, self.window)
         if dialog.exec():
-            self.compare(dialog.chosen())
+            self.compare_with(dialog.chosen())
+
+    def compare_with(self, sha256: str | None) -> None:
+        """Compare with this filing (None: the previous one); kept in the review, so the
+        workbook compares with the same one."""
+        if self.review is not None:
+            self.review.set_compare_with(sha256)
+            self.compare()
+
+    def explain(self, line_id: str) -> None:
+        """Ask for (or change) the explanation of a line's variance flag; undoable."""
+        review = self.review
+        if review is None or not line_id or not self.window.ensure_reviewer():
+            return
+        ln = review.template.by_id[line_id]
+        change = self.comparison.line(line_id, review.value(line_id)) if self.comparison else None
+        why = f" — {change.reason(ln.unit)}" if change is not None else ""
+        text = prompts.ask_text(self.window, "Explain the change",
+                                f"Why did [{ln.code or ln.id}] {ln.label} move{why}?",
+                                review.explanations.get(line_id, ""))
+        if text is not None and text.strip() != review.explanations.get(line_id, ""):
+            self.window.undo_stack.push(ExplainCommand(review, line_id, text.strip()))
 
     def edit_thresholds(self) -> None:
         template = self.review.template if self.review else None
@@ -211,7 +233,7 @@ class History(QObject):
         except SegdeskError as exc:
             self.window.statusBar().showMessage(str(exc), 8000)
             return
-        self.compare(self.against)
+        self.compare()
 
     # ------------------------------------------------------------------ closing
     def eventFilter(self, watched, event) -> bool:
@@ -221,6 +243,20 @@ class History(QObject):
                 self.record()
             self.library_dock.shutdown()
         return False
+
+
+class ExplainCommand(QUndoCommand):
+    def __init__(self, review, line_id: str, text: str):
+        ln = review.template.by_id[line_id]
+        super().__init__(f"explain the change of {ln.code or ln.id}")
+        self.review, self.line_id = review, line_id
+        self.before, self.after = review.explanations.get(line_id, ""), text
+
+    def redo(self) -> None:
+        self.review.set_explanation(self.line_id, self.after)
+
+    def undo(self) -> None:
+        self.review.set_explanation(self.line_id, self.before)
 
 
 class CompareDialog(QDialog):

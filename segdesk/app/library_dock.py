@@ -17,7 +17,8 @@ from PySide6.QtWidgets import (QAbstractItemView, QDockWidget, QFileDialog, QHBo
 from .. import batch
 from ..amounts import format_amount
 from ..errors import SegdeskError
-from ..library import APPROVED, OPEN, RECONCILED, SIGNED_OFF, FilingRecord, Library
+from ..library import (APPROVED, OPEN, RECONCILED, SIGNED_OFF, FilingRecord, Library,
+                       state_word)
 from . import style
 
 PATH_ROLE = Qt.ItemDataRole.UserRole + 1  # a filing row's PDF path (None on a firm row)
@@ -158,7 +159,7 @@ class LibraryDock(QDockWidget):
             self.tree.resizeColumnToContents(column)
 
     def _row(self, rec: FilingRecord) -> list[QStandardItem]:
-        items = [QStandardItem(rec.date_text or rec.name), QStandardItem(rec.state)]
+        items = [QStandardItem(rec.date_text or rec.name), QStandardItem(state_word(rec.state))]
         items[1].setForeground(STATE_COLOURS.get(rec.state, style.MUTED_TEXT))
         for statement, _ in STATEMENTS:
             value = rec.figures.get(statement, {}).get("excess")

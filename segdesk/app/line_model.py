@@ -13,8 +13,8 @@ from PySide6.QtGui import QFont
 
 from ..amounts import CORRECTED, OK, format_amount, parse_amount
 from ..engine import FAILS, Change
-from ..filing import DERIVED, MISSING, SUSPECT
 from ..session import Review
+from ..vocab import CheckStatus, ItemKind, LineState, LineStatus
 from . import compare_cells, style
 from .line_detail import ocr_confidence
 
@@ -28,8 +28,6 @@ NUMERIC = (EXTRACTED, VALUE, COMPUTED, DIFFERENCE, PREVIOUS, CHANGE, CHANGE_PCT)
 LINE_ID_ROLE = Qt.ItemDataRole.UserRole + 1  # the line id of a line row, None for headers
 ROW_KIND_ROLE = Qt.ItemDataRole.UserRole + 2  # "statement" | "section" | "line"
 STATUS_ROLE = Qt.ItemDataRole.UserRole + 3
-
-PROBLEM_STATUSES = (SUSPECT, MISSING)
 
 # Plain ints and flags made once: data() runs for every painted cell, so it stays cheap.
 _DISPLAY, _EDIT, _TOOLTIP, _FONT, _ALIGN, _BACKGROUND, _FOREGROUND, _DECORATION, _ACCESSIBLE = (
@@ -89,13 +87,12 @@ class LineModel(QAbstractTableModel):
         self._build()
         # Lines that are the target of a failing check, with those checks.
         self._failing: dict[str, set[str]] = {}
-        for res in review.engine.results.values():
+        for res in review.checks():
             if res.status == FAILS:
                 self._failing.setdefault(res.target, set()).add(res.id)
         self._looks: dict[int, _Look] = {}
-        self._open: dict[str, str] = {}
-        for line_id in self.row_of:
-            self._track_open(line_id)
+        self._open: set[str] = set()
+        self._track_open()
         self._number_font = style.number_font()
         self._bold_number = QFont(self._number_font)
         self._bold_number.setBold(True)
@@ -125,24 +122,19 @@ class LineModel(QAbstractTableModel):
         return self._failing.get(line_id, set())
 
     def is_problem(self, row: int) -> bool:
-        """Open problems: a suspect or missing value not yet marked reviewed, a failing check."""
+        """A row F8 stops at: an open line, or the line an open check is about
+        (Review.open_items decides; the grid only follows)."""
         r = self.rows[row]
-        return r.kind == "line" and (r.line_id in self._failing or r.line_id in self._open)
+        return r.kind == "line" and r.line_id in self._open
 
-    def problem_counts(self) -> dict[str, int]:
-        counts = {SUSPECT: 0, MISSING: 0}
-        for status in self._open.values():
-            counts[status] += 1
-        counts["failing"] = sum(len(checks) for checks in self._failing.values())
-        return counts
-
-    def _track_open(self, line_id: str) -> None:
-        """Keep `_open` (unreviewed suspect or missing lines) current for one line."""
-        status = self.review.status(line_id)
-        if status in PROBLEM_STATUSES and line_id not in self.review.reviewed:
-            self._open[line_id] = status
-        else:
-            self._open.pop(line_id, None)
+    def _track_open(self) -> set[str]:
+        """Bring `_open` up to the review's open items; returns the lines whose state moved."""
+        now = set()
+        for item in self.review.open_items():
+            now.add(item.id if item.kind == ItemKind.LINE else self.review.check(item.id).target)
+        moved = now ^ self._open
+        self._open = now
+        return moved
 
     # ------------------------------------------------------------------ comparison
     def set_comparison(self, comparison) -> None:
@@ -161,16 +153,14 @@ class LineModel(QAbstractTableModel):
     def refresh(self, change: Change) -> None:
         """Repaint the rows an edit touched: moved values, and targets of moved checks."""
         touched = set(change.lines)
-        results = self.review.engine.results
         for check_id in change.checks:
-            res = results[check_id]
+            res = self.review.check(check_id)
             touched.add(res.target)
             failing = self._failing.setdefault(res.target, set())
             (failing.add if res.status == FAILS else failing.discard)(check_id)
             if not failing:
                 del self._failing[res.target]
-        for line_id in change.lines:
-            self._track_open(line_id)
+        touched |= self._track_open()
         rows = sorted(self.row_of[i] for i in touched if i in self.row_of)
         for row in rows:
             self._looks.pop(row, None)
@@ -231,7 +221,7 @@ class LineModel(QAbstractTableModel):
             # A mark that survives the selection colour, which hides the row's red background.
             return style.fail_mark() if column == DIFFERENCE and r.line_id in self._failing else None
         if role == _EDIT:
-            value = self.review.engine.values[r.line_id]
+            value = self.review.reported(r.line_id)
             return "" if value is None else format_amount(value)
         if role == _TOOLTIP:
             return self._tooltip(r.line_id)
@@ -269,15 +259,15 @@ class LineModel(QAbstractTableModel):
         ln = review.template.by_id[line_id]
         status = review.status(line_id)
         failing = line_id in self._failing
-        res = review.engine.results.get(line_id) if ln.computed else None
-        difference = "" if res is None or res.difference is None or res.status == DERIVED \
+        res = review.check(line_id) if ln.computed else None
+        difference = "" if res is None or res.difference is None or res.status == CheckStatus.DERIVED \
             else format_amount(res.difference, ln.unit)
         text = [ln.number, ln.code or "", ln.label, review.item(line_id).raw,
                 format_amount(review.value(line_id), ln.unit),
                 format_amount(res.computed, ln.unit) if res else "", difference, ""]
         number = self._bold_number if ln.computed else self._number_font
         fonts = [None, self._number_font, self._bold if ln.computed else None, self._number_font,
-                 self._derived_font if status == DERIVED else number, number,
+                 self._derived_font if status == LineStatus.DERIVED else number, number,
                  self._bold_number if failing else self._number_font, None]
         foreground = [None, None, None, style.MUTED_TEXT, None, None,
                       style.FAIL_TEXT if failing else style.MUTED_TEXT, None]
@@ -294,7 +284,9 @@ class LineModel(QAbstractTableModel):
 
     def _marks(self, line_id: str) -> str:
         """Reviewed and noted lines carry a mark after their status."""
-        return (" \u2713" if line_id in self.review.reviewed else "") + \
+        confirmed = line_id in self.review.reviewed and \
+            self.review.line_state(line_id) == LineState.CONFIRMED
+        return (" \u2713" if confirmed else "") + \
             (" \u270E" if self.review.notes.get(line_id) else "")
 
     def _tooltip(self, line_id: str) -> str:
@@ -311,12 +303,16 @@ class LineModel(QAbstractTableModel):
         if item.note:
             parts.append(f"read as: {item.note}")
         for check_id in sorted(self._failing.get(line_id, ())):
-            res = review.engine.results[check_id]
+            res = review.check(check_id)
             parts.append(f"FAILS: {res.rule}" + (f" ({res.detail})" if res.detail else ""))
-        if flag := compare_cells.flag_tooltip(self.line_change(line_id), ln.unit):
+        verdict = review.line_verdict(line_id)
+        if verdict.state == LineState.OPEN:
+            parts.append(f"open: {verdict.reason} \u2014 {verdict.hint}")
+        elif verdict.state == LineState.CONFIRMED:
+            parts.append("confirmed")
+        if flag := compare_cells.flag_tooltip(self.line_change(line_id), ln.unit,
+                                              review.explanations.get(line_id, "")):
             parts.append(flag)
-        if line_id in review.reviewed:
-            parts.append("marked reviewed")
         if review.notes.get(line_id):
             parts.append(f"note: {review.notes[line_id]}")
         return "\n".join(parts)
@@ -333,6 +329,6 @@ class LineModel(QAbstractTableModel):
             self.inputRejected.emit(index.row(), text, why)
             return False
         # The change arrives back through refresh() once the undo stack has applied it.
-        if amount != self.review.engine.values[line_id]:
+        if amount != self.review.reported(line_id):
             self.valueEntered.emit(line_id, amount)
         return True

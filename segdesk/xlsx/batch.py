@@ -13,6 +13,7 @@ from ..errors import SegdeskError
 from ..figures import key_figures
 from ..filing import parse_date
 from ..fsutil import write_atomic
+from ..library import state_word
 from ..templates import builtin_template
 from . import styles
 from .cells import Book
@@ -74,7 +75,7 @@ def write_summary(outcomes, out: Path) -> Path:
             else:
                 sheet.text(row, 5, rec.submit_date_text, "centre")
         sheet.text(row, 6, "unreadable" if item.error else
-                   "duplicate" if item.duplicate_of else rec.state)
+                   "duplicate" if item.duplicate_of else state_word(rec.state))
         col = len(FIXED)
         for tpl, kf in figures:
             figs = rec.figures.get(kf.statement, {}) if rec and rec.form == tpl.id else {}

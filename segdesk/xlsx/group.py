@@ -63,12 +63,13 @@ class Group:
 
     @cached_property
     def comparison(self) -> Comparison | None:
-        """The filing this one is compared with, from the library (None: none there)."""
-        return comparison_for(self.review)
+        """The filing this one is compared with, from the library: the one the reviewer chose,
+        else the previous one (None: none there)."""
+        return comparison_for(self.review, against=self.review.compare_with)
 
     @property
     def explanations(self) -> dict[str, str]:
-        return {}
+        return self.review.explanations
 
     def excel(self, formula) -> Result:
         """What Excel computes for a template formula over the value cells."""
