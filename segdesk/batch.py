@@ -27,7 +27,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Callable, Iterable
 
-from .compare import Comparison, variance_of
+from .compare import Comparison, flag_text, variance_of
 from .engine import FAILS
 from .errors import SegdeskError
 from .library import FilingRecord, Library, needs_review, record_of, state_word
@@ -53,6 +53,8 @@ class Outcome:
     open_lines: list[str] = field(default_factory=list)  # codes of values needing review
     note: str = ""  # e.g. a review file that could not be applied
     flags: list[str] = field(default_factory=list)  # variance flags, against the previous filing
+    explanations: dict[str, str] = field(default_factory=dict)  # the review's, by line
+    compare_with: str | None = None  # the filing the review chose to compare with
 
     @property
     def ok(self) -> bool:
@@ -117,7 +119,8 @@ def read_one(path: str) -> Outcome:
     tpl = review.template
     return Outcome(
         path, sha256=review.filing.sha256, document=filing_json(review), record=rec,
-        values=values, note=note,
+        values=values, note=note, explanations=dict(review.explanations),
+        compare_with=review.compare_with,
         failing=[c.rule for c in review.engine.checks if c.status == FAILS],
         open_lines=[tpl.by_id[i].code or i for i in needs_review(review)])
 
@@ -232,13 +235,15 @@ def add_flags(outcomes: list[Outcome], library: Library) -> None:
     for out in outcomes:
         if out.record is None or out.values is None:
             continue
-        previous = library.previous(out.record)
+        previous = library.get(out.compare_with) if out.compare_with else None
+        previous = previous or library.previous(out.record)
         if previous is None:
             continue
         tpl = builtin_template(out.record.form)
         comparison = Comparison(tpl, previous, library.values(previous.sha256),
                                 variance_of(tpl, library))
-        out.flags = [f"{tpl.by_id[c.line].code or c.line} {c.reason(tpl.by_id[c.line].unit)}"
+        out.flags = [flag_text(tpl, c) + (f" \u2014 explained: {out.explanations[c.line]}"
+                                          if out.explanations.get(c.line) else "")
                      for c in comparison.flags(out.values.get)]
 
 

@@ -127,3 +127,22 @@ def comparison_for(review, library: Library | None = None,
 
 def unexplained(flags: list[LineChange], explanations: Mapping[str, str]) -> list[LineChange]:
     return [c for c in flags if not explanations.get(c.line, "").strip()]
+
+
+def unexplained_flags(review, library: Library | None = None) -> list[LineChange]:
+    """The review's variance flags against the filing it is compared with that have no
+    explanation yet: what sign-off lists (empty when there is nothing to compare with)."""
+    comparison = comparison_for(review, library, review.compare_with)
+    if comparison is None:
+        return []
+    return unexplained(comparison.flags(review.value), review.explanations)
+
+
+def flag_text(template: FormTemplate, change: LineChange, since: str = "") -> str:
+    """'[7070] up 50,000,000 (+10.3 %) since 2017-03-13; more than ...' for lists."""
+    ln = template.by_id[change.line]
+    reason = change.reason(ln.unit)
+    if since:
+        head, _, limits = reason.partition("; ")
+        reason = f"{head} since {since}" + (f"; {limits}" if limits else "")
+    return f"[{ln.code or ln.id}] {reason}"

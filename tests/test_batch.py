@@ -18,6 +18,7 @@ import pytest
 
 from segdesk import batch
 from segdesk.library import Library
+from segdesk.session import Review
 from tests.test_cli import segdesk
 from tools.series import write_series
 
@@ -43,6 +44,8 @@ def folder(tmp_path, days):
     shutil.copy(SAMPLES / "not_a_filing.pdf", tmp_path / "in" / "letter.pdf")
     (tmp_path / "in" / "sub" / "broken.PDF").write_bytes(b"%PDF-1.4\n1 0 obj\n<< /Type")
     (tmp_path / "in" / "notes.txt").write_text("not a PDF, not looked at")
+    review = Review.open(tmp_path / "in" / "sub" / "today.pdf", reviewer="Ann")
+    review.set_explanation("7070", "a new clearing customer's deposit")  # saved beside it
     return tmp_path / "in"
 
 
@@ -76,9 +79,10 @@ def test_batch_over_a_folder_with_good_bad_and_duplicate_files(folder, tmp_path)
     assert read["State"] == "reconciled"
     assert read["Segregation Statement: Excess (deficiency)"] == 424098509 + 50000000
     assert read["Variance flags"].splitlines() == [
-        "7070 up 50,000,000 (+10.3 %); more than 1,000,000 and 10 %",
-        "7190 up 50,000,000 (+11.8 %); more than 1,000,000 and 10 %",
-        "7198 up 50,000,000 (+61.8 %); more than 1,000,000 and 5 %"]
+        "[7070] up 50,000,000 (+10.3 %); more than 1,000,000 and 10 % \u2014 explained: "
+        "a new clearing customer's deposit",  # from the review file beside the PDF
+        "[7190] up 50,000,000 (+11.8 %); more than 1,000,000 and 10 %",
+        "[7198] up 50,000,000 (+61.8 %); more than 1,000,000 and 5 %"]
     assert by_name["broken.PDF"]["State"] == "unreadable"
     assert "truncated" in by_name["broken.PDF"]["Note"]
     assert by_name["letter.pdf"]["Note"] == (

@@ -7,7 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from segdesk.compare import LineChange, comparison_for, unexplained, variance_of
+from segdesk.compare import (LineChange, comparison_for, flag_text, unexplained,
+                             unexplained_flags, variance_of)
 from segdesk.errors import SegdeskError
 from segdesk.library import Library
 from segdesk.session import Review
@@ -122,6 +123,13 @@ def test_two_consecutive_filings_read_from_pdf_give_previous_change_and_flags(tm
     assert unchanged.change == 0 and not unchanged.flagged
     assert [c.line for c in unexplained(flags, {"7070": "deposit from a new clearing member",
                                                 "7190": "  "})] == ["7190", "7198"]
+    # What sign-off lists: the flags not yet explained.
+    assert [c.line for c in unexplained_flags(today)] == ["7070", "7190", "7198"]
+    today.reviewer = "Ann"
+    today.set_explanation("7190", "the cash in 7070")
+    assert [flag_text(today.template, c, "2017-03-13") for c in unexplained_flags(today)] == [
+        "[7070] up 50,000,000 (+10.3 %) since 2017-03-13; more than 1,000,000 and 10 %",
+        "[7198] up 50,000,000 (+61.8 %) since 2017-03-13; more than 1,000,000 and 5 %"]
     # The filing of the day after has no filing after it; the first none before it.
     with Library() as lib:
         lib.record_review(today)
