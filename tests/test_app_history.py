@@ -164,6 +164,9 @@ def test_previous_change_and_flags_on_two_consecutive_filings(compared, qtbot):
     # Selecting a flag selects its line in the grid.
     history.variance.tree.setCurrentItem(history.variance.tree.topLevelItem(0))
     assert window.grid.current_line() == "7190"
+    # The Library dock shows the filing under review, in bold, as its current row.
+    current = history.library_dock.tree.currentIndex()
+    assert current.data() == "2017-03-14" and current.data(Qt.ItemDataRole.FontRole).bold()
     # The library follows the review: recorded when shown, again after a pause in editing.
     with Library() as lib:
         today = lib.get(window.review.filing.sha256)

@@ -5,7 +5,8 @@ with the Library and the Trend and variance docks, on generated consecutive fili
         .venv/bin/python -m tools.screenshot_history [OUT.png]
 
 Fifteen business days of one firm are generated (the last one with cash in segregated bank
-accounts up 50,000,000), read into a throw-away library, and the last one is opened.
+accounts up by about 75,000,000), read into a throw-away library, and the last one is opened
+with one of its variance flags explained.
 """
 from __future__ import annotations
 
@@ -64,11 +65,16 @@ def _shoot(filing: str, out: Path, tmp: str) -> int:
     history = window.history
     history.library_dock.show()
     history.trend_dock.show()
-    history.trend_dock.raise_()
+    (history.library_dock if os.environ.get("SHOT_LIBRARY") else history.trend_dock).raise_()
     window.resizeDocks([history.trend_dock], [380], Qt.Orientation.Vertical)
     window.split.setSizes([560, 1340])
+    window.settings.reviewer = "Ann Reviewer"
+    window.ensure_reviewer()
+    window.status.show_reviewer(window.settings.reviewer)
     flags = history.variance.lines()
-    if flags:
+    if flags:  # one flag explained, the others still to be
+        window.review.set_explanation(flags[0], "Margin deposit from a new clearing customer, "
+                                                "received 3/31 (see the bank confirmation)")
         window.grid.select_lines([flags[0]])
     for _ in range(5):
         app.processEvents()

@@ -118,7 +118,7 @@ class History(QObject):
         except SegdeskError as exc:
             self.window.statusBar().showMessage(f"Library not updated: {exc}", 8000)
             return
-        self.library_dock.reload()
+        self.library_dock.set_current(review.filing.sha256)
         self.show_trend()
 
     def compare(self) -> None:

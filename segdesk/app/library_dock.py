@@ -77,6 +77,7 @@ class LibraryDock(QDockWidget):
         self.setObjectName("libraryDock")
         self.library_path = library_path
         self.reader: FolderReader | None = None
+        self.current: str | None = None  # SHA-256 of the filing under review, shown bold
         self.model = QStandardItemModel(0, len(COLUMNS), self)
         self.model.setHorizontalHeaderLabels(list(COLUMNS))
         self.proxy = QSortFilterProxyModel(self)
@@ -170,12 +171,27 @@ class LibraryDock(QDockWidget):
                 cell.setForeground(style.FAIL_TEXT)
             items.append(cell)
         items.append(QStandardItem(rec.name))
+        bold = style.title_font() if rec.sha256 == self.current else None
         for item in items:
+            if bold is not None:
+                item.setFont(bold)
             item.setData(rec.path, PATH_ROLE)
             item.setData(rec.sha256, SHA_ROLE)
             item.setToolTip(f"{rec.path}\n{rec.form_title}, end date {rec.end_date_text}, "
                             f"{rec.pages} pages\nlast seen {rec.seen}")
         return items
+
+    def set_current(self, sha256: str | None) -> None:
+        """Mark the filing under review (bold) and show it."""
+        self.current = sha256
+        self.reload()
+        for r in range(self.model.rowCount()):
+            firm = self.model.item(r)
+            for c in range(firm.rowCount()):
+                if firm.child(c).data(SHA_ROLE) == sha256:
+                    index = self.proxy.mapFromSource(firm.child(c).index())
+                    self.tree.setCurrentIndex(index)
+                    self.tree.scrollTo(index)
 
     def filings_shown(self) -> list[tuple[str, str]]:
         """(firm, end date) of each filing row the filter lets through, top to bottom."""
