@@ -11,7 +11,7 @@ from pathlib import Path
 from . import __version__
 from .errors import SegdeskError
 
-COMMANDS = ("extract", "check", "export", "review")
+COMMANDS = ("extract", "check", "export", "review", "batch")
 REVIEWER_ENV = "SEGDESK_REVIEWER"
 
 
@@ -93,11 +93,20 @@ def _headless(argv: list[str]) -> int:
     p.add_argument("--approve", action="store_true",
                    help="approve the sign-off (four eyes: not the preparer, nor anyone who "
                         "changed a value)")
+    p = sub.add_parser("batch", help="read every PDF under files and folders into the library, "
+                                     "in parallel, with a summary")
+    p.add_argument("paths", nargs="+", metavar="PATH")
+    p.add_argument("-o", "--output", metavar="SUMMARY.xlsx", help="write the summary workbook")
+    p.add_argument("--json", action="store_true", help="print JSON Lines, one per file as it ends")
+    p.add_argument("--jobs", type=int, metavar="N", help="worker processes (default: one per core)")
     args = parser.parse_args(argv)
     if args.command == "export":
         return _export(args)
     if args.command == "review":
         return _review(args)
+    if args.command == "batch":
+        from .batch import command
+        return command(args)
     review = _open(args.filing, args)
     if args.command == "extract":
         from .report import filing_json
@@ -221,7 +230,7 @@ def _reasons(review, pairs: list[str]) -> dict[str, str]:
 def _gui(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(
         prog="segdesk", description="Review a Daily Seg filing: the PDF beside its line items.",
-        epilog="Headless commands: segdesk {extract,check,export,review} --help")
+        epilog="Headless commands: segdesk {extract,check,export,review,batch} --help")
     parser.add_argument("filing", nargs="?", help="the PDF to open (default: the bundled sample)")
     parser.add_argument("--screenshot", metavar="OUT.png",
                         help="render the window with the filing loaded to a PNG and exit")
