@@ -311,6 +311,13 @@ class Engine:
 
     def _target(self, rule: CheckDef, res: CheckResult) -> CheckResult:
         cover = {k: self.value(i) for k, i in self.template.cover_ids(rule.cover).items()}
+        unread = [i for k, i in self.template.cover_ids(rule.cover).items() if cover[k] is None]
+        if unread:
+            # A target the cover page printed but segdesk did not read must not pass for none.
+            res.detail = ("no cover page read: the residual interest target is unknown"
+                          if len(unread) == len(cover)
+                          else f"cover page target not read: {', '.join(unread)}")
+            return res
         base = self.value(rule.base)
         if base is None:
             res.detail = f"{rule.base} unknown"
