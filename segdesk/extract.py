@@ -11,6 +11,7 @@ from .filing import MISSING, SUSPECT, Filing, LineItem
 from .layout import TextLine, Token, code_of, is_text, split_glued, text_lines
 from .pdfread import PageWords, iter_page_words, open_pdf, sha256_of
 from .templates import FormTemplate, LineDef, builtin_template, builtin_templates
+from .triage import MIN_PAGES as TRIAGE_MIN_PAGES, triage
 
 Progress = Callable[[int, int], None]
 # The farthest a value may stand from its code, as a share of the page width.
@@ -34,21 +35,26 @@ def extract(path: str | Path, template: FormTemplate | None = None,
             page_source: Callable[..., Iterable[PageWords]] | None = None) -> Filing:
     """Read the filing at `path`. Raises SegdeskError for anything unreadable.
 
-    `page_source(pdf, path, progress, cancelled)` may replace the text layer's words (OCR).
+    `page_source(pdf, path, progress, cancelled[, pages=...])` may replace the text layer's
+    words (OCR); `pages` (1-based) is passed when triage leaves pages of a long file unread.
     """
     path = Path(path)
     pdf = open_pdf(path)
     try:
-        source = page_source(pdf, path, progress, cancelled) if page_source \
-            else iter_page_words(pdf, progress, cancelled)
+        count = len(pdf.pages)
         reader = _FilingReader(template)
-        ocr_pages, sizes = [], []
+        # A long file: only the pages a fast text pass finds the filing on are read in full.
+        found = triage(path, reader.candidates) if count >= TRIAGE_MIN_PAGES else None
+        only = {"pages": found.pages} if found and len(found.pages) < count else {}
+        source = page_source(pdf, path, progress, cancelled, **only) if page_source \
+            else iter_page_words(pdf, progress, cancelled, **only)
+        sizes = list(found.sizes) if found else [(0.0, 0.0)] * count
+        ocr_pages = []
         for page in source:
-            sizes.append((page.width, page.height))
+            sizes[page.number - 1] = (page.width, page.height)
             if page.ocr:
                 ocr_pages.append(page.number)
             reader.read_page(page)
-        count = len(pdf.pages)
     finally:
         pdf.close()
     if not reader.found_any():
@@ -57,7 +63,7 @@ def extract(path: str | Path, template: FormTemplate | None = None,
     tpl = reader.template or builtin_template()
     return Filing(source=str(path), sha256=sha256_of(path), pages=count, form=tpl.id,
                   form_title=tpl.title, header=reader.header, items=reader.items(tpl),
-                  page_sizes=sizes, ocr_pages=ocr_pages)
+                  page_sizes=sizes, ocr_pages=ocr_pages, read_pages=found.pages if only else [])
 
 
 class _FilingReader:

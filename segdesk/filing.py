@@ -43,6 +43,8 @@ class Filing:
     items: list[LineItem]
     page_sizes: list[tuple[float, float]] = field(default_factory=list)
     ocr_pages: list[int] = field(default_factory=list)  # 1-based pages read by OCR
+    # 1-based pages read in full when triage left the rest of a long file unread ([] = all).
+    read_pages: list[int] = field(default_factory=list)
 
     def item(self, line_id: str) -> LineItem:
         return self._index()[line_id]

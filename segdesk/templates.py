@@ -66,6 +66,9 @@ class StatementDef:
     title: str
     heading: str
     authority: str = ""
+    # Phrases naming the statement where it is printed without codes, as a schedule of audited
+    # financial statements or by another vendor ("Segregation Requirements and Funds in ...").
+    schedule_titles: tuple[str, ...] = ()
 
 
 @dataclass
@@ -112,7 +115,8 @@ def load_template(path: str | Path) -> FormTemplate:
 
 def _build(data: dict, where: str) -> FormTemplate:
     form = data["form"]
-    statements = [StatementDef(s["id"], s["title"], s["heading"], s.get("authority", ""))
+    statements = [StatementDef(s["id"], s["title"], s["heading"], s.get("authority", ""),
+                               tuple(s.get("schedule_titles", ())))
                   for s in data.get("statement", [])]
     statement_ids = {s.id for s in statements}
     lines: list[LineDef] = []

@@ -110,3 +110,17 @@ def test_a_lost_cover_target_leaves_its_check_open_and_says_so(pdf_dir):
                      damaged={"cover.seg.range_high": "--"})
     res = Review(extract(pdf)).engine.results["segregation.target_vs_cover"]
     assert res.ok is None and res.detail == "cover page target not read: cover.seg.range_high"
+
+
+@pytest.mark.parametrize("first", [False, True])
+def test_a_long_file_reads_only_the_filings_pages(pdf_dir, seed, first):
+    """Triage: the supporting documents' pages are never read in full, before or after."""
+    pdf = filing_pdf(pdf_dir, "winjammer", extra_pages=14, supporting_first=first)
+    seen = []
+    filing = extract(pdf, progress=lambda done, total: seen.append((done, total)))
+    assert filing.pages == 18 and len(filing.page_sizes) == 18
+    filing_pages = [15, 16, 17, 18] if first else [1, 2, 3, 4]
+    assert filing.read_pages == filing_pages
+    assert seen == [(1, 4), (2, 4), (3, 4), (4, 4)]
+    assert {it.id: it.value for it in filing.items} == seed[1]
+    assert {it.page for it in filing.items} == set(filing_pages)

@@ -45,6 +45,7 @@ class Style:
     damaged: dict[str, str] = field(default_factory=dict)
     blank: tuple[str, ...] = ()
     extra_pages: int = 0
+    supporting_first: bool = False  # the supporting documents before the filing, not after
     # Line ids whose row starts a continuation page (a statement ending on a page of 1-3 lines).
     break_before: tuple[str, ...] = ()
     wrap_width: float | None = None  # widest a label runs before it wraps (points)
@@ -370,18 +371,25 @@ def render_filing(out_path: str | Path, values: dict[str, Decimal], header: dict
     out.parent.mkdir(parents=True, exist_ok=True)
     tpl = builtin_template()
     sheet = _Sheet(out, header, values, style)
+    rng = random.Random(len(values))
+    if style.supporting_first:
+        _supporting_pages(sheet, rng)
     for stmt in _page_order(tpl):
         if stmt.id == "cover":
             _cover_page(sheet, stmt.heading, tpl.lines_of(stmt.id))
         else:
             _statement_page(sheet, tpl, stmt.id)
         sheet.canvas.showPage()
-    rng = random.Random(len(values))
-    for number in range(1, style.extra_pages + 1):
-        _supporting_page(sheet, number, rng)
-        sheet.canvas.showPage()
+    if not style.supporting_first:
+        _supporting_pages(sheet, rng)
     sheet.canvas.save()
     return out
+
+
+def _supporting_pages(sheet: "_Sheet", rng: random.Random):
+    for number in range(1, sheet.style.extra_pages + 1):
+        _supporting_page(sheet, number, rng)
+        sheet.canvas.showPage()
 
 
 # ---------------------------------------------------------------- supporting documents, a letter
