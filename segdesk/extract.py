@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from pathlib import Path
 from typing import Callable, Iterable
 
 from .amounts import parse_amount
 from .errors import SegdeskError
 from .filing import MISSING, SUSPECT, Filing, LineItem
+from .labels import context_after, match_rows, rows_of, schedule_of
 from .layout import TextLine, Token, code_of, is_text, split_glued, text_lines
 from .pdfread import PageWords, iter_page_words, open_pdf, sha256_of
 from .templates import FormTemplate, LineDef, builtin_template, builtin_templates
@@ -59,11 +61,13 @@ def extract(path: str | Path, template: FormTemplate | None = None,
         pdf.close()
     if not reader.found_any():
         raise SegdeskError(f"{path.name}: no Daily Seg filing found in it "
-                           f"(no line-item codes on its {count} page{'s' * (count != 1)})")
+                           f"(no line-item codes or statement schedules on its {count} "
+                           f"page{'s' * (count != 1)})")
     tpl = reader.template or builtin_template()
     return Filing(source=str(path), sha256=sha256_of(path), pages=count, form=tpl.id,
                   form_title=tpl.title, header=reader.header, items=reader.items(tpl),
-                  page_sizes=sizes, ocr_pages=ocr_pages, read_pages=found.pages if only else [])
+                  page_sizes=sizes, ocr_pages=ocr_pages, read_pages=found.pages if only else [],
+                  notes=reader.notes(tpl), rounding=reader.scale / 2 if reader.scale > 1 else 0)
 
 
 class _FilingReader:
@@ -76,12 +80,19 @@ class _FilingReader:
         self.located: dict[str, dict[str, LineItem]] = {}  # template id -> code-less rows
         self.header: dict[str, str] = {}
         self.side = 0  # the filing's lines so far: + code-then-value, - value-then-code
+        # Statements printed without codes (labels.py): which were found, rows left unmatched.
+        self.schedules: dict[str, int] = {}  # statement id -> first page
+        self.unmatched: list[str] = []
+        self.scale = Decimal(1)
+        self._context: dict[str, tuple[str, str]] = {}  # statement id -> where its rows stand
 
     def found_any(self) -> bool:
         return bool(self.found)
 
     def read_page(self, page: PageWords) -> None:
         lines = text_lines(split_glued(page.words))
+        if self._read_schedule(page, lines):
+            return
         self._read_header(lines)
         # Code-less rows may come before any code tells which form this is (the cover page).
         for tpl in self.candidates:
@@ -103,6 +114,51 @@ class _FilingReader:
             if ln is not None and ln.id not in self.found:
                 self.found[ln.id] = _item(ln, page, code_tok, amount_tok)
 
+    def _read_schedule(self, page: PageWords, lines: list[TextLine]) -> bool:
+        """A statement printed without codes: its rows matched to the form's lines by number
+        and label. False when the page is no such schedule (or prints codes after all)."""
+        if any(code_of(t) for line in lines for t in line.values):
+            return False
+        for tpl in [self.template] if self.template else self.candidates:
+            sched = schedule_of(lines, tpl)
+            if sched is not None:
+                break
+        else:
+            return False
+        self.template = tpl
+        stmt = sched.statement
+        self.schedules.setdefault(stmt.id, page.number)
+        if sched.firm:
+            self.header.setdefault("firm", sched.firm)
+        if sched.end_date:
+            self.header.setdefault("end_date", sched.end_date)
+        self.scale = max(self.scale, sched.scale)
+        rows = rows_of(lines[sched.first_row:], self._context.get(stmt.id, ("", "")))
+        self._context[stmt.id] = context_after(rows)
+        found, unmatched = match_rows(rows, tpl, stmt.id, set(self.found))
+        for ln, _, amount in found:
+            item = _item(ln, page, amount, amount)
+            if item.value is not None and sched.scale != 1:
+                item.value *= sched.scale
+                item.note = "; ".join(filter(None, [item.note, "printed in thousands"]))
+            self.found[ln.id] = item
+        for row in unmatched:
+            printed = ", ".join(t.text for t in row.values)
+            self.unmatched.append(f"page {page.number}: row {row.number}{row.letter.upper()} "
+                                  f"'{row.text}' ({printed}) matches no line of the "
+                                  f"{stmt.title}")
+        return True
+
+    def notes(self, tpl: FormTemplate) -> list[str]:
+        """What a reviewer must know that no line says: rows matching no line, and statements
+        a file of schedules does not hold."""
+        notes = list(self.unmatched)
+        if self.schedules:
+            held = {ln.statement for ln in self.found.values()} | set(self.schedules)
+            notes += [f"{st.title}: not in the file" for st in tpl.statements
+                      if st.id not in held]
+        return notes
+
     def _read_header(self, lines: list[TextLine]) -> None:
         for line in lines[:60]:
             text = line.text
@@ -115,10 +171,14 @@ class _FilingReader:
     def items(self, tpl: FormTemplate) -> list[LineItem]:
         out = []
         located = self.located.get(tpl.id, {})
+        held = {it.statement for it in self.found.values()} | {
+            tpl.by_id[i].statement for i in located}
         for ln in tpl.lines:
+            missing = ("not found in the filing" if ln.statement in held
+                       else f"{tpl.statement(ln.statement).title}: not in the file")
             item = self.found.get(ln.id) or located.get(ln.id) or LineItem(
                 ln.id, ln.code, ln.statement, ln.line, ln.letter, ln.label,
-                status=MISSING, note="not found in the filing")
+                status=MISSING, note=missing)
             out.append(item)
         return out
 

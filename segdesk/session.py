@@ -48,7 +48,8 @@ class Review:
         self.reviewer = reviewer or default_reviewer()
         self.extracted: dict[str, Decimal | None] = {it.id: it.value for it in filing.items}
         self.engine = Engine(self.template, self.extracted,
-                             {it.id: it.alternatives for it in filing.items if it.alternatives})
+                             {it.id: it.alternatives for it in filing.items if it.alternatives},
+                             rounding=filing.rounding)
         self.audit: list[AuditEntry] = []
         self.reviewed: set[str] = set()
         self.notes: dict[str, str] = {}

@@ -38,6 +38,7 @@ class LineDef:
     unit: str = "usd"
     locate: Locate | None = None
     order: int = 0
+    aliases: tuple[str, ...] = ()  # other wordings of the label (statements printed without codes)
 
     @property
     def computed(self) -> bool:
@@ -79,6 +80,8 @@ class FormTemplate:
     lines: list[LineDef]
     checks: list[CheckDef]
     source: str = ""
+    # Short forms labels use where printed without codes ("DCOs" -> "derivatives clearing ...").
+    abbreviations: dict[str, str] = field(default_factory=dict)
     by_id: dict[str, LineDef] = field(init=False)
     by_code: dict[str, LineDef] = field(init=False)
 
@@ -148,7 +151,7 @@ def _build(data: dict, where: str) -> FormTemplate:
             line=str(raw.get("line", "")), letter=raw.get("letter", ""), label=label,
             formula=formula, sign=raw.get("sign", "any"), unit=raw.get("unit", "usd"),
             locate=Locate(loc["anchor"], loc["label"], int(loc.get("index", 0))) if loc else None,
-            order=n - 1))
+            order=n - 1, aliases=tuple(raw.get("aliases", ()))))
     for ln in lines:
         for ref in ln.formula.refs if ln.formula else ():
             if ref not in seen:
@@ -167,7 +170,8 @@ def _build(data: dict, where: str) -> FormTemplate:
                 raise SegdeskError(f"form template {where}, check {chk.id}: unknown code {ref}")
         checks.append(chk)
     tpl = FormTemplate(id=form["id"], title=form["title"],
-                       statements=statements, lines=lines, checks=checks, source=where)
+                       statements=statements, lines=lines, checks=checks, source=where,
+                       abbreviations=dict(form.get("abbreviations", {})))
     for chk in checks:
         if chk.type == "target" and not tpl.cover_ids(chk.cover or ""):
             raise SegdeskError(f"form template {where}, check {chk.id}: no cover rows "
