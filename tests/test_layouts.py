@@ -124,3 +124,9 @@ def test_a_long_file_reads_only_the_filings_pages(pdf_dir, seed, first):
     assert seen == [(1, 4), (2, 4), (3, 4), (4, 4)]
     assert {it.id: it.value for it in filing.items} == seed[1]
     assert {it.page for it in filing.items} == set(filing_pages)
+
+
+def test_triage_keeps_every_page_when_none_holds_a_filing(pdf_dir):
+    from segdesk.triage import triage
+    pdf = filing_pdf(pdf_dir, "winjammer", extra_pages=14)
+    assert triage(pdf, []).pages == list(range(1, 19))

@@ -24,3 +24,13 @@ def test_a_label_only_schedule_opens_with_the_same_grid(qtbot, make_window, pdf_
     assert window.pdf.box_visible("8500")
     assert "Credit Suisse" in window.status.filing_label.text()
     assert "12/31/2024" in window.status.filing_label.text()
+
+
+def test_a_long_file_opens_at_its_filing(qtbot, make_window, pdf_dir, tmp_path):
+    from tests.pdfs import filing_pdf
+    long = filing_pdf(pdf_dir, "winjammer", extra_pages=14, supporting_first=True)
+    window = make_window()
+    open_in(qtbot, window, str(shutil.copy(long, tmp_path / "long.pdf")))
+    assert window.review.filing.read_pages == [15, 16, 17, 18]
+    assert window.pdf.page_count() == 18
+    qtbot.waitUntil(lambda: window.pdf.current_page() == 15, timeout=5000)
