@@ -51,7 +51,6 @@ class Row:
     letter: str
     text: str
     group: str = ""
-    lines: list[TextLine] = field(default_factory=list)
     values: list[Token] = field(default_factory=list)
 
 
@@ -78,7 +77,7 @@ def schedule_of(lines: list[TextLine], tpl: FormTemplate) -> Schedule | None:
     # The firm heads the block: the line before "Schedule ..." or, without one, the first.
     names = [n for n, line in enumerate(head) if line.text.lower().startswith("schedule")]
     firm_at = names[0] - 1 if names and names[0] > 0 else 0
-    if not _DATE.search(head[firm_at].text) and stmt.schedule_titles:
+    if not _DATE.search(head[firm_at].text):
         sched.firm = head[firm_at].text.strip()
     return sched
 
@@ -115,7 +114,6 @@ def rows_of(lines: list[TextLine], context: tuple[str, str] = ("", "")) -> list[
             row = Row(number, letter, _label_text(line, skip_mark=bool(mark)),
                       group if letter else "")
             rows.append(row)
-        row.lines.append(line)
         row.values.extend(t for t in line.values if not code_of(t) and _in_column(t, columns))
     return rows
 

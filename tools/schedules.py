@@ -74,7 +74,7 @@ def scaled(values: dict[str, Decimal], thousands: bool) -> dict[str, Decimal]:
     return {k: (v / 1000).quantize(Decimal(1), ROUND_HALF_UP) for k, v in values.items()}
 
 
-def _text(value: Decimal, unit: str, dollar: bool) -> str:
+def _text(value: Decimal, dollar: bool) -> str:
     text = f"{abs(int(value)):,}"
     if dollar:
         text = "$ " + text
@@ -130,7 +130,7 @@ class _Printer:
 
 
 def _rows(lines: list[LineDef], two_columns: bool):
-    """(kind, marker, text, cells, total) rows of a statement, in form order."""
+    """(kind, marker, text, cells) rows of a statement, in form order."""
     rows = []
     prev = section = group = None
     for ln in lines:
@@ -140,17 +140,17 @@ def _rows(lines: list[LineDef], two_columns: bool):
             continue
         if ln.section != section:
             section, group = ln.section, None
-            rows.append(["section", "", re.sub(r"\s*\(.*?\)\s*$", "", ln.section), [], False])
+            rows.append(["section", "", re.sub(r"\s*\(.*?\)\s*$", "", ln.section), []])
         number = f"{ln.line}." if ln.line and (prev is None or ln.line != prev.line) else ""
         head, colon, item = ln.label.partition(": ")
         if not (ln.letter and colon):
             head, item = "", ln.label
         if head and (ln.line, head) != group:
-            rows.append(["group", number, head, [], False])
+            rows.append(["group", number, head, []])
             number = ""
         group = (ln.line, head) if head else None
         marker = f"{ln.letter.lower()}." if ln.letter else number
-        rows.append(["item", marker, item, [ln], bool(ln.formula)])
+        rows.append(["item", marker, item, [ln]])
         prev = ln
     return rows
 
@@ -166,7 +166,7 @@ def render_schedules(out_path: str | Path, values: dict[str, Decimal], header: d
     for statement in style.statements:
         p.title_block(statement)
         first = True
-        for kind, marker, text, cells, total in _rows(tpl.lines_of(statement), style.two_columns):
+        for kind, marker, text, cells in _rows(tpl.lines_of(statement), style.two_columns):
             if style.reword:
                 text = _reworded(text)
             indent = {"section": 0, "group": 18, "item": 36 if len(marker) == 2
@@ -180,15 +180,15 @@ def render_schedules(out_path: str | Path, values: dict[str, Decimal], header: d
                 p.y -= p.pitch / 2
             p.text(p.left + (indent - 18 if kind == "item" and indent == 36 else 0), marker)
             for i, part in enumerate(parts):
-                p.text(x + (0 if kind == "section" else 0), part, bold=kind == "section")
+                p.text(x, part, bold=kind == "section")
                 if i < len(parts) - 1:
                     p.y -= p.pitch
             for col, ln in enumerate(cells):
                 if ln.id not in shown:
                     continue
                 right = p.col2 if col or not style.two_columns else p.col1
-                dollar = first or bool(ln.formula) and (col or total)
-                amount = _text(shown[ln.id], ln.unit, dollar)
+                dollar = first or ln.formula is not None  # the first amount and totals
+                amount = _text(shown[ln.id], dollar)
                 w = p.width(amount)
                 p.text(right - w, amount)
                 first = False
@@ -201,7 +201,7 @@ def render_schedules(out_path: str | Path, values: dict[str, Decimal], header: d
             extra = style.extra_row
             if extra and any(ln.id == extra[0] for ln in cells):
                 p.text(p.left + 18, extra[1])
-                amount = _text(extra[2], "usd", False)
+                amount = _text(extra[2], False)
                 p.text(p.col1 - p.width(amount), amount)
                 p.y -= p.pitch
         p.y -= p.pitch
