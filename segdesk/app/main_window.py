@@ -24,6 +24,7 @@ from .checks_panel import ChecksPanel
 from .commands import ConfirmCommand, NoteCommand, SetValueCommand
 from .file_flow import FileFlow, dropped_file
 from .grid_pane import GridPane
+from .history import History
 from .line_detail import describe_line
 from .line_model import LineModel
 from .pdf_view import PdfView
@@ -57,6 +58,7 @@ class MainWindow(QMainWindow):
         self.page_box.valueChanged.connect(self._page_entered)
         self.status = StatusLine(self.statusBar(), [self.files.progress, self.files.cancel_button])
         self.status.show_reviewer(self.settings.reviewer)
+        self.history = History(self)  # the library, the comparison, the trend: docks and a menu
         self._restore_layout()
         self._update_enabled()
 
