@@ -38,7 +38,7 @@ def test_a_text_pdf_is_read_checked_and_exported(tmp_path):
     pdf = shutil.copy(SAMPLES / "daily_seg_sample.pdf", tmp_path)
     run = segdesk(tmp_path, ["check", pdf])
     assert run.returncode == 0 and run.stderr == "", run.stderr
-    assert "Segregation Statement: 27 lines, 12 of 12 checks tie" in run.stdout
+    assert "Segregation Statement: 27 lines" in run.stdout and "all 44 checks tie" in run.stdout
     run = segdesk(tmp_path, ["export", pdf, "-o", tmp_path / "out.xlsx"])
     assert run.returncode == 0, run.stderr
     from openpyxl import load_workbook
