@@ -78,11 +78,16 @@ class Review:
         self.reviewer = reviewer.strip()  # who records changes now; "" until someone says
         self.extracted: dict[str, Decimal | None] = {it.id: it.value for it in filing.items}
         self.engine = Engine(self.template, self.extracted,
-                             {it.id: it.alternatives for it in filing.items if it.alternatives})
+                             {it.id: it.alternatives for it in filing.items if it.alternatives},
+                             rounding=filing.rounding)
         self.audit: list[AuditEntry] = []
         # Confirmed (accepted) lines -> what the confirmation was given on (verdict.py).
         self.confirmations: dict[str, dict] = {}
         self.notes: dict[str, str] = {}
+        # Variance since an earlier filing (segdesk.compare): why each flagged line moved, and
+        # the filing compared with when the reviewer chose one (its SHA-256; None: the previous).
+        self.explanations: dict[str, str] = {}
+        self.compare_with: str | None = None
         self.signed_off: Signature | None = None
         self.approved: Signature | None = None
         self.voided: str = ""  # what the last void said, for the window to show
@@ -272,6 +277,27 @@ class Review:
         self._record(line_id, value, value, note, AuditAction.NOTE, raw=True)
         self._changed(Change(lines={line_id}))
 
+    def set_explanation(self, line_id: str, text: str) -> None:
+        """Why a line flagged for its change since the filing compared with moved."""
+        text = text.strip()
+        if self.explanations.get(line_id, "") == text:
+            return
+        self._require_reviewer()
+        if text:
+            self.explanations[line_id] = text
+        else:
+            self.explanations.pop(line_id, None)
+        value = decimal_text(self.engine.values[line_id])
+        self._record(line_id, value, value, f"variance explained: {text}" if text
+                     else "variance explanation removed", AuditAction.NOTE, raw=True)
+        self._changed(Change(lines={line_id}))
+
+    def set_compare_with(self, sha256: str | None) -> None:
+        """Compare with this filing of the library rather than the previous one (None)."""
+        if self.compare_with != sha256:
+            self.compare_with = sha256
+            self._changed(Change())
+
     # ------------------------------------------------------------------ sign-off
     def sign_off(self, reasons: dict[str, str] | None = None) -> Signature:
         """The preparer's sign-off. Allowed when the filing is reconciled, or with a written
@@ -379,6 +405,8 @@ class Review:
             "confirmations": {i: self.confirmations[i] for i in
                               sorted(self.confirmations, key=lambda i: self.template.by_id[i].order)},
             "notes": {k: v for k, v in self.notes.items() if v},
+            "explanations": dict(self.explanations),
+            "compare_with": self.compare_with,
             "signed_off": self.signed_off.to_json() if self.signed_off else None,
             "approved": self.approved.to_json() if self.approved else None,
             "audit": [asdict(a) for a in self.audit],
@@ -417,6 +445,9 @@ class Review:
                 s is None or (isinstance(s, dict) and isinstance(s.get("by"), str)
                               and isinstance(s.get("at"), str)) for s in signatures):
             raise SegdeskError(f"{name}: not a segdesk review file (damaged sign-off)")
+        explanations, compare_with = data.get("explanations") or {}, data.get("compare_with")
+        if not isinstance(explanations, dict) or not isinstance(compare_with, (str, type(None))):
+            raise SegdeskError(f"{name}: not a segdesk review file (damaged variance notes)")
         self.engine.set_values(values)
         self.confirmations = {}
         for line_id in reviewed:
@@ -427,6 +458,8 @@ class Review:
             self.confirmations[line_id] = snap if isinstance(snap, dict) \
                 else confirmation_snapshot(self, line_id)
         self.notes = {k: str(v) for k, v in notes.items() if k in self.extracted}
+        self.explanations = {k: str(v) for k, v in explanations.items() if k in self.extracted}
+        self.compare_with = compare_with
         self.audit = entries
         self.signed_off, self.approved = (
             None if s is None else Signature(s["by"], s["at"], {

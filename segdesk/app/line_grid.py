@@ -50,6 +50,8 @@ class LineGrid(QTableView):
         if model is None:
             return
         model.inputRejected.connect(self._on_rejected)
+        # Columns shown or hidden later (the comparison's) change the room the label has.
+        model.headerDataChanged.connect(lambda *_: QTimer.singleShot(0, self._fit_columns))
         self._set_spans()
         self._size_columns()
         self.selectionModel().currentRowChanged.connect(self._current_row_changed)
@@ -109,9 +111,12 @@ class LineGrid(QTableView):
         """A narrow grid (a 1366-pixel screen beside the PDF) drops the computed and extracted
         columns, which the detail line below repeats, so the label keeps room to be read."""
         widths = getattr(self, "_widths", None)
-        if not widths:
+        if not widths or self.lines is None:
             return
-        room = self.viewport().width() - sum(widths.values()) - MIN_LABEL
+        header = self.horizontalHeader()
+        others = sum(header.sectionSize(c) for c in range(self.lines.columnCount())
+                     if c != LABEL and c not in OPTIONAL and not self.isColumnHidden(c))
+        room = self.viewport().width() - others - sum(widths[c] for c in OPTIONAL) - MIN_LABEL
         for column in OPTIONAL:
             hide = room < 0
             self.setColumnHidden(column, hide)

@@ -10,21 +10,24 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from decimal import Decimal
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QFont
 
-from ..amounts import CORRECTED, OK, format_amount, parse_amount
+from ..amounts import format_amount
 from ..engine import FAILS, Change
+from ..entry import parse_input
 from ..session import Review
 from ..vocab import CheckStatus, ItemKind, LineState, LineStatus
-from . import style
+from . import compare_cells, style
 from .line_detail import ocr_confidence
 
 LINE, CODE, LABEL, EXTRACTED, VALUE, COMPUTED, DIFFERENCE, STATUS = range(8)
-COLUMNS = ("Line", "Code", "Label", "Extracted", "Value", "Computed", "Difference", "Status")
-NUMERIC = (EXTRACTED, VALUE, COMPUTED, DIFFERENCE)
+# Against an earlier filing (compare_cells), shown when there is one to compare with.
+PREVIOUS, CHANGE, CHANGE_PCT = range(8, 11)
+COLUMNS = ("Line", "Code", "Label", "Extracted", "Value", "Computed", "Difference", "Status",
+           *compare_cells.COLUMN_TITLES)
+NUMERIC = (EXTRACTED, VALUE, COMPUTED, DIFFERENCE, PREVIOUS, CHANGE, CHANGE_PCT)
 
 LINE_ID_ROLE = Qt.ItemDataRole.UserRole + 1  # the line id of a line row, None for headers
 ROW_KIND_ROLE = Qt.ItemDataRole.UserRole + 2  # "statement" | "section" | "group" | "line"
@@ -70,18 +73,7 @@ class _Look:
     background: object
     chip: object
     status_text: str
-
-
-def parse_input(text: str) -> tuple[Decimal | None, str]:
-    """A typed value -> (value, '') or (None, why it was refused). Empty text clears the value."""
-    if not text.strip():
-        return None, ""
-    amount = parse_amount(text)
-    if amount.value is None or amount.status not in (OK, CORRECTED):
-        why = amount.note or "not a number"
-        return None, f"{text.strip()!r} is not an amount ({why}). Type e.g. 1234567, " \
-                     f"1,234,567, (1,234) or -1234."
-    return amount.value, ""
+    flag: object = None  # the variance flag's mark on the Change cell
 
 
 class LineModel(QAbstractTableModel):
@@ -91,6 +83,7 @@ class LineModel(QAbstractTableModel):
     def __init__(self, review: Review, parent=None):
         super().__init__(parent)
         self.review = review
+        self.comparison = None  # segdesk.compare.Comparison: the filing compared with
         self.rows: list[Row] = []
         self.row_of: dict[str, int] = {}
         self._own: dict[str, str] = {}  # line id -> the words the label column shows
@@ -199,6 +192,19 @@ class LineModel(QAbstractTableModel):
         self._open = now
         return moved
 
+    # ------------------------------------------------------------------ comparison
+    def set_comparison(self, comparison) -> None:
+        """Compare with another filing (None: with none): Previous, Change, Change % and flags."""
+        self.comparison = comparison
+        self._looks.clear()
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, PREVIOUS, CHANGE_PCT)
+        if self.rows:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self.rows) - 1,
+                                                               len(COLUMNS) - 1))
+
+    def line_change(self, line_id: str):
+        return compare_cells.change_of(self.comparison, line_id, self.review.value(line_id))
+
     # ------------------------------------------------------------------ refresh
     def refresh(self, change: Change) -> set[str]:
         """Repaint the rows an edit touched: moved values, and targets of moved checks.
@@ -236,7 +242,8 @@ class LineModel(QAbstractTableModel):
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
         if orientation == Qt.Orientation.Horizontal:
             if role == Qt.ItemDataRole.DisplayRole:
-                return COLUMNS[section]
+                return compare_cells.previous_title(self.comparison) if section == PREVIOUS \
+                    else COLUMNS[section]
             if role == Qt.ItemDataRole.TextAlignmentRole and section in NUMERIC:
                 return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
@@ -267,6 +274,8 @@ class LineModel(QAbstractTableModel):
         if role == _DECORATION:
             if column == STATUS:
                 return self._look(row).chip
+            if column == CHANGE:
+                return self._look(row).flag
             # A mark that survives the selection colour, which hides the row's red background.
             return style.fail_mark() if column == DIFFERENCE and r.line_id in self._failing else None
         if role == _EDIT:
@@ -331,8 +340,15 @@ class LineModel(QAbstractTableModel):
         marks = (f" {style.CONFIRMED_MARK}" if state == LineStatus.EDITED
                  and review.is_confirmed(line_id) else "") + \
             (" \u270E" if review.notes.get(line_id) else "")
+        moved = self.line_change(line_id)
+        flagged = moved is not None and moved.flagged
+        text += compare_cells.cells(moved, ln.unit)
+        fonts += [self._number_font, self._bold_number if flagged else self._number_font,
+                  self._number_font]
+        foreground += [style.MUTED_TEXT] + [compare_cells.FLAG_TEXT if flagged else None] * 2
         return _Look(text, fonts, foreground, style.FAIL_BACKGROUND if failing else None,
-                     style.status_chip(state, marks), state + marks)
+                     style.status_chip(state, marks), state + marks,
+                     compare_cells.flag_mark() if flagged else None)
 
     def _tooltip(self, line_id: str) -> str:
         review = self.review
@@ -355,6 +371,9 @@ class LineModel(QAbstractTableModel):
             parts.append(f"open: {verdict.reason} \u2014 {verdict.hint}")
         elif verdict.state == LineState.CONFIRMED:
             parts.append("confirmed")
+        if flag := compare_cells.flag_tooltip(self.line_change(line_id), ln.unit,
+                                              review.explanations.get(line_id, "")):
+            parts.append(flag)
         if review.notes.get(line_id):
             parts.append(f"note: {review.notes[line_id]}")
         return "\n".join(parts)
