@@ -291,3 +291,82 @@ def test_screenshot_at_a_given_size(tmp_path):
     bad = subprocess.run([sys.executable, "-m", "segdesk", "--screenshot", str(out), "--size",
                           "big", str(SEED)], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert bad.returncode == 2 and bad.stderr.count("\n") == 1 and "WIDTHxHEIGHT" in bad.stderr
+
+
+class Keyboard:
+    """Keys sent where the focus is, as a reviewer's keyboard would; counts key presses, and
+    actions (a typed value and its Enter count as one action each)."""
+
+    def __init__(self):
+        self.presses = self.actions = 0
+
+    def key(self, key, modifiers=Qt.KeyboardModifier.NoModifier) -> None:
+        QTest.keyClick(QApplication.focusWidget(), key, modifiers)
+        self.presses += 1
+        self.actions += 1
+
+    def type(self, text: str) -> None:
+        for char in text:
+            QTest.keyClicks(QApplication.focusWidget(), char)
+        self.presses += len(text)
+        self.actions += 1
+
+
+def test_seed_as_given_reconciled_by_keyboard_alone(qtbot, window, tmp_path, monkeypatch):
+    """The whole review of the seed as given: F8 to the first open item, the five lost values
+    typed (the other of each pair derived, then confirmed with Space), the automatic repairs
+    confirmed with Space and all at once on the swaps statement, then the export."""
+    from PySide6.QtWidgets import QFileDialog
+    review, grid, keys = window.review, window.grid, Keyboard()
+    grid.setFocus()
+    queue = [it.id for it in review.open_items()]
+    assert queue == ["7032", "7033", "7040", "7070", "7080", "7090", "7160",
+                     "8530", "8540", "8610", "8680", "8690", "8700"]
+    visited = []
+
+    keys.key(Qt.Key.Key_F8)  # the first open item
+    visited.append(grid.current_line())
+    assert not window.grid_pane.snippet.pixmap().isNull(), "the print beside the value"
+    keys.type("682626171")  # 7032, as the bundled values have it
+    keys.key(Qt.Key.Key_Return)  # commits, moves on to 7033, now derived
+    visited.append(grid.current_line())
+    assert review.status("7033") == "derived" and review.value("7033") == -487507157
+    assert "Open:" in window.grid_pane.detail.text()
+    keys.key(Qt.Key.Key_Space)  # confirm 7033, on to 7040 (repaired on reading)
+    visited.append(grid.current_line())
+    keys.key(Qt.Key.Key_Space)  # confirm 7040, on to 7070 (missing)
+    visited.append(grid.current_line())
+    keys.type("484614211")
+    keys.key(Qt.Key.Key_Return)  # on to 7080
+    visited.append(grid.current_line())
+    keys.type("0")
+    keys.key(Qt.Key.Key_Return)  # 7160 now derived; on to 7090 (repaired on reading)
+    visited.append(grid.current_line())
+    keys.key(Qt.Key.Key_Space)  # confirm 7090, on to 7160
+    visited.append(grid.current_line())
+    assert review.value("7160") == 7448382
+    keys.key(Qt.Key.Key_Space)  # confirm 7160, on to 8530
+    visited.append(grid.current_line())
+    keys.key(Qt.Key.Key_M, Qt.KeyboardModifier.ControlModifier
+             | Qt.KeyboardModifier.ShiftModifier)  # the six 'o' read as 0 on the swaps statement
+    assert visited == ["7032", "7033", "7040", "7070", "7080", "7090", "7160", "8530"]
+    assert review.open_items() == [] and review.reconciled
+    assert "Reconciled" in window.status.problems_label.text()
+    # Each confirmation of the batch is its own step back.
+    window.undo_stack.undo()
+    assert [it.id for it in review.open_items()] == ["8700"]
+    window.undo_stack.redo()
+    assert review.reconciled
+
+    out = tmp_path / "seed.xlsx"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
+    keys.key(Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+    keys.presses += 1  # Enter in the save dialog, on the name it offers
+    keys.actions += 1
+    from openpyxl import load_workbook
+    book = load_workbook(out)
+    assert book["Summary"] is not None
+    print(f"\nkeyboard walk: {keys.actions} actions, {keys.presses} key presses")
+    assert keys.actions <= 16 and keys.presses <= 34
+    QTest.keyClick(window, Qt.Key.Key_W, Qt.KeyboardModifier.ControlModifier)
+    assert window.review is None and not window.grid_pane.message.isVisible()

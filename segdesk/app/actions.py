@@ -41,12 +41,23 @@ class WindowActions:
         stack.redoTextChanged.connect(lambda t: self.redo.setToolTip(f"Redo {t} (Ctrl+Shift+Z)"))
         self.undo.setEnabled(False)
         self.redo.setEnabled(False)
-        self.next = a("&Next problem", lambda: w.go_to_problem(1), "F8", SP.SP_ArrowDown,
-                      "Go to the next open problem")
-        self.prev = a("&Previous problem", lambda: w.go_to_problem(-1), "Shift+F8", SP.SP_ArrowUp,
-                      "Go to the previous open problem")
+        self.next = a("&Next open item", lambda: w.go_to_problem(1), "F8", SP.SP_ArrowDown,
+                      "Go to the next open item: a value to check, a check that does not tie")
+        self.prev = a("&Previous open item", lambda: w.go_to_problem(-1), "Shift+F8",
+                      SP.SP_ArrowUp, "Go to the previous open item")
         self.reviewed = a("&Confirm", w.toggle_reviewed, "Ctrl+M", SP.SP_DialogApplyButton,
                           "Confirm the selected lines as they are (again: withdraw it)")
+        # Space confirms and moves on, from the grid only (elsewhere a space is a space).
+        self.confirm_next = a("Confirm and &next", w.confirm_and_next, "Space", SP.SP_MediaSkipForward,
+                              "Confirm the current line as it stands and go to the next open item")
+        self.confirm_next.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        window.removeAction(self.confirm_next)
+        window.grid.addAction(self.confirm_next)
+        self.confirm_corrected = a("Confirm all &automatic repairs on this statement",
+                                   w.confirm_corrected, "Ctrl+Shift+M",
+                                   tip="Confirm every value repaired on reading ('o' read as 0, "
+                                       "'.' read as a thousands separator) on the current "
+                                       "line's statement; Ctrl+Z takes them back one at a time")
         self.note = a("N&ote\u2026", w.edit_note, "Ctrl+Alt+N", SP.SP_FileDialogContentsView,
                       "Write a note on the current line")
         self.apply = a("&Apply proposed fix", w.checks.apply_selected, "Ctrl+Return",
@@ -97,7 +108,8 @@ class WindowActions:
 
     def need_review(self) -> list[QAction]:
         """Actions that act on an open review."""
-        return [self.export, self.close, self.next, self.prev, self.reviewed, self.note, self.apply,
+        return [self.export, self.close, self.next, self.prev, self.reviewed, self.confirm_next,
+                self.confirm_corrected, self.note, self.apply,
                 self.find, self.find_next, self.find_prev, *self.shown]
 
     def build_menus(self) -> None:
@@ -113,7 +125,8 @@ class WindowActions:
         edit_menu = bar.addMenu("&Edit")
         edit_menu.addActions([self.undo, self.redo])
         edit_menu.addSeparator()
-        edit_menu.addActions([self.reviewed, self.note, self.apply])
+        edit_menu.addActions([self.reviewed, self.confirm_next, self.confirm_corrected, self.note,
+                              self.apply])
         edit_menu.addSeparator()
         edit_menu.addActions([self.find, self.find_next, self.find_prev])
         edit_menu.addSeparator()
@@ -145,7 +158,8 @@ class WindowActions:
         tools.addSeparator()
         tools.addActions([self.undo, self.redo])
         tools.addSeparator()
-        tools.addActions([self.prev, self.next, self.reviewed, self.note, self.apply])
+        tools.addActions([self.prev, self.next, self.reviewed, self.confirm_next, self.note,
+                          self.apply])
         tools.addSeparator()
         for action, text in ((self.zoom_out, "\u2212"), (self.zoom_in, "+"),
                              (self.fit_width, "Width"), (self.fit_page, "Page")):

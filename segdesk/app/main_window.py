@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QMainWindow, QMenu, QSplitter
 from ..engine import Change
 from ..resource_files import icon_path
 from ..session import Review
-from ..vocab import AuditAction
+from ..vocab import AuditAction, ItemKind, LineState, LineStatus
 from . import prompts
 from .actions import WindowActions
 from .audit_view import AuditDock
@@ -262,6 +262,39 @@ class MainWindow(QMainWindow):
                           for i in lines)
         self.undo_stack.push(ConfirmCommand(self.review, lines, confirm))
 
+    def confirm_and_next(self) -> bool:
+        """The verification loop's one key: confirm the current line if it is open (its value
+        as it stands: read, repaired or derived), then go on to the next open item."""
+        line_id = self.grid.current_line()
+        if self.review is None:
+            return False
+        if line_id and self.review.line_state(line_id) == LineState.OPEN:
+            if not self.ensure_reviewer():
+                return False
+            self.undo_stack.push(ConfirmCommand(self.review, [line_id], True))
+        return self.go_to_problem(1)
+
+    def confirm_corrected(self) -> list[str]:
+        """Confirm every automatic repair still open on the current line's statement (all of
+        them with no current line), each its own undoable step."""
+        if self.review is None or not self.ensure_reviewer():
+            return []
+        current = self.grid.current_line()
+        statement = self.review.template.by_id[current].statement if current else None
+        lines = [it.id for it in self.review.open_items()
+                 if it.kind == ItemKind.LINE and it.cause == LineStatus.CORRECTED
+                 and (statement is None or self.review.template.by_id[it.id].statement == statement)]
+        for line_id in lines:
+            self.undo_stack.push(ConfirmCommand(self.review, [line_id], True))
+        where = next((s.title for s in self.review.template.statements if s.id == statement),
+                     "the filing")
+        self.statusBar().showMessage(
+            f"Confirmed {len(lines)} automatic repair{'s' * (len(lines) != 1)} on {where}"
+            + (" (Ctrl+Z takes them back one at a time)" if lines else ""), 8000)
+        if lines:
+            self.grid.select_lines([lines[-1]], center=False)
+        return lines
+
     def edit_note(self) -> None:
         line_id = self.grid.current_line()
         if line_id is None or not self.ensure_reviewer():
@@ -302,9 +335,21 @@ class MainWindow(QMainWindow):
             if self.model.is_problem(row):
                 self.grid.move_to_row(row)
                 self.grid.setFocus()
+                self._say_open_item(self.model.rows[row].line_id)
                 return True
-        self.statusBar().showMessage("No open problems left", 5000)
+        self.statusBar().showMessage("Nothing left open: every check ties and every value is "
+                                     "settled", 8000)
         return False
+
+    def _say_open_item(self, line_id: str) -> None:
+        """The status bar names the item reached: its place in the queue, why, what closes it."""
+        items = self.review.open_items()
+        for n, item in enumerate(items, start=1):
+            if line_id in item.lines:
+                self.statusBar().showMessage(
+                    f"Open item {n} of {len(items)} — {item.label}: {item.reason}; "
+                    f"{item.hint}", 15000)
+                return
 
     def _line_activated(self, line_id: str) -> None:
         self._show_detail(line_id)
