@@ -370,3 +370,17 @@ def test_seed_as_given_reconciled_by_keyboard_alone(qtbot, window, tmp_path, mon
     assert keys.actions <= 16 and keys.presses <= 34
     QTest.keyClick(window, Qt.Key.Key_W, Qt.KeyboardModifier.ControlModifier)
     assert window.review is None and not window.grid_pane.message.isVisible()
+
+
+def test_restore_banner_says_values_you_changed(qtbot, make_window, window, seed):
+    """'corrected' is the legend's word for a repair made on reading, not for the reviewer's
+    own edits."""
+    window.model.setData(window.model.index(window.model.row_of["7070"], 4), "10")
+    window.grid.select_lines(["8530"])
+    window.act.reviewed.trigger()
+    window.close()
+    again = make_window()
+    open_in(qtbot, again, seed)
+    text = again.grid_pane.message.text()
+    assert "Restored your saved review: 1 value you changed, 1 line confirmed" in text
+    assert "corrected" not in text and "last change by Ann Tester, " in text

@@ -143,7 +143,14 @@ class WindowActions:
         view_menu.addActions(self.shown)
         view_menu.addSeparator()
         view_menu.addAction(self.audit)
-        bar.addMenu("&Help").addAction(self.keys)
+        self._help = bar.addMenu("&Help")
+        self._help.addAction(self.keys)
+
+    def help_menu_last(self) -> None:
+        """Help stays the last menu when others are added after the window's own."""
+        bar = self._window.menuBar()
+        bar.removeAction(self._help.menuAction())
+        bar.addMenu(self._help)
 
     def zoom_actions(self) -> list[QAction]:
         return [self.zoom_in, self.zoom_out, self.fit_width, self.fit_page, self.actual]
@@ -160,6 +167,10 @@ class WindowActions:
         tools.addSeparator()
         tools.addActions([self.prev, self.next, self.reviewed, self.confirm_next, self.note,
                           self.apply])
+        # Words only where they teach the loop; the rest are known icons (tooltips name them),
+        # so the toolbar fits a 1366-pixel screen.
+        for action in (self.open, self.export, self.undo, self.redo, self.prev, self.note):
+            tools.widgetForAction(action).setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
         tools.addSeparator()
         for action, text in ((self.zoom_out, "\u2212"), (self.zoom_in, "+"),
                              (self.fit_width, "Width"), (self.fit_page, "Page")):

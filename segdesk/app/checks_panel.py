@@ -38,7 +38,7 @@ class ChecksPanel(QWidget):
 
         self.title = QLabel("Checks")
         self.title.setFont(style.title_font())
-        self.only_problems = QCheckBox("Only open checks")
+        self.only_problems = QCheckBox("Onl&y open checks")
         self.only_problems.toggled.connect(self._filter)
         self.apply_button = QPushButton("Apply fix")
         self.apply_button.setToolTip("Apply the selected proposed fix (Ctrl+Return)")

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QFileDialog, QMenu, QProgressBar, QPushButton
 from ..errors import SegdeskError
 from ..session import SESSION_SUFFIX, Review, pdf_for
 from . import prompts
+from .line_detail import when_text
 from .loader import Loaded, Loader
 
 if TYPE_CHECKING:
@@ -224,15 +225,16 @@ def dropped_file(mime) -> str | None:
 
 
 def restored_notice(review: Review, restored: int) -> str:
-    parts = [_count(restored, "corrected value")]
+    # "corrected" is the legend's word for a repair made on reading: the reviewer's own
+    # changes are "values you changed" here.
+    parts = [_count(restored, "value") + " you changed"]
     if review.reviewed:
-        parts.append(f"{_count(len(review.reviewed), 'line')} marked reviewed")
+        parts.append(f"{_count(len(review.reviewed), 'line')} confirmed")
     notes = sum(1 for v in review.notes.values() if v)
     if notes:
         parts.append(_count(notes, "note"))
     last = review.audit[-1] if review.audit else None
-    when = f"; last change {last.time.replace('T', ' ')[:16]} UTC by {html.escape(last.reviewer)}" \
-        if last else ""
+    when = f"; last change by {html.escape(last.reviewer)}, {when_text(last.time)}" if last else ""
     return f"Restored your saved review: {', '.join(parts)}{when}. <a href='#'>Dismiss</a>"
 
 

@@ -65,6 +65,7 @@ class MainWindow(QMainWindow):
         self.status = StatusLine(self.statusBar(), [self.files.progress, self.files.cancel_button])
         self.status.show_reviewer(self.settings.reviewer)
         self.history = History(self)  # the library, the comparison, the trend: docks and a menu
+        self.act.help_menu_last()
         self._restore_layout()
         self._update_enabled()
 
@@ -346,9 +347,9 @@ class MainWindow(QMainWindow):
         items = self.review.open_items()
         for n, item in enumerate(items, start=1):
             if line_id in item.lines:
+                # Why, and what closes it, are on the detail line beneath the grid.
                 self.statusBar().showMessage(
-                    f"Open item {n} of {len(items)} — {item.label}: {item.reason}; "
-                    f"{item.hint}", 15000)
+                    f"Open item {n} of {len(items)} \u2014 Space: confirm and next", 15000)
                 return
 
     def _line_activated(self, line_id: str) -> None:
