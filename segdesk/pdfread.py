@@ -5,13 +5,15 @@ Every way a file can be unreadable becomes a SegdeskError with one line a user u
 from __future__ import annotations
 
 import hashlib
-import threading
 import math
+import os
+import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import BinaryIO, Callable, Iterator
 
 from .errors import SegdeskError
+from .safefile import open_regular
 
 # pdfium is not thread-safe: the PDF pane (GUI thread) and OCR (worker threads) take turns.
 PDFIUM_LOCK = threading.RLock()
@@ -61,7 +63,7 @@ class PageWords:
 
 def sha256_of(path: str | Path) -> str:
     digest = hashlib.sha256()
-    with open(path, "rb") as fh:
+    with open_regular(path, "PDF file") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
@@ -69,29 +71,36 @@ def sha256_of(path: str | Path) -> str:
 
 def check_file(path: str | Path) -> Path:
     """Reject what is plainly not a readable PDF before a parser sees it."""
-    path = Path(path)
-    name = path.name
-    if not path.exists():
-        raise SegdeskError(f"{name}: no such file")
-    if path.is_dir():
-        raise SegdeskError(f"{name}: is a folder, not a PDF file")
+    _checked(path).close()
+    return Path(path)
+
+
+def _checked(path: str | Path) -> BinaryIO:
+    """The PDF open for reading, once it looks like a whole PDF of a sane size."""
+    name = Path(path).name
+    fh = open_regular(path, "PDF file")  # a FIFO, a device, a folder: refused, never waited on
     try:
-        size = path.stat().st_size
-        with open(path, "rb") as fh:
+        size = os.fstat(fh.fileno()).st_size
+        if size == 0:
+            raise SegdeskError(f"{name}: the file is empty")
+        if size > MAX_BYTES:
+            raise SegdeskError(f"{name}: too large to be a filing ({size / 2**20:,.0f} MB)")
+        try:
             head = fh.read(1024)
             fh.seek(max(0, size - 2048))
-            tail = fh.read()
-    except OSError as exc:
-        raise SegdeskError(f"{name}: cannot be read ({exc.strerror})") from None
-    if size == 0:
-        raise SegdeskError(f"{name}: the file is empty")
-    if b"%PDF-" not in head:
-        raise SegdeskError(f"{name}: not a PDF file")
-    if size > MAX_BYTES:
-        raise SegdeskError(f"{name}: too large to be a filing ({size / 2**20:,.0f} MB)")
-    if b"%%EOF" not in tail:
-        raise SegdeskError(f"{name}: the PDF is truncated (it ends before its end-of-file marker)")
-    return path
+            tail = fh.read(2048)
+            fh.seek(0)
+        except OSError as exc:
+            raise SegdeskError(f"{name}: cannot be read ({exc.strerror})") from None
+        if b"%PDF-" not in head:
+            raise SegdeskError(f"{name}: not a PDF file")
+        if b"%%EOF" not in tail:
+            raise SegdeskError(f"{name}: the PDF is truncated (it ends before its end-of-file "
+                               "marker)")
+    except BaseException:
+        fh.close()
+        raise
+    return fh
 
 
 def open_pdf(path: str | Path):
@@ -100,12 +109,14 @@ def open_pdf(path: str | Path):
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
     from pdfminer.psparser import PSException
 
-    path = check_file(path)
-    name = path.name
+    name = Path(path).name
+    stream = _checked(path)
     try:
-        pdf = pdfplumber.open(path)
+        # The checked file itself (not the path again), closed with the PDF.
+        pdf = pdfplumber.PDF(stream, stream_is_external=False, path=Path(path))
         count = len(pdf.pages)
     except Exception as exc:  # pdfminer raises many undocumented types on broken files
+        stream.close()
         cause = _root_cause(exc)
         if isinstance(cause, PDFPasswordIncorrect) or "password" in str(cause).lower():
             raise SegdeskError(f"{name}: the PDF is encrypted with a password") from None

@@ -18,10 +18,13 @@ from .amounts import decimal_text
 from .engine import Change, Engine
 from .errors import SegdeskError
 from .extract import extract
+from .safefile import read_bounded
 from .filing import DERIVED, EDITED, Filing, LineItem
 from .templates import FormTemplate, builtin_template
 
 SESSION_SUFFIX = ".segdesk"
+# A review holds a few thousand edits at most: anything larger is not one (read no further).
+MAX_REVIEW_BYTES = 64 << 20
 FORMAT_VERSION = 1
 
 
@@ -229,7 +232,7 @@ def user_data_dir() -> Path:
 
 def read_session(path: str | Path) -> dict:
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        data = json.loads(read_bounded(path, MAX_REVIEW_BYTES, "review file").decode("utf-8"))
     except OSError as exc:
         raise SegdeskError(f"{Path(path).name}: cannot read the review ({exc.strerror})") from None
     except (ValueError, UnicodeDecodeError):
