@@ -16,6 +16,8 @@ COMMANDS = ("extract", "check", "export")
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    from .logs import route_library_logs
+    route_library_logs(verbose="--verbose" in argv)
     try:
         if argv and argv[0] in COMMANDS:
             return _headless(argv)
@@ -41,14 +43,19 @@ def main(argv: list[str] | None = None) -> int:
 def _headless(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="segdesk", description="Reconcile Daily Seg filings.")
     sub = parser.add_subparsers(dest="command", required=True)
-    p = sub.add_parser("extract", help="read a filing and print its line items and checks")
+    verbose = argparse.ArgumentParser(add_help=False)
+    verbose.add_argument("--verbose", action="store_true",
+                         help="also print the PDF libraries' warnings (always in the log file)")
+    p = sub.add_parser("extract", help="read a filing and print its line items and checks",
+                       parents=[verbose])
     p.add_argument("filing")
     p.add_argument("--json", action="store_true", help="print the JSON document (the default)")
     p.add_argument("--session", help="apply this saved review")
-    p = sub.add_parser("check", help="print which checks tie and what the engine proposes")
+    p = sub.add_parser("check", help="print which checks tie and what the engine proposes",
+                       parents=[verbose])
     p.add_argument("filing")
     p.add_argument("--session", help="apply this saved review")
-    p = sub.add_parser("export", help="write the reconciled Excel workbook")
+    p = sub.add_parser("export", help="write the reconciled Excel workbook", parents=[verbose])
     p.add_argument("filings", nargs="+")
     p.add_argument("-o", "--output", required=True)
     p.add_argument("--session", help="apply this saved review (one filing only)")
@@ -96,6 +103,8 @@ def _gui(argv: list[str]) -> int:
                         help="run without a display (Qt's offscreen platform)")
     parser.add_argument("--self-test", action="store_true",
                         help="open the bundled sample offscreen, extract, check, export; exit 0 if all worked")
+    parser.add_argument("--verbose", action="store_true",
+                        help="also print the PDF libraries' warnings (always in the log file)")
     parser.add_argument("--version", action="version", version=f"segdesk {__version__}")
     args = parser.parse_args(argv)
     if args.self_test:

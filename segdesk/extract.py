@@ -42,9 +42,11 @@ def extract(path: str | Path, template: FormTemplate | None = None,
         source = page_source(pdf, path, progress, cancelled) if page_source \
             else iter_page_words(pdf, progress, cancelled)
         reader = _FilingReader(template)
-        ocr_pages, sizes = [], []
+        ocr_pages, sizes, problems = [], [], []
         for page in source:
             sizes.append((page.width, page.height))
+            if page.problem:
+                problems.append(page.problem)
             if page.ocr:
                 ocr_pages.append(page.number)
             reader.read_page(page)
@@ -52,11 +54,18 @@ def extract(path: str | Path, template: FormTemplate | None = None,
     finally:
         pdf.close()
     if not reader.found_any():
+        if len(problems) == count:
+            raise SegdeskError(f"{path.name}: the PDF is damaged: none of its pages can be read")
         raise SegdeskError(f"{path.name}: no Daily Seg filing found in it "
                            f"(no line-item codes on its {count} page{'s' * (count != 1)})")
     tpl = reader.template or builtin_template()
+    items = reader.items(tpl)
+    for item in items:
+        if item.status == MISSING and item.page is None and problems:
+            # A line not found may be on a page that could not be read: say so on the line.
+            item.note = "; ".join([item.note] + problems)
     return Filing(source=str(path), sha256=sha256_of(path), pages=count, form=tpl.id,
-                  form_title=tpl.title, header=reader.header, items=reader.items(tpl),
+                  form_title=tpl.title, header=reader.header, items=items,
                   page_sizes=sizes, ocr_pages=ocr_pages)
 
 

@@ -20,6 +20,9 @@ PDFIUM_LOCK = threading.RLock()
 
 MAX_PAGES = 5000
 MAX_BYTES = 1 << 30  # 1 GiB
+# A page box narrower or lower than an inch is no page (MediaBox [0 0 0 0]): read as Letter.
+MIN_PAGE_SIDE = 72.0
+LETTER = (612.0, 792.0)
 
 
 @dataclass(slots=True)
@@ -39,17 +42,28 @@ class Word:
 
 @dataclass(slots=True)
 class PageWords:
+    """A page's words in its reading frame: the page turned so that its text runs left to right
+    (`turn` degrees clockwise from the page as displayed) and, on a straightened scan, by
+    `skew`. `width` and `height` are the reading frame's; `page_box` maps back to the page as
+    a viewer (pdfium) shows it."""
     number: int  # 1-based
     width: float
     height: float
     words: list[Word]
     ocr: bool = False
     skew: float = 0.0  # degrees the words' frame is turned from the page (OCR straightens scans)
+    turn: int = 0  # 0, 90, 180, 270: the displayed page is the reading frame turned clockwise
+    problem: str = ""  # why some or all of the page could not be read ("" when it was)
+    image_cover: float = 0.0  # share of the page that images cover
 
     def page_box(self, box: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
-        """A box in the words' frame -> the page's: on a straightened scan, turned back by `skew`."""
-        if not self.skew:
-            return box
+        """A box in the words' frame -> the displayed page's: turned back by `skew`, then by
+        `turn`."""
+        if self.skew:
+            box = self._unskewed(box)
+        return turned_box(box, self.turn, self.width, self.height) if self.turn else box
+
+    def _unskewed(self, box):
         turn = math.radians(self.skew)
         cos, sin = math.cos(turn), math.sin(turn)
         cx, cy = self.width / 2, self.height / 2
@@ -59,6 +73,19 @@ class PageWords:
             xs.append(cx + dx * cos + dy * sin)
             ys.append(cy - dx * sin + dy * cos)
         return (min(xs), min(ys), max(xs), max(ys))
+
+
+def turned_box(box, turn: int, width: float, height: float):
+    """A box on a `width` x `height` page (top-left origin) -> the same box once the page is
+    turned `turn` degrees clockwise (0, 90, 180, 270)."""
+    x0, top, x1, bottom = box
+    if turn == 90:
+        return (height - bottom, x0, height - top, x1)
+    if turn == 180:
+        return (width - x1, height - bottom, width - x0, height - top)
+    if turn == 270:
+        return (top, width - x1, bottom, width - x0)
+    return box
 
 
 def sha256_of(path: str | Path) -> str:
@@ -139,21 +166,89 @@ def open_pdf(path: str | Path):
 
 def iter_page_words(pdf, progress: Callable[[int, int], None] | None = None,
                     cancelled: Callable[[], bool] | None = None) -> Iterator[PageWords]:
-    """Words of each page with coordinates; each page's parse is freed before the next."""
+    """Words of each page with coordinates; each page's parse is freed before the next.
+
+    A page that cannot be read is yielded without words and with its `problem`: one damaged
+    page never loses the rest of the filing."""
     total = len(pdf.pages)
     for index in range(total):
         if cancelled and cancelled():
             raise Cancelled()
         page = pdf.pages[index]
         try:
-            words = [Word(w["text"], float(w["x0"]), float(w["top"]), float(w["x1"]),
-                          float(w["bottom"])) for w in page.extract_words()]
-        except Exception:  # a single broken page must not lose the rest of the filing
-            words = []
-        yield PageWords(index + 1, float(page.width), float(page.height), words)
-        page.close()  # drops the page's parsed layout: memory stays flat on long files
+            yield read_page(page, index + 1)
+        finally:
+            page.close()  # drops the page's parsed layout: memory stays flat on long files
         if progress:
             progress(index + 1, total)
+
+
+def read_page(page, number: int) -> PageWords:
+    """One pdfplumber page's words in its reading frame, or its problem."""
+    try:
+        return _read_page(page, number)
+    except Exception as exc:  # pdfminer raises many undocumented types on a broken page
+        cause = _root_cause(exc)
+        return PageWords(number, LETTER[0], LETTER[1], [],
+                         problem=f"page {number} could not be read (damaged: "
+                                 f"{type(cause).__name__})")
+
+
+def _read_page(page, number: int) -> PageWords:
+    import pdfplumber.utils
+
+    width, height = float(page.width), float(page.height)
+    chars, images = page.chars, page.images
+    if min(width, height) < MIN_PAGE_SIDE:
+        # An empty or absurdly small MediaBox: pdf.js and pdfium show the page as US Letter,
+        # its content where it stands from the bottom-left corner; read it in that frame.
+        shift = LETTER[1] - height
+        chars = [dict(c, top=c["top"] + shift, bottom=c["bottom"] + shift) for c in chars]
+        images = [dict(im, top=im["top"] + shift, bottom=im["bottom"] + shift) for im in images]
+        width, height = LETTER
+    cover = _image_cover(images, width, height)
+    turn = _text_turn(chars)
+    if turn:
+        back = (360 - turn) % 360
+        chars = [_turned_char(c, back, width, height) for c in chars]
+        if turn in (90, 270):
+            width, height = height, width
+    words = [Word(w["text"], float(w["x0"]), float(w["top"]), float(w["x1"]), float(w["bottom"]))
+             for w in pdfplumber.utils.extract_words(chars)]
+    if words:
+        # Text standing beyond the page box is still read: the page is as wide as its text
+        # (pairing a value with its code measures gaps against the page's width).
+        width = max(width, max(w.x1 for w in words))
+        height = max(height, max(w.bottom for w in words))
+    return PageWords(number, width, height, words, turn=turn, image_cover=cover)
+
+
+def _text_turn(chars: list[dict]) -> int:
+    """How far (0, 90, 180, 270 degrees clockwise) the page as displayed is turned from the
+    frame its text reads in: the commonest direction of its characters' baselines."""
+    counts = [0, 0, 0, 0]
+    for c in chars:
+        a, b = c["matrix"][:2]
+        if a or b:
+            # The baseline's angle, counter-clockwise, y up (PDF space): 0 for upright text.
+            counts[round(math.degrees(math.atan2(b, a)) / 90) % 4] += 1
+    quarter = max(range(4), key=lambda q: (counts[q], q == 0))
+    return (360 - quarter * 90) % 360
+
+
+def _turned_char(c: dict, turn: int, width: float, height: float) -> dict:
+    x0, top, x1, bottom = turned_box((c["x0"], c["top"], c["x1"], c["bottom"]), turn, width,
+                                     height)
+    return dict(c, x0=x0, top=top, x1=x1, bottom=bottom, doctop=top, upright=True)
+
+
+def _image_cover(images: list[dict], width: float, height: float) -> float:
+    """The share of the page that images cover."""
+    area = width * height or 1.0
+    covered = sum(max(0.0, float(min(im["x1"], width) - max(im["x0"], 0)))
+                  * max(0.0, float(min(im["bottom"], height) - max(im["top"], 0)))
+                  for im in images)
+    return min(1.0, covered / area)
 
 
 class Cancelled(Exception):

@@ -6,9 +6,11 @@ tesseract each, on the machine's cores), are yielded in page order, and are cach
 """
 from __future__ import annotations
 
+import math
 import os
 from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import replace
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -27,6 +29,10 @@ from .regions import reread_regions
 PAGE_DPI = 200
 # "OCR this page again" reads the page at a higher resolution than the first time.
 CAREFUL_DPI = 300
+# The largest page image OCR renders (8-bit grey: 48 MB); a larger page is read at a lower
+# resolution, down to MIN_DPI, below which its text is too small to read.
+MAX_PIXELS = 48_000_000
+MIN_DPI = 100
 
 Progress = Callable[[int, int], None]
 Cancel = Callable[[], bool]
@@ -50,15 +56,14 @@ def page_source(pdf, path: str | Path, progress: Progress | None = None,
         try:
             for text in iter_page_words(pdf, cancelled=cancelled):
                 index = text.number - 1
-                unusable = ocr_reason(text.words, text.width,
-                                      _image_cover(pdf.pages[index])) is not None
+                unusable = ocr_reason(text.words, text.width, text.image_cover) is not None
                 page = None
                 # A page OCR'd on request ("OCR this page again") is cached though it has text.
                 if use_cache and (unusable or OcrCache.exists(sha256)):
                     cache = cache or OcrCache(sha256, reader.engine.name)
                     page = cache.get(text.number)
                 if page is None and unusable:
-                    page = pool.submit(reader.read, index, cancelled)
+                    page = pool.submit(reader.read_or_flag, index, text, cancelled)
                 pending.append(page or text)
                 # Keep at most one page per worker waiting; hand back what is ready, in order.
                 while pending and (len(pending) > workers or _ready(pending[0])):
@@ -123,23 +128,53 @@ class _ScanReader:
             if self._doc is None:
                 self._doc = pdfium.PdfDocument(self._path)
             page = self._doc[index]
-            width, height = page.get_size()
-            image = render(page, self.dpi)
-            page.close()
+            try:
+                width, height = page.get_size()
+                dpi = self.dpi
+                pixels = width * height * (dpi / 72) ** 2
+                if pixels > MAX_PIXELS:  # a page box of several metres: no bitmap that large
+                    dpi = int(dpi * math.sqrt(MAX_PIXELS / pixels))
+                    if dpi < MIN_DPI:
+                        raise PageTooLarge(f"page {index + 1} is too large to read by OCR "
+                                           f"({width / 72:,.0f} x {height / 72:,.0f} inches)")
+                image = render(page, dpi)
+            finally:
+                page.close()
         angle = skew_angle(image)
-        image = remove_leaders(clean(straighten(image, angle)), self.dpi)
+        image = remove_leaders(clean(straighten(image, angle)), dpi)
         _check(cancelled)
-        words = engine.read(image, dpi=self.dpi, cancelled=cancelled)
+        words = engine.read(image, dpi=dpi, cancelled=cancelled)
         words = reread_regions(engine, image, words, cancelled)
-        scale = 72 / self.dpi
+        scale = 72 / dpi
         return PageWords(index + 1, width, height,
                          [_scaled(_row_letter(w), scale) for w in words], ocr=True, skew=angle)
+
+    def read_or_flag(self, index: int, text: PageWords, cancelled: Cancel | None = None
+                     ) -> PageWords:
+        """The page read by OCR; where it cannot be (pdfium cannot render it), its text-layer
+        reading with the reason: a broken page is flagged, not a broken file."""
+        try:
+            page = self.read(index, cancelled)
+            # A damaged text layer stays on record: lines not found may be on this page.
+            return replace(page, problem=text.problem) if text.problem else page
+        except (SegdeskError, Cancelled):  # no OCR engine, or cancelled: the caller says so
+            raise
+        except PageTooLarge as exc:
+            return replace(text, problem=text.problem or str(exc))
+        except Exception as exc:
+            why = text.problem or f"page {index + 1} could not be read by OCR " \
+                                  f"({type(exc).__name__})"
+            return replace(text, problem=why)
 
     def close(self) -> None:
         with PDFIUM_LOCK:
             if self._doc is not None:
                 self._doc.close()
                 self._doc = None
+
+
+class PageTooLarge(Exception):
+    """A page whose image would be too large to render for OCR."""
 
 
 def _row_letter(w: Word) -> Word:
@@ -155,15 +190,6 @@ def _scaled(w: Word, scale: float) -> Word:
                 w.alternatives)
 
 
-def _image_cover(page) -> float:
-    """The share of a pdfplumber page that images cover."""
-    area = float(page.width * page.height) or 1.0
-    covered = sum(max(0.0, float(min(im["x1"], page.width) - max(im["x0"], 0)))
-                  * max(0.0, float(min(im["bottom"], page.height) - max(im["top"], 0)))
-                  for im in page.images)
-    return min(1.0, covered / area)
-
-
 def _ready(item) -> bool:
     return not isinstance(item, Future) or item.done()
 
@@ -171,7 +197,7 @@ def _ready(item) -> bool:
 def _finish(item, cache: OcrCache | None) -> PageWords:
     if isinstance(item, Future):
         item = item.result()
-        if cache:
+        if cache and item.ocr:
             cache.put(item)
     return item
 
