@@ -73,3 +73,29 @@ def test_reading_stops_at_the_bound(tmp_path):
         open_regular(tmp_path, "PDF file")
     with pytest.raises(SegdeskError, match="no such file"):
         open_regular(tmp_path / "absent.pdf")
+
+
+def _warning_pdf(source, path):
+    """`source` with one garbled cross-reference row: pdfminer warns, and reads on."""
+    data = source.read_bytes()
+    xref = data.rindex(b"\nxref\n")
+    row = data[xref:].split(b"\n")[4]  # object 1's row
+    path.write_bytes(data[:xref] + data[xref:].replace(row, b"0000t" + row[5:], 1))
+    return path
+
+
+def test_library_warnings_go_to_the_log_not_stderr(sample_pdf, tmp_path):
+    from segdesk.logs import log_path
+    pdf = _warning_pdf(sample_pdf, tmp_path / "warns.pdf")
+    run = segdesk("check", pdf)
+    assert run.returncode == 0 and run.stderr == ""
+    assert "Not adding object 1 to xref" in log_path().read_text()
+    loud = segdesk("check", pdf, "--verbose")
+    assert loud.returncode == 0 and "Not adding object 1 to xref" in loud.stderr
+
+
+def test_bad_input_with_library_warnings_is_still_one_line(tmp_path):
+    from tests.conftest import SAMPLES
+    bad = _warning_pdf(SAMPLES / "not_a_filing.pdf", tmp_path / "letter.pdf")
+    assert "Not adding object 1" in segdesk("check", bad, "--verbose").stderr
+    assert "no Daily Seg filing found" in one_line(segdesk("check", bad))
