@@ -18,6 +18,9 @@ _CODE_SPLIT = re.compile(r"([\[(|{][0-9oOlISB]{4}[\])|}])")
 _CODE_DIGITS = str.maketrans("oOlISB", "001158")
 _SEPARATOR_END = re.compile(r"[.,]$")
 _GROUP = re.compile(r"^\d{3}([.,]\d{3})*[)\-]?$")
+# Digit groups split by spaces: a word ending in up to three bare digits, then three digits.
+_SPACED_HEAD = re.compile(r"(^|[\s($\-])\d{1,3}$")
+_SPACED_GROUP = re.compile(r"^\d{3}([.,]\d+)?[)\-]?$")
 
 
 @dataclass
@@ -133,5 +136,9 @@ def _continues(prev: Word, nxt: Word) -> bool:
     if gap > max(prev.height, nxt.height) * 0.9:
         return False
     if prev.text in ("$", "(", "-"):
+        return True
+    if _SPACED_HEAD.search(prev.text) and _SPACED_GROUP.match(nxt.text) \
+            and gap <= max(prev.height, nxt.height) * 0.6:
+        # "4 332 108 232": a space as the thousands separator (amounts.py says so on the line).
         return True
     return bool(_SEPARATOR_END.search(prev.text)) and bool(_GROUP.match(nxt.text))
