@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import BinaryIO, Callable, Iterator
 
 from .errors import SegdeskError
+from .pdflimits import PageTooCostly, page_budget
+from .pdflimits import install as install_limits
 from .safefile import open_regular
 
 # pdfium is not thread-safe: the PDF pane (GUI thread) and OCR (worker threads) take turns.
@@ -55,6 +57,7 @@ class PageWords:
     turn: int = 0  # 0, 90, 180, 270: the displayed page is the reading frame turned clockwise
     problem: str = ""  # why some or all of the page could not be read ("" when it was)
     image_cover: float = 0.0  # share of the page that images cover
+    too_costly: bool = False  # over pdflimits' bounds: not to be rendered for OCR either
 
     def page_box(self, box: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
         """A box in the words' frame -> the displayed page's: turned back by `skew`, then by
@@ -137,6 +140,7 @@ def open_pdf(path: str | Path):
     from pdfminer.psparser import PSException
 
     name = Path(path).name
+    install_limits()  # before the first stream (a cross-reference stream) is decoded
     stream = _checked(path)
     try:
         # The checked file itself (not the path again), closed with the PDF.
@@ -147,6 +151,8 @@ def open_pdf(path: str | Path):
         cause = _root_cause(exc)
         if isinstance(cause, PDFPasswordIncorrect) or "password" in str(cause).lower():
             raise SegdeskError(f"{name}: the PDF is encrypted with a password") from None
+        if isinstance(cause, PageTooCostly):
+            raise SegdeskError(f"{name}: the PDF cannot be read ({cause})") from None
         if isinstance(cause, PDFEncryptionError):
             raise SegdeskError(f"{name}: the PDF is encrypted in a way segdesk cannot read") \
                 from None
@@ -186,9 +192,13 @@ def iter_page_words(pdf, progress: Callable[[int, int], None] | None = None,
 def read_page(page, number: int) -> PageWords:
     """One pdfplumber page's words in its reading frame, or its problem."""
     try:
-        return _read_page(page, number)
+        with page_budget(number):
+            return _read_page(page, number)
     except Exception as exc:  # pdfminer raises many undocumented types on a broken page
         cause = _root_cause(exc)
+        if isinstance(cause, PageTooCostly):
+            return PageWords(number, LETTER[0], LETTER[1], [], problem=str(cause),
+                             too_costly=True)
         return PageWords(number, LETTER[0], LETTER[1], [],
                          problem=f"page {number} could not be read (damaged: "
                                  f"{type(cause).__name__})")

@@ -62,7 +62,7 @@ def page_source(pdf, path: str | Path, progress: Progress | None = None,
                 if use_cache and (unusable or OcrCache.exists(sha256)):
                     cache = cache or OcrCache(sha256, reader.engine.name)
                     page = cache.get(text.number)
-                if page is None and unusable:
+                if page is None and unusable and not text.too_costly:
                     page = pool.submit(reader.read_or_flag, index, text, cancelled)
                 pending.append(page or text)
                 # Keep at most one page per worker waiting; hand back what is ready, in order.
