@@ -17,9 +17,9 @@ from .amounts import decimal_text
 from .engine import Change, Engine
 from .errors import SegdeskError
 from .extract import extract
-from .safefile import read_bounded
 from .filing import DERIVED, EDITED, Filing, LineItem
 from .fsutil import default_reviewer, user_data_dir, write_atomic
+from .safefile import read_bounded
 from .templates import FormTemplate, builtin_template
 
 SESSION_SUFFIX = ".segdesk"
