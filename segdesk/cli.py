@@ -73,8 +73,9 @@ def _headless(argv: list[str]) -> int:
 
 
 def _open(pdf: str, session: str | None, reviewer: str = ""):
-    from .session import Review
-    review = Review.open(pdf, reviewer=reviewer)
+    from .session import Review, saved_ocr_pages
+    # The pages the review had OCR'd on request are read so again (not left to the cache).
+    review = Review.open(pdf, reviewer=reviewer, ocr_pages=saved_ocr_pages(session, pdf))
     if session:
         review.load(session)
     return review

@@ -5,13 +5,14 @@ atomically, so a crash or a kill loses nothing. It is only applied to the PDF it
 """
 from __future__ import annotations
 
+import functools
 import json
 import os
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterable
 
 from .amounts import decimal_text
 from .engine import Change, Engine
@@ -58,20 +59,25 @@ class Review:
         self.session_path: Path | None = None
         self.autosave = False
         self.listeners: list[Callable[[Change], None]] = []
+        self.ocr_pages: list[int] = []  # pages OCR'd on the reviewer's request (1-based)
 
     # ------------------------------------------------------------------ opening
     @classmethod
     def open(cls, pdf_path: str | Path, reviewer: str = "", progress=None, cancelled=None,
-             page_source=None) -> "Review":
-        """Extract the PDF (OCR where a page has no usable text layer) into a fresh review.
+             page_source=None, ocr_pages: Iterable[int] = ()) -> "Review":
+        """Extract the PDF (OCR where a page has no usable text layer, and on `ocr_pages`,
+        the pages the reviewer had OCR'd again) into a fresh review.
 
         The saved review, if any, is at `session_path`; `load` applies it (the caller decides
         what to tell the reviewer, and what to do when it was made on another version).
         """
+        ocr_pages = sorted(set(ocr_pages))
         if page_source is None:
-            from .ocr import page_source
+            from .ocr import page_source as ocr_source
+            page_source = functools.partial(ocr_source, forced=ocr_pages)
         filing = extract(pdf_path, progress=progress, cancelled=cancelled, page_source=page_source)
         review = cls(filing, reviewer=reviewer)
+        review.ocr_pages = ocr_pages
         review.session_path = session_path_for(pdf_path)
         review.autosave = True
         return review
@@ -167,6 +173,7 @@ class Review:
             "reviewed": sorted(self.reviewed, key=lambda i: self.template.by_id[i].order),
             "notes": {k: v for k, v in self.notes.items() if v},
             "audit": [asdict(a) for a in self.audit],
+            "ocr_pages": self.ocr_pages,
         }
 
     def save(self, path: str | Path | None = None) -> Path:
@@ -200,7 +207,30 @@ class Review:
         self.reviewed = {i for i in reviewed if isinstance(i, str) and i in self.extracted}
         self.notes = {k: str(v) for k, v in notes.items() if k in self.extracted}
         self.audit = entries
+        self.ocr_pages = sorted(set(self.ocr_pages) | set(ocr_pages_of(data)))
         return len(values)
+
+
+def ocr_pages_of(data: dict) -> list[int]:
+    """The pages a saved review had OCR'd on request (its `ocr_pages`, whole numbers > 0)."""
+    pages = data.get("ocr_pages", [])
+    if not isinstance(pages, list):
+        return []
+    return sorted({p for p in pages if type(p) is int and 0 < p <= 100_000})
+
+
+def saved_ocr_pages(path: str | Path | None, pdf_path: str | Path) -> list[int]:
+    """`ocr_pages_of` the review file at `path`, when it was made on this version of the PDF;
+    none when there is no such (readable) file: what else is wrong with it is told when it is
+    loaded."""
+    if path is None or not Path(path).exists():
+        return []
+    try:
+        data = read_session(path)
+        from .pdfread import sha256_of
+        return ocr_pages_of(data) if data.get("sha256") == sha256_of(pdf_path) else []
+    except SegdeskError:
+        return []
 
 
 def session_path_for(pdf_path: str | Path) -> Path:

@@ -12,7 +12,7 @@ from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable, Collection, Iterator
 
 import pypdfium2 as pdfium
 
@@ -40,8 +40,11 @@ Cancel = Callable[[], bool]
 
 def page_source(pdf, path: str | Path, progress: Progress | None = None,
                 cancelled: Cancel | None = None, engine: OcrEngine | None = None,
-                use_cache: bool = True) -> Iterator[PageWords]:
-    """Each page's words: the text layer's, or OCR's (cached) where the text layer is unusable.
+                use_cache: bool = True, forced: Collection[int] = ()) -> Iterator[PageWords]:
+    """Each page's words: the text layer's, or OCR's where the text layer is unusable; the
+    pages in `forced` (1-based: "OCR this page again", kept in the review) by careful OCR
+    whatever their text layer. The cache only saves time: the pages OCR'd, and how, are the
+    same with it or without it.
 
     A text PDF never needs the OCR engine: it is looked for only when a page must be OCR'd
     (OcrUnavailable, one line, when it is not installed)."""
@@ -50,20 +53,23 @@ def page_source(pdf, path: str | Path, progress: Progress | None = None,
     sha256 = sha256_of(path) if use_cache else ""
     cache: OcrCache | None = None
     workers = max(1, min(2, os.cpu_count() or 1))
-    pending: deque[PageWords | Future] = deque()
+    pending: deque[PageWords | tuple[Future, int]] = deque()
     done = 0
     with ThreadPoolExecutor(workers, thread_name_prefix="segdesk-ocr") as pool:
         try:
             for text in iter_page_words(pdf, cancelled=cancelled):
                 index = text.number - 1
-                unusable = ocr_reason(text.words, text.width, text.image_cover) is not None
+                dpi = CAREFUL_DPI if text.number in forced else PAGE_DPI
+                wanted = text.number in forced \
+                    or ocr_reason(text.words, text.width, text.image_cover) is not None
                 page = None
-                # A page OCR'd on request ("OCR this page again") is cached though it has text.
-                if use_cache and (unusable or OcrCache.exists(sha256)):
-                    cache = cache or OcrCache(sha256, reader.engine.name)
-                    page = cache.get(text.number)
-                if page is None and unusable and not text.too_costly:
-                    page = pool.submit(reader.read_or_flag, index, text, cancelled)
+                if wanted and not text.too_costly:
+                    if use_cache:
+                        cache = cache or OcrCache(sha256, reader.engine.name)
+                        page = cache.get(text.number, dpi)
+                    if page is None:
+                        page = (pool.submit(reader.read_or_flag, index, text, cancelled, dpi),
+                                dpi)
                 pending.append(page or text)
                 # Keep at most one page per worker waiting; hand back what is ready, in order.
                 while pending and (len(pending) > workers or _ready(pending[0])):
@@ -78,16 +84,17 @@ def page_source(pdf, path: str | Path, progress: Progress | None = None,
                     progress(done, total)
         finally:
             for item in pending:
-                if isinstance(item, Future):
-                    item.cancel()
+                if isinstance(item, tuple):
+                    item[0].cancel()
             reader.close()
 
 
 def reocr_page(path: str | Path, page_number: int, progress: Progress | None = None,
                cancelled: Cancel | None = None, engine: OcrEngine | None = None,
                use_cache: bool = True) -> PageWords:
-    """OCR one page (1-based) afresh, more carefully, whatever its text layer; the result
-    replaces the cached one, so the next extraction of the file uses it."""
+    """OCR one page (1-based) afresh, more carefully, whatever its text layer. The result
+    replaces the cached one at that resolution; an extraction uses it only for the pages it is
+    asked to OCR carefully (`page_source(..., forced=...)`: the review keeps which)."""
     pdf = open_pdf(path)  # the same one-line errors as extraction for a bad file
     try:
         total = len(pdf.pages)
@@ -95,13 +102,13 @@ def reocr_page(path: str | Path, page_number: int, progress: Progress | None = N
         pdf.close()
     if not 1 <= page_number <= total:
         raise SegdeskError(f"{Path(path).name}: has no page {page_number} (it has {total})")
-    reader = _ScanReader(path, engine, dpi=CAREFUL_DPI)
+    reader = _ScanReader(path, engine)
     try:
-        page = reader.read(page_number - 1, cancelled)
+        page = reader.read(page_number - 1, cancelled, CAREFUL_DPI)
     finally:
         reader.close()
     if use_cache:
-        OcrCache(sha256_of(path), reader.engine.name).put(page)
+        OcrCache(sha256_of(path), reader.engine.name).put(page, CAREFUL_DPI)
     if progress:
         progress(1, 1)
     return page
@@ -110,9 +117,8 @@ def reocr_page(path: str | Path, page_number: int, progress: Progress | None = N
 class _ScanReader:
     """OCR of one page at a time per caller; pdfium (not thread-safe) behind the shared lock."""
 
-    def __init__(self, path: str | Path, engine: OcrEngine | None, dpi: int = PAGE_DPI):
+    def __init__(self, path: str | Path, engine: OcrEngine | None):
         self._engine = engine
-        self.dpi = dpi
         self._doc = None
         self._path = str(path)
 
@@ -122,7 +128,8 @@ class _ScanReader:
             self._engine = default_engine()
         return self._engine
 
-    def read(self, index: int, cancelled: Cancel | None = None) -> PageWords:
+    def read(self, index: int, cancelled: Cancel | None = None, dpi: int = PAGE_DPI
+             ) -> PageWords:
         engine = self.engine
         with PDFIUM_LOCK:
             if self._doc is None:
@@ -130,7 +137,6 @@ class _ScanReader:
             page = self._doc[index]
             try:
                 width, height = page.get_size()
-                dpi = self.dpi
                 pixels = width * height * (dpi / 72) ** 2
                 if pixels > MAX_PIXELS:  # a page box of several metres: no bitmap that large
                     dpi = int(dpi * math.sqrt(MAX_PIXELS / pixels))
@@ -149,12 +155,12 @@ class _ScanReader:
         return PageWords(index + 1, width, height,
                          [_scaled(_row_letter(w), scale) for w in words], ocr=True, skew=angle)
 
-    def read_or_flag(self, index: int, text: PageWords, cancelled: Cancel | None = None
-                     ) -> PageWords:
+    def read_or_flag(self, index: int, text: PageWords, cancelled: Cancel | None = None,
+                     dpi: int = PAGE_DPI) -> PageWords:
         """The page read by OCR; where it cannot be (pdfium cannot render it), its text-layer
         reading with the reason: a broken page is flagged, not a broken file."""
         try:
-            page = self.read(index, cancelled)
+            page = self.read(index, cancelled, dpi)
             # A damaged text layer stays on record: lines not found may be on this page.
             return replace(page, problem=text.problem) if text.problem else page
         except (SegdeskError, Cancelled):  # no OCR engine, or cancelled: the caller says so
@@ -191,14 +197,15 @@ def _scaled(w: Word, scale: float) -> Word:
 
 
 def _ready(item) -> bool:
-    return not isinstance(item, Future) or item.done()
+    return not isinstance(item, tuple) or item[0].done()
 
 
 def _finish(item, cache: OcrCache | None) -> PageWords:
-    if isinstance(item, Future):
-        item = item.result()
+    if isinstance(item, tuple):
+        future, dpi = item
+        item = future.result()
         if cache and item.ocr:
-            cache.put(item)
+            cache.put(item, dpi)
     return item
 
 
