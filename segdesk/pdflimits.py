@@ -1,4 +1,5 @@
-"""What one page of a PDF may cost to read: decoded bytes, objects, operators and seconds.
+"""What one page of a PDF may cost to read: decoded bytes, objects, operators and seconds;
+and page boxes that are no boxes read as pdf.js reads them.
 
 pdfminer decodes whatever a file asks for: a 12 KB file whose stream claims PNG-predictor rows
 of a billion bytes took 8.6 GB, streams that inflate to 1 GiB took 2.1 GB, a page of 100,000
@@ -240,6 +241,33 @@ def _count_operation() -> None:
         budget.check_time()
 
 
+# ---------------------------------------------------------------------- page boxes
+_BOXES = ("MediaBox", "CropBox", "BleedBox", "TrimBox", "ArtBox")
+_LETTER_BOX = [0, 0, 612, 792]
+_MAX_COORDINATE = 1e6  # points: a page box of 350 metres is no page box
+
+
+def _sane_boxes(attrs) -> None:
+    """A page box that is not four reasonable numbers (`[0 0 612]`, `[/a /b /c /d]`, `7`,
+    `1e9`) is read as pdf.js reads it: a MediaBox as US Letter, another box as absent (so the
+    MediaBox). pdfplumber would otherwise refuse the whole file for one page's box."""
+    from pdfminer.pdftypes import resolve_all
+    if not isinstance(attrs, dict):
+        return
+    for key in _BOXES:
+        if key not in attrs:
+            continue
+        box = resolve_all(attrs[key])
+        if isinstance(box, (list, tuple)) and len(box) == 4 and all(
+                isinstance(v, (int, float)) and not isinstance(v, bool)
+                and abs(v) <= _MAX_COORDINATE for v in box):
+            continue
+        if key == "MediaBox":
+            attrs[key] = list(_LETTER_BOX)
+        else:
+            del attrs[key]
+
+
 _installed = False
 _install_lock = threading.Lock()
 
@@ -250,7 +278,15 @@ def install() -> None:
     with _install_lock:
         if _installed:
             return
-        from pdfminer import converter, pdfinterp, pdftypes
+        from pdfminer import converter, pdfinterp, pdfpage, pdftypes
+
+        page_init = pdfpage.PDFPage.__init__
+
+        def sane_page_init(self, doc, pageid, attrs, *args, **kwargs):
+            _sane_boxes(attrs)
+            page_init(self, doc, pageid, attrs, *args, **kwargs)
+
+        pdfpage.PDFPage.__init__ = sane_page_init
 
         pdftypes.zlib = _BoundedZlib
         pdftypes.decompress_corrupted = _decompress_corrupted

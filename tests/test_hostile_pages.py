@@ -71,6 +71,16 @@ def test_an_empty_or_tiny_media_box_shifts_no_value(sample_pdf, tmp_path, seed, 
     assert_all_read_exactly(extract(edited(sample_pdf, tmp_path, "box.pdf", squash)), seed)
 
 
+@pytest.mark.parametrize("key", ["MediaBox", "CropBox"])
+@pytest.mark.parametrize("box", ["[0 0 612]", "[/a /b /c /d]", "7", "[0 0 1e9 1e9]",
+                                 "[0 0 2000000 2000000]", "[612 792 0 0]"])
+def test_a_page_box_that_is_no_box_costs_no_value(sample_pdf, tmp_path, seed, key, box):
+    """Was: the whole file refused (pdfplumber's MalformedPDFException for one page's box)."""
+    path = edited(sample_pdf, tmp_path, "nobox.pdf",
+                  lambda pdf, pages: pdf.set_page_key(pages[1], key, box))
+    assert_all_read_exactly(extract(path), seed)
+
+
 def test_a_damaged_page_is_flagged_and_the_others_are_read(sample_pdf, tmp_path, seed):
     """Page 3 (the swaps statement's first page) has a content stream that is not ASCII85."""
     def damage(pdf, pages):

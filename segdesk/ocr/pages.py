@@ -15,13 +15,14 @@ from pathlib import Path
 from typing import Callable, Collection, Iterator
 
 import pypdfium2 as pdfium
+from PIL import Image
 
 from ..errors import SegdeskError
 from ..pdfread import (PDFIUM_LOCK, Cancelled, PageWords, Word, iter_page_words, open_pdf,
                        sha256_of)
 from .cache import OcrCache
 from .detect import ocr_reason
-from .engine import OcrEngine, default_engine
+from .engine import OcrEngine, OcrFailed, OcrUnavailable, default_engine
 from .preprocess import clean, remove_leaders, render, skew_angle, straighten
 from .regions import reread_regions
 
@@ -33,6 +34,10 @@ CAREFUL_DPI = 300
 # resolution, down to MIN_DPI, below which its text is too small to read.
 MAX_PIXELS = 48_000_000
 MIN_DPI = 100
+# A page read upright holds at least this many words read surely (the sparsest page of a
+# filing, its cover, holds about 60); fewer, and the page is tried in its other orientations.
+LEGIBLE_WORDS = 12
+LEGIBLE_CONF = 0.75
 
 Progress = Callable[[int, int], None]
 Cancel = Callable[[], bool]
@@ -130,30 +135,54 @@ class _ScanReader:
 
     def read(self, index: int, cancelled: Cancel | None = None, dpi: int = PAGE_DPI
              ) -> PageWords:
+        """The page read by OCR, in the orientation it reads in: first as its /Rotate says it
+        is shown upright; when that reads poorly (a page fed into the scanner turned), the
+        quarter turn tesseract's orientation detection or a quick trial of each finds."""
         engine = self.engine
         with PDFIUM_LOCK:
             if self._doc is None:
                 self._doc = pdfium.PdfDocument(self._path)
             page = self._doc[index]
             try:
-                width, height = page.get_size()
+                width, height = page.get_size()  # as displayed (its /Rotate applied)
                 pixels = width * height * (dpi / 72) ** 2
                 if pixels > MAX_PIXELS:  # a page box of several metres: no bitmap that large
                     dpi = int(dpi * math.sqrt(MAX_PIXELS / pixels))
                     if dpi < MIN_DPI:
                         raise PageTooLarge(f"page {index + 1} is too large to read by OCR "
                                            f"({width / 72:,.0f} x {height / 72:,.0f} inches)")
-                image = render(page, dpi)
+                shown = render(page, dpi)
+                turn = page.get_rotation() % 360  # the scan is upright before that /Rotate
             finally:
                 page.close()
+        words, angle = self._read_turned(shown, turn, dpi, cancelled)
+        if _legible(words) < LEGIBLE_WORDS:
+            best = _best_turn(engine, shown, dpi, turn, cancelled)
+            if best != turn:
+                turned, turned_angle = self._read_turned(shown, best, dpi, cancelled)
+                if _legible(turned) > _legible(words):
+                    words, angle, turn = turned, turned_angle, best
+        if turn in (90, 270):
+            width, height = height, width  # the reading frame's size
+        scale = 72 / dpi
+        return PageWords(index + 1, width, height,
+                         [_scaled(_row_letter(w), scale) for w in words], ocr=True, skew=angle,
+                         turn=turn)
+
+    def _read_turned(self, shown: Image.Image, turn: int, dpi: int,
+                     cancelled: Cancel | None) -> tuple[list[Word], float]:
+        """The words of the page image `shown` turned back by `turn` degrees (clockwise as
+        displayed), and its skew. A page tesseract cannot read at all has no words."""
+        engine = self.engine
+        image = shown.rotate(turn, expand=True) if turn else shown
         angle = skew_angle(image)
         image = remove_leaders(clean(straighten(image, angle)), dpi)
         _check(cancelled)
-        words = engine.read(image, dpi=dpi, cancelled=cancelled)
-        words = reread_regions(engine, image, words, cancelled)
-        scale = 72 / dpi
-        return PageWords(index + 1, width, height,
-                         [_scaled(_row_letter(w), scale) for w in words], ocr=True, skew=angle)
+        try:
+            words = engine.read(image, dpi=dpi, cancelled=cancelled)
+        except OcrFailed:
+            return [], angle
+        return reread_regions(engine, image, words, cancelled), angle
 
     def read_or_flag(self, index: int, text: PageWords, cancelled: Cancel | None = None,
                      dpi: int = PAGE_DPI) -> PageWords:
@@ -163,7 +192,7 @@ class _ScanReader:
             page = self.read(index, cancelled, dpi)
             # A damaged text layer stays on record: lines not found may be on this page.
             return replace(page, problem=text.problem) if text.problem else page
-        except (SegdeskError, Cancelled):  # no OCR engine, or cancelled: the caller says so
+        except (OcrUnavailable, Cancelled):  # no OCR engine, or cancelled: the caller says so
             raise
         except PageTooLarge as exc:
             return replace(text, problem=text.problem or str(exc))
@@ -177,6 +206,36 @@ class _ScanReader:
             if self._doc is not None:
                 self._doc.close()
                 self._doc = None
+
+
+def _legible(words: list[Word]) -> int:
+    """Words read surely: three letters or digits or more, at least LEGIBLE_CONF sure."""
+    return sum((w.conf or 0) >= LEGIBLE_CONF and sum(ch.isalnum() for ch in w.text) >= 3
+               for w in words)
+
+
+def _best_turn(engine, shown: Image.Image, dpi: int, first: int,
+               cancelled: Cancel | None) -> int:
+    """The quarter turn (clockwise as displayed) a page image reads best in: tesseract's own
+    orientation detection where its model is installed, else each turn tried on a copy at
+    half the resolution (sure words counted)."""
+    detect = getattr(engine, "orientation", None)
+    if detect is not None:
+        found = detect(shown, dpi=dpi)
+        if found is not None:
+            return found
+    small = shown.resize((max(1, shown.width // 2), max(1, shown.height // 2)),
+                         Image.Resampling.BOX)
+
+    def sure_words(turn: int) -> int:
+        _check(cancelled)
+        try:
+            image = clean(small.rotate(turn, expand=True) if turn else small)
+            return _legible(engine.read(image, dpi=dpi // 2, cancelled=cancelled))
+        except OcrFailed:
+            return 0
+
+    return max((0, 90, 180, 270), key=lambda t: (sure_words(t), t == first))
 
 
 class PageTooLarge(Exception):
