@@ -26,6 +26,9 @@ MAX_PAGE_OBJECTS = 50_000
 MAX_PAGE_OPERATIONS = 2_000_000
 # Wall-clock seconds for one page's text layer (a filing's page takes well under one).
 MAX_PAGE_SECONDS = 20.0
+# Wall-clock seconds for a whole file (its text layer and OCR): pages not reached by then are
+# flagged, not read (5,000 pages of text take about 8 minutes, of scans far longer).
+MAX_FILE_SECONDS = 300.0
 # A predictor row (or a fax line) wider than this is no image a filing holds.
 MAX_ROW_BYTES = 1 << 20
 
@@ -34,6 +37,20 @@ _CHECK_EVERY = 1024  # the clock is read once per this many objects or operation
 
 class PageTooCostly(Exception):
     """A page (or a stream) would cost more to read than any filing's page does."""
+
+
+def file_deadline() -> float:
+    """The time.monotonic() by which a file's reading must end (MAX_FILE_SECONDS from now)."""
+    return time.monotonic() + MAX_FILE_SECONDS
+
+
+def past(deadline: float | None) -> bool:
+    return deadline is not None and time.monotonic() > deadline
+
+
+def late_page(number: int) -> str:
+    return (f"page {number} was not read: the file takes too long to read (over "
+            f"{MAX_FILE_SECONDS:.0f} s)")
 
 
 class _Budget:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import BinaryIO, Callable, Iterator
 
 from .errors import SegdeskError
-from .pdflimits import PageTooCostly, page_budget
+from .pdflimits import PageTooCostly, file_deadline, late_page, page_budget, past
 from .pdflimits import install as install_limits
 from .safefile import open_regular
 
@@ -171,20 +171,27 @@ def open_pdf(path: str | Path):
 
 
 def iter_page_words(pdf, progress: Callable[[int, int], None] | None = None,
-                    cancelled: Callable[[], bool] | None = None) -> Iterator[PageWords]:
+                    cancelled: Callable[[], bool] | None = None,
+                    deadline: float | None = None) -> Iterator[PageWords]:
     """Words of each page with coordinates; each page's parse is freed before the next.
 
     A page that cannot be read is yielded without words and with its `problem`: one damaged
-    page never loses the rest of the filing."""
+    page never loses the rest of the filing. Pages not reached by `deadline` (a
+    time.monotonic(); by default MAX_FILE_SECONDS from now) are yielded unread, flagged."""
     total = len(pdf.pages)
+    deadline = file_deadline() if deadline is None else deadline
     for index in range(total):
         if cancelled and cancelled():
             raise Cancelled()
-        page = pdf.pages[index]
-        try:
-            yield read_page(page, index + 1)
-        finally:
-            page.close()  # drops the page's parsed layout: memory stays flat on long files
+        if past(deadline):
+            yield PageWords(index + 1, LETTER[0], LETTER[1], [], problem=late_page(index + 1),
+                            too_costly=True)
+        else:
+            page = pdf.pages[index]
+            try:
+                yield read_page(page, index + 1)
+            finally:
+                page.close()  # drops the page's parsed layout: memory stays flat on long files
         if progress:
             progress(index + 1, total)
 

@@ -89,3 +89,16 @@ def test_bounded_inflation_matches_zlib_on_ordinary_streams():
     with pytest.raises(zlib.error):
         pdflimits._BoundedZlib.decompress(packed[:len(packed) // 2])
     assert pdflimits._rldecode(bytes([2, 65, 66, 67, 254, 68, 128])) == b"ABCDDD"
+
+
+def test_pages_past_the_file_deadline_are_flagged_unread():
+    import time
+    from segdesk.pdfread import iter_page_words, open_pdf
+    pdf = open_pdf(SAMPLE)
+    try:
+        pages = list(iter_page_words(pdf, deadline=time.monotonic() - 1))
+    finally:
+        pdf.close()
+    assert [p.words for p in pages] == [[]] * 4 and all(p.too_costly for p in pages)
+    assert pages[2].problem == ("page 3 was not read: the file takes too long to read (over "
+                                f"{pdflimits.MAX_FILE_SECONDS:.0f} s)")

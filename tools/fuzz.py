@@ -196,7 +196,8 @@ def dense_page(data: bytes, rng: random.Random, words: int = 100_000) -> bytes:
     return pdf.to_bytes()
 
 
-def many_pages(data: bytes, rng: random.Random, count: int = 2000) -> bytes:
+def many_pages(data: bytes, rng: random.Random, count: int = 300) -> bytes:
+    """`count` more pages: the filing with a long supporting document after it."""
     pdf = PdfObjects(data)
     pdf.add_page_copies(count)
     return pdf.to_bytes()

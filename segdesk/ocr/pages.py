@@ -18,6 +18,7 @@ import pypdfium2 as pdfium
 from PIL import Image
 
 from ..errors import SegdeskError
+from ..pdflimits import file_deadline, late_page, past
 from ..pdfread import (PDFIUM_LOCK, Cancelled, PageWords, Word, iter_page_words, open_pdf,
                        sha256_of)
 from .cache import OcrCache
@@ -62,12 +63,15 @@ def page_source(pdf, path: str | Path, progress: Progress | None = None,
     done = 0
     with ThreadPoolExecutor(workers, thread_name_prefix="segdesk-ocr") as pool:
         try:
-            for text in iter_page_words(pdf, cancelled=cancelled):
+            deadline = file_deadline()
+            for text in iter_page_words(pdf, cancelled=cancelled, deadline=deadline):
                 index = text.number - 1
                 dpi = CAREFUL_DPI if text.number in forced else PAGE_DPI
                 wanted = text.number in forced \
                     or ocr_reason(text.words, text.width, text.image_cover) is not None
                 page = None
+                if wanted and not text.too_costly and past(deadline):
+                    text = replace(text, problem=late_page(text.number), too_costly=True)
                 if wanted and not text.too_costly:
                     if use_cache:
                         cache = cache or OcrCache(sha256, reader.engine.name)
