@@ -8,7 +8,11 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-OK, CORRECTED, SUSPECT, MISSING = "ok", "corrected", "suspect", "missing"
+from .vocab import LineStatus
+
+# How a value was read (the vocabulary is segdesk.vocab's; these names are its short forms).
+OK, CORRECTED, SUSPECT, MISSING = (LineStatus.OK, LineStatus.CORRECTED, LineStatus.SUSPECT,
+                                   LineStatus.MISSING)
 
 # The most digits an amount may have before its decimal point, and after it. Regulatory
 # amounts run to 12 or 13 digits. The bounds keep every sum the engine makes exact in

@@ -10,7 +10,7 @@ import os
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, Callable, Iterator
+from typing import BinaryIO, Callable, Iterator, Sequence
 
 from .errors import SegdeskError
 from .pdflimits import PageTooCostly, file_deadline, late_page, page_budget, past
@@ -172,15 +172,19 @@ def open_pdf(path: str | Path):
 
 def iter_page_words(pdf, progress: Callable[[int, int], None] | None = None,
                     cancelled: Callable[[], bool] | None = None,
+                    pages: Sequence[int] | None = None,
                     deadline: float | None = None) -> Iterator[PageWords]:
-    """Words of each page with coordinates; each page's parse is freed before the next.
+    """Words of each page (or of `pages`, 1-based) with coordinates; each page's parse is
+    freed before the next.
 
     A page that cannot be read is yielded without words and with its `problem`: one damaged
     page never loses the rest of the filing. Pages not reached by `deadline` (a
     time.monotonic(); by default MAX_FILE_SECONDS from now) are yielded unread, flagged."""
-    total = len(pdf.pages)
+    numbers = list(pages) if pages is not None else range(1, len(pdf.pages) + 1)
+    total = len(numbers)
     deadline = file_deadline() if deadline is None else deadline
-    for index in range(total):
+    for done, number in enumerate(numbers, start=1):
+        index = number - 1
         if cancelled and cancelled():
             raise Cancelled()
         if past(deadline):
@@ -193,7 +197,7 @@ def iter_page_words(pdf, progress: Callable[[int, int], None] | None = None,
             finally:
                 page.close()  # drops the page's parsed layout: memory stays flat on long files
         if progress:
-            progress(index + 1, total)
+            progress(done, total)
 
 
 def read_page(page, number: int) -> PageWords:

@@ -12,10 +12,7 @@ from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
-from typing import Callable, Collection, Iterator
-
-import pypdfium2 as pdfium
-from PIL import Image
+from typing import TYPE_CHECKING, Callable, Collection, Iterator, Sequence
 
 from ..errors import SegdeskError
 from ..pdflimits import file_deadline, late_page, past
@@ -24,8 +21,9 @@ from ..pdfread import (PDFIUM_LOCK, Cancelled, PageWords, Word, iter_page_words,
 from .cache import OcrCache
 from .detect import ocr_reason
 from .engine import OcrEngine, OcrFailed, OcrUnavailable, default_engine
-from .preprocess import clean, remove_leaders, render, skew_angle, straighten
-from .regions import reread_regions
+
+if TYPE_CHECKING:
+    from PIL import Image
 
 # Pages are read at this resolution; amounts and codes again, enlarged (regions.py).
 PAGE_DPI = 200
@@ -46,15 +44,18 @@ Cancel = Callable[[], bool]
 
 def page_source(pdf, path: str | Path, progress: Progress | None = None,
                 cancelled: Cancel | None = None, engine: OcrEngine | None = None,
-                use_cache: bool = True, forced: Collection[int] = ()) -> Iterator[PageWords]:
-    """Each page's words: the text layer's, or OCR's where the text layer is unusable; the
-    pages in `forced` (1-based: "OCR this page again", kept in the review) by careful OCR
-    whatever their text layer. The cache only saves time: the pages OCR'd, and how, are the
-    same with it or without it.
+                use_cache: bool = True, pages: Sequence[int] | None = None,
+                forced: Collection[int] = ()) -> Iterator[PageWords]:
+    """Each page's words (of `pages`, 1-based, when given, and of `forced`): the text
+    layer's, or OCR's where the text layer is unusable; the pages in `forced` ("OCR this page
+    again", kept in the review) by careful OCR whatever their text layer. The cache only
+    saves time: the pages OCR'd, and how, are the same with it or without it.
 
     A text PDF never needs the OCR engine: it is looked for only when a page must be OCR'd
     (OcrUnavailable, one line, when it is not installed)."""
-    total = len(pdf.pages)
+    if pages is not None and forced:
+        pages = sorted(set(pages) | {p for p in forced if 1 <= p <= len(pdf.pages)})
+    total = len(pages) if pages is not None else len(pdf.pages)
     reader = _ScanReader(path, engine)
     sha256 = sha256_of(path) if use_cache else ""
     cache: OcrCache | None = None
@@ -64,7 +65,8 @@ def page_source(pdf, path: str | Path, progress: Progress | None = None,
     with ThreadPoolExecutor(workers, thread_name_prefix="segdesk-ocr") as pool:
         try:
             deadline = file_deadline()
-            for text in iter_page_words(pdf, cancelled=cancelled, deadline=deadline):
+            for text in iter_page_words(pdf, cancelled=cancelled, pages=pages,
+                                        deadline=deadline):
                 index = text.number - 1
                 dpi = CAREFUL_DPI if text.number in forced else PAGE_DPI
                 wanted = text.number in forced \
@@ -142,6 +144,10 @@ class _ScanReader:
         """The page read by OCR, in the orientation it reads in: first as its /Rotate says it
         is shown upright; when that reads poorly (a page fed into the scanner turned), the
         quarter turn tesseract's orientation detection or a quick trial of each finds."""
+        # Imported here: a text PDF never OCRs, and `segdesk extract` starts faster without.
+        import pypdfium2 as pdfium
+
+        from .preprocess import render
         engine = self.engine
         with PDFIUM_LOCK:
             if self._doc is None:
@@ -177,6 +183,8 @@ class _ScanReader:
                      cancelled: Cancel | None) -> tuple[list[Word], float]:
         """The words of the page image `shown` turned back by `turn` degrees (clockwise as
         displayed), and its skew. A page tesseract cannot read at all has no words."""
+        from .preprocess import clean, remove_leaders, skew_angle, straighten
+        from .regions import reread_regions
         engine = self.engine
         image = shown.rotate(turn, expand=True) if turn else shown
         angle = skew_angle(image)
@@ -223,6 +231,9 @@ def _best_turn(engine, shown: Image.Image, dpi: int, first: int,
     """The quarter turn (clockwise as displayed) a page image reads best in: tesseract's own
     orientation detection where its model is installed, else each turn tried on a copy at
     half the resolution (sure words counted)."""
+    from PIL import Image
+
+    from .preprocess import clean
     detect = getattr(engine, "orientation", None)
     if detect is not None:
         found = detect(shown, dpi=dpi)
