@@ -20,7 +20,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Callable, Iterable
 
-from .amounts import decimal_text
+from .amounts import amount_problem, decimal_text
 from .engine import Change, CheckResult, Engine
 from .errors import SegdeskError
 from .extract import extract
@@ -552,6 +552,9 @@ def _decimal(text, path) -> Decimal | None:
         value = Decimal(str(text))
     except InvalidOperation:
         value = None
-    if value is None or not value.is_finite():
-        raise SegdeskError(f"{Path(path).name}: value {text!r} is not a number")
+    # Bounded as typed amounts are: a 5,000-digit value would fail deep in the proposals.
+    problem = "not a number" if value is None else amount_problem(value)
+    if problem:
+        shown = str(text) if len(str(text)) <= 40 else str(text)[:40] + "\u2026"
+        raise SegdeskError(f"{Path(path).name}: value {shown!r} is {problem}")
     return value

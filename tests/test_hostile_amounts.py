@@ -94,3 +94,20 @@ def test_the_grid_refuses_a_pasted_huge_amount_and_lives_on(qtbot, window, typed
     # The window still works: an ordinary edit goes through and the checks follow.
     assert model.setData(model.index(model.row_of["7010"], VALUE), "4,332,108,232")
     qtbot.waitUntil(lambda: window.review.value("7010") == Decimal("4332108232"))
+
+
+@pytest.mark.parametrize("value, why", [("9" * 5000, "too large for an amount"),
+                                        ("1e9999", "too large for an amount"),
+                                        ("1E-1000000", "too many decimal places"),
+                                        ("NaN", "not a finite number")])
+def test_a_review_file_with_an_absurd_value_is_one_line(tmp_path, sample_pdf, value, why):
+    from segdesk.session import Review
+    review = Review.open(sample_pdf)
+    data = review.to_dict()
+    data["values"] = {"7010": value}
+    path = tmp_path / "r.segdesk"
+    path.write_text(json.dumps(data))
+    run = subprocess.run([sys.executable, "-m", "segdesk", "extract", sample_pdf, "--session",
+                          path], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 2 and run.stderr.count("\n") == 1, run.stderr
+    assert why in run.stderr and len(run.stderr) < 200
