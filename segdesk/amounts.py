@@ -8,7 +8,11 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-OK, CORRECTED, SUSPECT, MISSING = "ok", "corrected", "suspect", "missing"
+from .vocab import LineStatus
+
+# How a value was read (the vocabulary is segdesk.vocab's; these names are its short forms).
+OK, CORRECTED, SUSPECT, MISSING = (LineStatus.OK, LineStatus.CORRECTED, LineStatus.SUSPECT,
+                                   LineStatus.MISSING)
 
 # Letters OCR and broken fonts put where digits belong.
 _LOOKALIKES = {"o": "0", "O": "0", "D": "0", "Q": "0", "l": "1", "I": "1", "i": "1", "|": "1",

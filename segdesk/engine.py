@@ -16,10 +16,11 @@ from typing import Iterable, Mapping
 from .amounts import format_amount
 from .proposals import Proposal, explain
 from .templates import CheckDef, FormTemplate, LineDef
+from .vocab import CheckKind, CheckStatus
 
-ARITHMETIC, REGULATORY, SIGN = "arithmetic", "regulatory", "sign"
+ARITHMETIC, REGULATORY, SIGN = CheckKind
 # Check statuses: ties / does not tie / cannot be told (a value missing or derived from it).
-TIES, FAILS, INCOMPLETE, DERIVED = "ok", "fail", "incomplete", "derived"
+TIES, FAILS, INCOMPLETE, DERIVED = CheckStatus
 _ONE = Decimal(1)
 _TARGET_TOLERANCE = Decimal(1)  # the form rounds a percentage target to whole dollars
 
@@ -27,7 +28,7 @@ _TARGET_TOLERANCE = Decimal(1)  # the form rounds a percentage target to whole d
 @dataclass
 class CheckResult:
     id: str
-    kind: str
+    kind: CheckKind
     rule: str
     target: str
     codes: tuple[str, ...]
@@ -35,7 +36,7 @@ class CheckResult:
     reported: Decimal | None = None
     computed: Decimal | None = None
     difference: Decimal | None = None
-    status: str = INCOMPLETE
+    status: CheckStatus = INCOMPLETE
     detail: str = ""
     proposals: list[Proposal] = field(default_factory=list)
     # Target checks: the cover page's target as (low, high); high None = no upper bound.
@@ -367,7 +368,8 @@ class Engine:
         return res
 
     def _sign(self, ln: LineDef) -> CheckResult:
-        value = self.values[ln.id]
+        # A derived value is checked too: a plug that came out positive breaks the convention.
+        value = self.value(ln.id)
         res = CheckResult(id=f"sign.{ln.id}", kind=SIGN, target=ln.id, codes=(ln.id,),
                           statement=ln.statement, reported=value, computed=Decimal(0),
                           rule=f"[{ln.code or ln.id}] is entered as a negative (or zero)")
@@ -375,7 +377,7 @@ class Engine:
             return res
         res.difference = max(value, Decimal(0))
         res.status = TIES if value <= 0 else FAILS
-        if res.status == FAILS:
+        if res.status == FAILS and self.values[ln.id] is not None:
             res.proposals = [Proposal(ln.id, -value, "sign lost", 0.5)]
         return res
 

@@ -10,8 +10,8 @@ from pathlib import Path
 
 from .errors import SegdeskError
 from .formula import Formula
+from .resource_files import form_path, form_paths
 
-FORMS_DIR = Path(__file__).resolve().parent.parent / "resources" / "forms"
 _CODE = re.compile(r"^\d{4}$")
 
 
@@ -72,6 +72,48 @@ class StatementDef:
     schedule_titles: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class Threshold:
+    """When a change since the previous filing is flagged: it exceeds both limits (a limit
+    that is None does not limit; from a previous 0 the relative one cannot be measured)."""
+
+    absolute: Decimal | None = None  # in the line's unit
+    relative: Decimal | None = None  # percent of the previous value
+
+    def over(self, other: "Threshold") -> "Threshold":
+        """These limits, each falling back to `other`'s where not set."""
+        return Threshold(self.absolute if self.absolute is not None else other.absolute,
+                         self.relative if self.relative is not None else other.relative)
+
+
+@dataclass(frozen=True)
+class VarianceDef:
+    """The form's variance thresholds: for the form, per statement, per line (most specific
+    first, key by key). No thresholds at all: nothing is flagged."""
+
+    default: Threshold = Threshold()
+    statements: dict[str, Threshold] = field(default_factory=dict)
+    lines: dict[str, Threshold] = field(default_factory=dict)
+
+    def threshold(self, line: "LineDef") -> Threshold:
+        return self.lines.get(line.id, Threshold()).over(
+            self.statements.get(line.statement, Threshold()).over(self.default))
+
+    def with_settings(self, settings: dict[str, Threshold]) -> "VarianceDef":
+        """These thresholds with the reviewer's settings laid over them, key by key. A
+        setting's scope is '' (the form), 'statement:<id>' or 'line:<id>'."""
+        statements, lines = dict(self.statements), dict(self.lines)
+        default = self.default
+        for scope, limits in settings.items():
+            kind, _, ident = scope.partition(":")
+            if not scope:
+                default = limits.over(default)
+            elif kind in ("statement", "line"):
+                target = statements if kind == "statement" else lines
+                target[ident] = limits.over(target.get(ident, Threshold()))
+        return VarianceDef(default, statements, lines)
+
+
 @dataclass
 class FormTemplate:
     id: str
@@ -82,6 +124,7 @@ class FormTemplate:
     source: str = ""
     # Short forms labels use where printed without codes ("DCOs" -> "derivatives clearing ...").
     abbreviations: dict[str, str] = field(default_factory=dict)
+    variance: VarianceDef = field(default_factory=VarianceDef)
     by_id: dict[str, LineDef] = field(init=False)
     by_code: dict[str, LineDef] = field(init=False)
 
@@ -107,13 +150,19 @@ def load_template(path: str | Path) -> FormTemplate:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
-        raise SegdeskError(f"cannot read form template {where}: {exc.strerror}") from None
+        # The whole path: a built-in template missing from an installation must be findable.
+        raise SegdeskError(f"cannot read form template {path}: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise SegdeskError(f"form template {path} is not UTF-8 text") from None
     except tomllib.TOMLDecodeError as exc:
         raise SegdeskError(f"form template {where} is not valid TOML: {exc}") from None
     try:
         return _build(data, where)
     except KeyError as exc:
         raise SegdeskError(f"form template {where}: missing field {exc}") from None
+    except (TypeError, AttributeError, ValueError) as exc:
+        # A field of the wrong kind (a table where a string belongs, text for an index).
+        raise SegdeskError(f"form template {where}: a field has the wrong type ({exc})") from None
 
 
 def _build(data: dict, where: str) -> FormTemplate:
@@ -171,7 +220,8 @@ def _build(data: dict, where: str) -> FormTemplate:
         checks.append(chk)
     tpl = FormTemplate(id=form["id"], title=form["title"],
                        statements=statements, lines=lines, checks=checks, source=where,
-                       abbreviations=dict(form.get("abbreviations", {})))
+                       abbreviations=dict(form.get("abbreviations", {})),
+                       variance=_variance(data.get("variance", {}), where, statement_ids, seen))
     for chk in checks:
         if chk.type == "target" and not tpl.cover_ids(chk.cover or ""):
             raise SegdeskError(f"form template {where}, check {chk.id}: no cover rows "
@@ -179,11 +229,51 @@ def _build(data: dict, where: str) -> FormTemplate:
     return tpl
 
 
+def _variance(raw, where: str, statement_ids: set[str], line_ids) -> VarianceDef:
+    here = f"form template {where}, [variance]"
+    if not isinstance(raw, dict):
+        raise SegdeskError(f"{here} must be a table")
+    unknown = set(raw) - {"absolute", "relative", "statement", "line"}
+    if unknown:
+        raise SegdeskError(f"{here}: unknown key {sorted(unknown)[0]!r}")
+
+    def limits(table, name: str) -> Threshold:
+        if not isinstance(table, dict):
+            raise SegdeskError(f"{here}{name} must be a table")
+        bad = set(table) - {"absolute", "relative"} - ({"statement", "line"} if not name else set())
+        if bad:
+            raise SegdeskError(f"{here}{name}: unknown key {sorted(bad)[0]!r}")
+        out = []
+        for key in ("absolute", "relative"):
+            if key not in table:
+                out.append(None)
+                continue
+            value = _decimal(table[key], where, f"[variance]{name} {key}")
+            if not value.is_finite() or value < 0:
+                raise SegdeskError(f"{here}{name}: {key} must be a number at least 0, "
+                                   f"not {table[key]!r}")
+            out.append(value)
+        return Threshold(*out)
+
+    def scoped(kind: str, known, what: str) -> dict[str, Threshold]:
+        tables = raw.get(kind, {})
+        if not isinstance(tables, dict):
+            raise SegdeskError(f"{here}.{kind} must be a table")
+        for key in tables:
+            if key not in known:
+                raise SegdeskError(f"{here}.{kind}: unknown {what} {key!r}")
+        return {key: limits(table, f".{kind}.{key}") for key, table in tables.items()}
+
+    return VarianceDef(limits(raw, ""), scoped("statement", statement_ids, "statement"),
+                       scoped("line", line_ids, "line"))
+
+
 def _decimal(text: str, where: str, name: str) -> Decimal:
     try:
         return Decimal(str(text))
     except InvalidOperation:
-        raise SegdeskError(f"form template {where}, check {name}: {text!r} is not a number") from None
+        where_in = name if name.startswith("[") else f"check {name}"
+        raise SegdeskError(f"form template {where}, {where_in}: {text!r} is not a number") from None
 
 
 def _reject_cycles(lines: list[LineDef], where: str, seen: dict[str, int]) -> None:
@@ -208,8 +298,8 @@ def _reject_cycles(lines: list[LineDef], where: str, seen: dict[str, int]) -> No
 
 @lru_cache(maxsize=None)
 def builtin_template(form_id: str = "daily_seg") -> FormTemplate:
-    return load_template(FORMS_DIR / f"{form_id}.toml")
+    return load_template(form_path(form_id))
 
 
 def builtin_templates() -> list[FormTemplate]:
-    return [builtin_template(p.stem) for p in sorted(FORMS_DIR.glob("*.toml"))]
+    return [builtin_template(p.stem) for p in form_paths()]

@@ -13,6 +13,7 @@ from openpyxl.utils.cell import coordinate_from_string
 
 from segdesk.extract import extract
 from segdesk.session import Review
+from segdesk.vocab import action_word
 from segdesk.xlsx import export_workbook
 from tests.pdfs import filing_pdf
 from tests.xlsx_support import recalc
@@ -37,8 +38,8 @@ def cases(template, seed, sample_pdf, pdf_dir):
     corrected = Review(as_given, reviewer="Jane Reviewer")
     for code in lost:
         corrected.set_value(code, values[code], note="agreed to the bank statement")
-    corrected.mark_reviewed("7010")
-    corrected.mark_reviewed("7090")
+    corrected.confirm("7010")
+    corrected.confirm("7090")
     corrected.set_note("7090", "printed 1.142,738,816; confirmed with treasury")
     made["corrected"] = [corrected]
 
@@ -337,7 +338,7 @@ def test_audit_sheet_lists_corrections_notes_and_reviewed_lines(cases, exported)
                                                              + len(review.audit))]
     assert len(review.audit) == 8
     for entry, audit in zip(entries, review.audit):
-        assert entry[1:5] == [audit.reviewer, audit.line, audit.code, audit.action]
+        assert entry[1:5] == [audit.reviewer, audit.line, audit.code, action_word(audit.action)]
         assert entry[7] == (audit.note or None)
     first = entries[0]
     assert first[0].year >= 2024 and first[5] is None and first[6] == 682626171

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (QGraphicsItem, QGraphicsRectItem, QGraphicsScene,
 
 from ..filing import Filing
 from ..pdfread import PDFIUM_LOCK
+from ..vocab import LineStatus
 from . import style
 
 PAGE_GAP = 14.0  # points between pages
@@ -105,7 +106,7 @@ class OcrBadge(QGraphicsRectItem):
         label.setPos(4, 1.5)
         self.setRect(0, 0, text.width() + 8, text.height() + 3)
         self.setPos(page.page_rect().width() - self.rect().width() - 6, 6)
-        self.setBrush(QColor(style.STATUS_COLOURS["edited"]))
+        self.setBrush(QColor(style.STATUS_COLOURS[LineStatus.EDITED]))
         self.setPen(Qt.PenStyle.NoPen)
         self.setOpacity(0.85)
         self.setZValue(3)

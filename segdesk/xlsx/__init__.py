@@ -12,7 +12,8 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 
 from ..errors import SegdeskError
-from ..session import Review, write_atomic
+from ..fsutil import write_atomic
+from ..session import Review
 from .cells import ILLEGAL_CHARACTERS_RE, Book
 from .group import Group
 from .trend import write_trend

@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from decimal import Decimal, InvalidOperation
 
+from ..vocab import action_word
 from . import styles
 from .group import Group
 
@@ -31,7 +32,7 @@ def write_audit(group: Group, firm: str, date: str) -> None:
         sheet.text(row, 2, entry.reviewer)
         sheet.text(row, 3, entry.line)
         sheet.text(row, 4, entry.code)
-        sheet.text(row, 5, entry.action)
+        sheet.text(row, 5, action_word(entry.action))
         unit = tpl.by_id[entry.line].unit if entry.line in tpl.by_id else "usd"
         for col, text in ((6, entry.before), (7, entry.after)):
             number = _number(text)

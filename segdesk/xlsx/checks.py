@@ -30,7 +30,6 @@ WIDTHS = [24, 11, 60, 18, 18, 18, 9, 18, 18, 11, 50]
 # The row formulas below spell these columns as the letters D to I.
 REPORTED, COMPUTED, DIFFERENCE, TIES, LOW, HIGH = 4, 5, 6, 7, 8, 9
 HEADER_ROWS = 4
-RESULT_WORDS = {"ok": "ties", "fail": "FAILS", "incomplete": "incomplete", "derived": "derived"}
 COVER_KEYS = ("min_dollar", "min_pct", "range_low", "range_high", "pct_low", "pct_high")
 _KIND_ORDER = {ARITHMETIC: 0, REGULATORY: 1}
 _ZERO = Decimal(0)
@@ -88,7 +87,7 @@ def write_checks(group: Group, firm: str, date: str) -> list[StatementChecks]:
 def _ordered(group: Group) -> list[CheckResult]:
     """Arithmetic, then regulatory, then sign checks, each in form order."""
     order = group.template.by_id
-    return sorted(group.review.engine.results.values(),
+    return sorted(group.review.checks(),
                   key=lambda r: (_KIND_ORDER.get(r.kind, 2), order[r.target].order))
 
 
@@ -103,7 +102,7 @@ def _write_row(group: Group, sheet, row: int, res: CheckResult) -> Result:
         ties = (_floor if rule.type == "floor" else _target)(group, sheet, row, rule)
     else:
         ties = _sign(group, sheet, row, res.target)
-    sheet.text(row, 10, RESULT_WORDS.get(res.status, res.status))
+    sheet.text(row, 10, res.status.word)
     sheet.text(row, 11, res.detail, "wrap")
     return ties
 
@@ -164,7 +163,7 @@ def _target(group: Group, sheet, row: int, rule) -> Result:
     low_formula = choose(f"N({n['range_low']})", pct("pct_low"))
     high_formula = choose(f"IF(N({n['range_high']})<>0,{n['range_high']},\"\")",
                           f"IF({n['pct_high']}<>0,{pct('pct_high')},\"\")")
-    bounds = group.review.engine.results[rule.id].bounds
+    bounds = group.review.check(rule.id).bounds
     low, high = ("", "") if bounds is None else (bounds[0], "" if bounds[1] is None else bounds[1])
     sheet.formula(row, LOW, low_formula, low, fmt)
     sheet.formula(row, HIGH, high_formula, high, fmt)

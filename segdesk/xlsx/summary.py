@@ -8,7 +8,7 @@ from pathlib import Path
 from ..filing import DERIVED
 from . import styles
 from .cells import Sheet
-from .checks import RESULT_WORDS, StatementChecks
+from .checks import StatementChecks
 from .figures import LABELS, key_figures
 from .group import Group
 
@@ -118,7 +118,7 @@ def _every_check(sheet: Sheet, row: int, blocks: list[StatementChecks]) -> None:
             row += 1
             sheet.text(row, 1, check.result.id)
             sheet.text(row, 2, block.title)
-            sheet.text(row, 3, RESULT_WORDS.get(check.result.status, check.result.status))
+            sheet.text(row, 3, check.result.status.word)
             sheet.formula(row, 4, check.ties_ref, check.ties)
             sheet.text(row, 5, check.result.rule)
     sheet.true_false(f"D{first}:D{row}")

@@ -1,0 +1,62 @@
+"""Batch reading: 200 generated filings (4 firms, 50 business days each) read by `segdesk batch`
+as a whole process with --jobs 1 and --jobs 2, into a fresh library each time.
+
+On 2 cores the pool should approach twice the throughput of one worker. Generating the PDFs
+is not timed.
+"""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from tools.series import write_series
+
+FIRMS = ("Credit Suisse Securities (USA) LLC", "Example Futures LLC", "Sample Clearing Corp.",
+         "Northwind Derivatives Inc.")
+DAYS = 50
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def generate(folder: Path) -> int:
+    count = 0
+    for n, firm in enumerate(FIRMS):
+        count += len(write_series(folder / f"firm{n}", DAYS, seed=n, header={"firm": firm},
+                                  prefix=f"firm{n}"))
+    return count
+
+
+def timed_batch(folder: Path, jobs: int, scratch: Path) -> float:
+    library = scratch / f"library-{jobs}.sqlite3"
+    env = dict(os.environ, SEGDESK_LIBRARY=str(library))
+    started = time.perf_counter()
+    run = subprocess.run([sys.executable, "-m", "segdesk", "batch", str(folder), "--jobs",
+                          str(jobs), "-o", str(scratch / f"summary-{jobs}.xlsx")],
+                         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                         text=True)
+    elapsed = time.perf_counter() - started
+    if run.returncode != 0:
+        raise RuntimeError(f"segdesk batch --jobs {jobs} failed: {run.stderr[-500:]}")
+    return elapsed
+
+
+def run(out: Path) -> list[tuple[str, str]]:
+    with tempfile.TemporaryDirectory(prefix="segdesk-bench-batch-") as tmp:
+        scratch = Path(tmp)
+        folder = scratch / "filings"
+        started = time.perf_counter()
+        count = generate(folder)
+        generated = time.perf_counter() - started
+        load = os.getloadavg()[0]
+        one = timed_batch(folder, 1, scratch)
+        two = timed_batch(folder, 2, scratch)
+    return [
+        (f"{count} filings generated (not timed)", f"{generated:.0f} s"),
+        ("batch --jobs 1: wall / throughput", f"{one:.1f} s / {count / one:.2f} filings/s"),
+        ("batch --jobs 2: wall / throughput", f"{two:.1f} s / {count / two:.2f} filings/s"),
+        ("speed-up, --jobs 2 over --jobs 1", f"{one / two:.2f}x"),
+        ("load average when it started (1 min)", f"{load:.1f}"),
+    ]
