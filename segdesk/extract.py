@@ -61,8 +61,7 @@ def extract(path: str | Path, template: FormTemplate | None = None,
         pdf.close()
     if not reader.found_any():
         raise SegdeskError(f"{path.name}: no Daily Seg filing found in it "
-                           f"(no line-item codes or statement schedules on its {count} "
-                           f"page{'s' * (count != 1)})")
+                           f"(no line-item codes on its {count} page{'s' * (count != 1)})")
     tpl = reader.template or builtin_template()
     return Filing(source=str(path), sha256=sha256_of(path), pages=count, form=tpl.id,
                   form_title=tpl.title, header=reader.header, items=reader.items(tpl),
