@@ -7,18 +7,15 @@ import json
 import shutil
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtTest import QTest
 
 from segdesk.app.history import CompareDialog, ThresholdsDialog
 from segdesk.app.library_dock import LibraryDock
 from segdesk.app.line_model import CHANGE, CHANGE_PCT, PREVIOUS, VALUE
-from segdesk.app.main_window import MainWindow
-from segdesk.app.settings import Settings
 from segdesk.app.trend_view import SERIES, TrendView
 from segdesk.library import OPEN, RECONCILED, FilingRecord, Library, default_path
 from segdesk.session import Review
