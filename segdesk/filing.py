@@ -46,6 +46,14 @@ class Filing:
     items: list[LineItem]
     page_sizes: list[tuple[float, float]] = field(default_factory=list)
     ocr_pages: list[int] = field(default_factory=list)  # 1-based pages read by OCR
+    # 1-based pages read in full when triage left the rest of a long file unread ([] = all).
+    read_pages: list[int] = field(default_factory=list)
+    # What no line says: rows of a statement printed without codes that match no line of the
+    # form, statements a file of schedules does not hold.
+    notes: list[str] = field(default_factory=list)
+    # The most a printed amount may be off by rounding (500 when printed in thousands): the
+    # engine lets each check differ by this much per amount it adds up.
+    rounding: Decimal = Decimal(0)
 
     def item(self, line_id: str) -> LineItem:
         return self._index()[line_id]

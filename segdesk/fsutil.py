@@ -1,4 +1,4 @@
-"""General file helpers of the core: atomic writes, the user's data folder.
+"""General file helpers of the core: atomic writes and the user's data folder.
 
 Kept apart from session.py so that anything may use them (the OCR cache, the workbook export)
 without importing the review, which imports extraction and OCR in turn.

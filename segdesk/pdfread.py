@@ -9,7 +9,7 @@ import threading
 import math
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable, Iterator, Sequence
 
 from .errors import SegdeskError
 
@@ -127,10 +127,14 @@ def open_pdf(path: str | Path):
 
 
 def iter_page_words(pdf, progress: Callable[[int, int], None] | None = None,
-                    cancelled: Callable[[], bool] | None = None) -> Iterator[PageWords]:
-    """Words of each page with coordinates; each page's parse is freed before the next."""
-    total = len(pdf.pages)
-    for index in range(total):
+                    cancelled: Callable[[], bool] | None = None,
+                    pages: Sequence[int] | None = None) -> Iterator[PageWords]:
+    """Words of each page (or of `pages`, 1-based) with coordinates; each page's parse is
+    freed before the next."""
+    numbers = list(pages) if pages is not None else range(1, len(pdf.pages) + 1)
+    total = len(numbers)
+    for done, number in enumerate(numbers, start=1):
+        index = number - 1
         if cancelled and cancelled():
             raise Cancelled()
         page = pdf.pages[index]
@@ -142,7 +146,7 @@ def iter_page_words(pdf, progress: Callable[[int, int], None] | None = None,
         yield PageWords(index + 1, float(page.width), float(page.height), words)
         page.close()  # drops the page's parsed layout: memory stays flat on long files
         if progress:
-            progress(index + 1, total)
+            progress(done, total)
 
 
 class Cancelled(Exception):

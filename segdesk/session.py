@@ -78,7 +78,8 @@ class Review:
         self.reviewer = reviewer.strip()  # who records changes now; "" until someone says
         self.extracted: dict[str, Decimal | None] = {it.id: it.value for it in filing.items}
         self.engine = Engine(self.template, self.extracted,
-                             {it.id: it.alternatives for it in filing.items if it.alternatives})
+                             {it.id: it.alternatives for it in filing.items if it.alternatives},
+                             rounding=filing.rounding)
         self.audit: list[AuditEntry] = []
         # Confirmed (accepted) lines -> what the confirmation was given on (verdict.py).
         self.confirmations: dict[str, dict] = {}

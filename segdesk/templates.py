@@ -38,6 +38,7 @@ class LineDef:
     unit: str = "usd"
     locate: Locate | None = None
     order: int = 0
+    aliases: tuple[str, ...] = ()  # other wordings of the label (statements printed without codes)
 
     @property
     def computed(self) -> bool:
@@ -66,6 +67,9 @@ class StatementDef:
     title: str
     heading: str
     authority: str = ""
+    # Phrases naming the statement where it is printed without codes, as a schedule of audited
+    # financial statements or by another vendor ("Segregation Requirements and Funds in ...").
+    schedule_titles: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -119,6 +123,8 @@ class FormTemplate:
     checks: list[CheckDef]
     source: str = ""
     variance: VarianceDef = field(default_factory=VarianceDef)
+    # Short forms labels use where printed without codes ("DCOs" -> "derivatives clearing ...").
+    abbreviations: dict[str, str] = field(default_factory=dict)
     by_id: dict[str, LineDef] = field(init=False)
     by_code: dict[str, LineDef] = field(init=False)
 
@@ -161,7 +167,8 @@ def load_template(path: str | Path) -> FormTemplate:
 
 def _build(data: dict, where: str) -> FormTemplate:
     form = data["form"]
-    statements = [StatementDef(s["id"], s["title"], s["heading"], s.get("authority", ""))
+    statements = [StatementDef(s["id"], s["title"], s["heading"], s.get("authority", ""),
+                               tuple(s.get("schedule_titles", ())))
                   for s in data.get("statement", [])]
     statement_ids = {s.id for s in statements}
     lines: list[LineDef] = []
@@ -193,7 +200,7 @@ def _build(data: dict, where: str) -> FormTemplate:
             line=str(raw.get("line", "")), letter=raw.get("letter", ""), label=label,
             formula=formula, sign=raw.get("sign", "any"), unit=raw.get("unit", "usd"),
             locate=Locate(loc["anchor"], loc["label"], int(loc.get("index", 0))) if loc else None,
-            order=n - 1))
+            order=n - 1, aliases=tuple(raw.get("aliases", ()))))
     for ln in lines:
         for ref in ln.formula.refs if ln.formula else ():
             if ref not in seen:
@@ -213,7 +220,8 @@ def _build(data: dict, where: str) -> FormTemplate:
         checks.append(chk)
     tpl = FormTemplate(id=form["id"], title=form["title"],
                        statements=statements, lines=lines, checks=checks, source=where,
-                       variance=_variance(data.get("variance", {}), where, statement_ids, seen))
+                       variance=_variance(data.get("variance", {}), where, statement_ids, seen),
+                       abbreviations=dict(form.get("abbreviations", {})))
     for chk in checks:
         if chk.type == "target" and not tpl.cover_ids(chk.cover or ""):
             raise SegdeskError(f"form template {where}, check {chk.id}: no cover rows "

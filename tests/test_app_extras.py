@@ -12,9 +12,10 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QImage
 
 from segdesk.app import prompts
-from segdesk.app.line_model import VALUE, parse_input
+from segdesk.app.line_model import VALUE
 from segdesk.app.main_window import MainWindow
 from segdesk.app.settings import Settings
+from segdesk.entry import parse_input
 from tests.conftest import ROOT, SAMPLES
 
 

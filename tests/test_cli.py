@@ -39,6 +39,9 @@ def test_extract_json_contract(sample_pdf, seed):
     assert check["kind"] == "arithmetic" and check["ok"] is True and check["difference"] == "0"
     assert {c["kind"] for c in doc["checks"]} >= {"arithmetic", "regulatory"}
     assert all(c["ok"] for c in doc["checks"])
+    assert line["confirmed"] is False  # read cleanly: nothing to confirm
+    assert doc["review"] == {"state": "reconciled", "reconciled": True, "open": [],
+                             "confirmed": 0, "signed_off": None, "approved": None}
 
 
 def test_check_summary_of_a_damaged_filing(pdf_dir):
@@ -46,15 +49,21 @@ def test_check_summary_of_a_damaged_filing(pdf_dir):
     run = segdesk("check", pdf)
     assert run.returncode == 0, run.stderr
     out = run.stdout
-    assert "Segregation Statement: 27 lines, 11 of 12 checks tie, 1 fail" in out
-    assert "FAIL arithmetic [7040]" in out and "differs by -50" in out
-    assert "proposal: set [7010] to 4,332,108,232 (one digit misread: 8 \u2192 3" in out
-    assert "1 check(s) need attention." in out
+    assert "Segregation Statement: 27 lines, 12 checks, 1 open" in out
+    assert "check 7040     fails: Net equity (deficit) (line 4) = lines 1A + 1B + 2 + 3A + 3B " \
+           "differs by -50" in out
+    assert "to close: set 7010 to 4,332,108,232 (one digit misread: 8 \u2192 3" in out
+    # One verdict, last, and no other line says otherwise.
+    assert out.rstrip().splitlines()[-1] == "not reconciled: 1 open (check 7040 fails)"
+    assert "reconciled:" not in out.replace("not reconciled:", "")
 
 
 def test_check_all_tie(sample_pdf):
     run = segdesk("check", sample_pdf)
-    assert run.returncode == 0 and run.stdout.rstrip().endswith("All checks tie.")
+    lines = run.stdout.rstrip().splitlines()
+    n = len(json.loads(segdesk("extract", sample_pdf).stdout)["checks"])
+    assert run.returncode == 0 and lines[-1] == f"reconciled: all {n} checks tie, 0 values confirmed"
+    assert not any("open" in line and "nothing open" not in line for line in lines)
 
 
 def _encrypted(path):

@@ -120,7 +120,7 @@ def _check_installed(bin_dir: Path, python: Path, tmp: Path, env: dict) -> None:
     assert doc["checks"] and all(c["ok"] for c in doc["checks"])
 
     out = run([bin_dir / "segdesk", "check", sample.name], cwd=work, env=env).stdout
-    assert "Segregation Statement: 27 lines, 12 of 12 checks tie" in out
+    assert "Segregation Statement: 27 lines" in out and "all 44 checks tie" in out
 
     run([bin_dir / "segdesk", "export", sample.name, "-o", "x.xlsx"], cwd=work, env=env)
     from openpyxl import load_workbook

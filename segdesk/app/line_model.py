@@ -6,13 +6,13 @@ after an edit, `refresh(change)` repaints only the rows whose value or check mov
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QFont
 
-from ..amounts import CORRECTED, OK, format_amount, parse_amount
+from ..amounts import format_amount
 from ..engine import FAILS, Change
+from ..entry import parse_input
 from ..session import Review
 from ..vocab import CheckStatus, ItemKind, LineState, LineStatus
 from . import compare_cells, style
@@ -60,18 +60,6 @@ class _Look:
     chip: object
     status_text: str
     flag: object = None  # the variance flag's mark on the Change cell
-
-
-def parse_input(text: str) -> tuple[Decimal | None, str]:
-    """A typed value -> (value, '') or (None, why it was refused). Empty text clears the value."""
-    if not text.strip():
-        return None, ""
-    amount = parse_amount(text)
-    if amount.value is None or amount.status not in (OK, CORRECTED):
-        why = amount.note or "not a number"
-        return None, f"{text.strip()!r} is not an amount ({why}). Type e.g. 1234567, " \
-                     f"1,234,567, (1,234) or -1234."
-    return amount.value, ""
 
 
 class LineModel(QAbstractTableModel):

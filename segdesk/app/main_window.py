@@ -150,6 +150,8 @@ class MainWindow(QMainWindow):
             self.pdf.show_message("No PDF for this review.")
         self.page_box.setRange(1 if self.pdf.page_count() else 0, self.pdf.page_count())
         self.page_total.setText(f" of {self.pdf.page_count()}")
+        if review.filing.read_pages and self.pdf.page_count():  # a long file: its filing first
+            self.pdf.go_to_page(review.filing.read_pages[0])
         if pdf_path:
             self.settings.add_recent(pdf_path)
         self.grid_pane.message.hide()

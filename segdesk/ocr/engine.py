@@ -173,9 +173,15 @@ def default_engine() -> OcrEngine:
     OcrUnavailable saying what is missing."""
     try:
         importlib.import_module("tesserocr")
-    except ImportError:
+    except ModuleNotFoundError:
         raise OcrUnavailable("scanned pages cannot be read: the OCR engine (tesserocr) is not "
                              "installed") from None
+    except ImportError as exc:
+        # Installed but not loadable: tesserocr's older macOS arm64 wheels link Homebrew's
+        # libtesseract instead of carrying it. The loader's first line names the library.
+        reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        raise OcrUnavailable("scanned pages cannot be read: the OCR engine (tesserocr) cannot "
+                             f"be loaded ({reason})") from None
     tessdata = model_dir()
     if tessdata is None:
         raise OcrUnavailable("scanned pages cannot be read: the OCR engine's English model "

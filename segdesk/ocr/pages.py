@@ -10,9 +10,7 @@ import os
 from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
-from typing import Callable, Iterator
-
-import pypdfium2 as pdfium
+from typing import Callable, Iterator, Sequence
 
 from ..errors import SegdeskError
 from ..pdfread import (PDFIUM_LOCK, Cancelled, PageWords, Word, iter_page_words, open_pdf,
@@ -20,8 +18,6 @@ from ..pdfread import (PDFIUM_LOCK, Cancelled, PageWords, Word, iter_page_words,
 from .cache import OcrCache
 from .detect import ocr_reason
 from .engine import OcrEngine, default_engine
-from .preprocess import clean, remove_leaders, render, skew_angle, straighten
-from .regions import reread_regions
 
 # Pages are read at this resolution; amounts and codes again, enlarged (regions.py).
 PAGE_DPI = 200
@@ -34,12 +30,13 @@ Cancel = Callable[[], bool]
 
 def page_source(pdf, path: str | Path, progress: Progress | None = None,
                 cancelled: Cancel | None = None, engine: OcrEngine | None = None,
-                use_cache: bool = True) -> Iterator[PageWords]:
-    """Each page's words: the text layer's, or OCR's (cached) where the text layer is unusable.
+                use_cache: bool = True, pages: Sequence[int] | None = None) -> Iterator[PageWords]:
+    """Each page's words (of `pages`, 1-based, when given): the text layer's, or OCR's
+    (cached) where the text layer is unusable.
 
     A text PDF never needs the OCR engine: it is looked for only when a page must be OCR'd
     (OcrUnavailable, one line, when it is not installed)."""
-    total = len(pdf.pages)
+    total = len(pages) if pages is not None else len(pdf.pages)
     reader = _ScanReader(path, engine)
     sha256 = sha256_of(path) if use_cache else ""
     cache: OcrCache | None = None
@@ -48,7 +45,7 @@ def page_source(pdf, path: str | Path, progress: Progress | None = None,
     done = 0
     with ThreadPoolExecutor(workers, thread_name_prefix="segdesk-ocr") as pool:
         try:
-            for text in iter_page_words(pdf, cancelled=cancelled):
+            for text in iter_page_words(pdf, cancelled=cancelled, pages=pages):
                 index = text.number - 1
                 unusable = ocr_reason(text.words, text.width,
                                       _image_cover(pdf.pages[index])) is not None
@@ -118,6 +115,11 @@ class _ScanReader:
         return self._engine
 
     def read(self, index: int, cancelled: Cancel | None = None) -> PageWords:
+        # Imported here: a text PDF never OCRs, and `segdesk extract` starts faster without.
+        import pypdfium2 as pdfium
+
+        from .preprocess import clean, remove_leaders, render, skew_angle, straighten
+        from .regions import reread_regions
         engine = self.engine
         with PDFIUM_LOCK:
             if self._doc is None:
