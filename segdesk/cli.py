@@ -13,10 +13,17 @@ from .errors import SegdeskError
 
 COMMANDS = ("extract", "check", "export", "review", "batch")
 REVIEWER_ENV = "SEGDESK_REVIEWER"
+VERBOSE_HELP = "--verbose (with any command): also print the PDF libraries' warnings on " \
+               "stderr (they always go to the log file)"
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    # --verbose, anywhere on the line and for every command: the PDF libraries' warnings on
+    # stderr too (they always go to the log file, never alone to stderr).
+    from .logs import route_library_logs
+    route_library_logs(verbose="--verbose" in argv)
+    argv = [a for a in argv if a != "--verbose"]
     try:
         if argv and argv[0] in COMMANDS:
             return _headless(argv)
@@ -57,7 +64,8 @@ def gui_main() -> int:
 
 
 def _headless(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="segdesk", description="Reconcile Daily Seg filings.")
+    parser = argparse.ArgumentParser(prog="segdesk", description="Reconcile Daily Seg filings.",
+                                     epilog=VERBOSE_HELP)
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("extract", help="read a filing and print its line items and checks")
     p.add_argument("filing")
@@ -129,8 +137,10 @@ def _open(pdf: str, args, reviewer: str = ""):
     """The filing with its review: --session, else the review file beside the PDF (the one the
     window saves), unless --no-session. A review file made on another version of the PDF is not
     applied, and that is said on stderr."""
-    from .session import Review, SessionMismatch
-    review = Review.open(pdf, reviewer=reviewer)
+    from .session import Review, SessionMismatch, saved_ocr_pages, session_path_for
+    # The pages the review had OCR'd on request are read so again (never left to the cache).
+    saved = args.session or (None if args.no_session else session_path_for(pdf))
+    review = Review.open(pdf, reviewer=reviewer, ocr_pages=saved_ocr_pages(saved, pdf))
     review.autosave = False  # reading only
     if args.session:
         review.load(args.session)
@@ -230,7 +240,8 @@ def _reasons(review, pairs: list[str]) -> dict[str, str]:
 def _gui(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(
         prog="segdesk", description="Review a Daily Seg filing: the PDF beside its line items.",
-        epilog="Headless commands: segdesk {extract,check,export,review,batch} --help")
+        epilog="Headless commands: segdesk {extract,check,export,review,batch} --help. "
+               + VERBOSE_HELP)
     parser.add_argument("filing", nargs="?", help="the PDF to open (default: the bundled sample)")
     parser.add_argument("--screenshot", metavar="OUT.png",
                         help="render the window with the filing loaded to a PNG and exit")

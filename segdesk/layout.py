@@ -18,6 +18,9 @@ _CODE_SPLIT = re.compile(r"([\[(|{][0-9oOlISB]{4}[\])|}])")
 _CODE_DIGITS = str.maketrans("oOlISB", "001158")
 _SEPARATOR_END = re.compile(r"[.,]$")
 _GROUP = re.compile(r"^\d{3}([.,]\d{3})*[)\-]?$")
+# Digit groups split by spaces: a word ending in up to three bare digits, then three digits.
+_SPACED_HEAD = re.compile(r"(^|[\s($\-])\d{1,3}$")
+_SPACED_GROUP = re.compile(r"^\d{3}([.,]\d+)?[)\-]?$")
 # Form punctuation typed against a number: "between:10,000,000", "25,000,000;", "5%;".
 _TOUCHING = re.compile(r"^([A-Za-z][^:]*:)?([$(]?\d[\d.,]*\)?%?)([;:]+)?$")
 _LETTERS = re.compile(r"[A-Za-z]{2,}")
@@ -121,10 +124,13 @@ def text_lines(words: list[Word]) -> list[TextLine]:
     return lines
 
 
+_NUMBER_LIKE = frozenset(_DIGIT_LIKE | set("0123456789.,()-"))
+
+
 def is_text(word: str) -> bool:
     """A word of label text: two letters at least, not a code, not an OCR'd number ("oO")."""
-    return bool(_LETTERS.search(word)) and not CODE_PATTERN.match(word) \
-        and not set(word) <= _DIGIT_LIKE | set("0123456789.,()-")
+    return bool(_LETTERS.search(word)) and not _NUMBER_LIKE.issuperset(word) \
+        and not CODE_PATTERN.match(word)
 
 
 def _values(line: TextLine) -> list[Token]:
@@ -135,13 +141,16 @@ def _values(line: TextLine) -> list[Token]:
     "Regulation 30.7"), or leaders follow it: a value stands apart, after leaders, a code or
     a column's gap."""
     words = line.words
-    last_text = max((i for i, w in enumerate(words) if is_text(w.text)), default=-1)
+    if not line.tokens:
+        return []
+    text = [is_text(w.text) for w in words]
+    last_text = max((i for i, t in enumerate(text) if t), default=-1)
     in_label: set[int] = set()
     labelish = False
     for i, w in enumerate(words):
         if i <= last_text:
             labelish = True
-            if not is_text(w.text):
+            if not text[i]:
                 in_label.add(id(w))
             continue
         near = i and w.x0 - words[i - 1].x1 < _LABEL_GAP * max(w.height, words[i - 1].height)
@@ -184,5 +193,9 @@ def _continues(prev: Word, nxt: Word) -> bool:
     if gap > max(prev.height, nxt.height) * 0.9:
         return False
     if prev.text in ("$", "(", "-"):
+        return True
+    if _SPACED_HEAD.search(prev.text) and _SPACED_GROUP.match(nxt.text) \
+            and gap <= max(prev.height, nxt.height) * 0.6:
+        # "4 332 108 232": a space as the thousands separator (amounts.py says so on the line).
         return True
     return bool(_SEPARATOR_END.search(prev.text)) and bool(_GROUP.match(nxt.text))

@@ -185,4 +185,4 @@ def test_gui_launcher_without_a_console_logs_what_it_cannot_print(tmp_path):
                          cwd=tmp_path, env={**os.environ, "XDG_DATA_HOME": str(tmp_path / "data")})
     assert run.returncode == 2 and run.stdout == "" and run.stderr == ""
     log = (tmp_path / "data" / "segdesk" / "segdesk-gui.log").read_text()
-    assert log == "segdesk: gone.pdf.segdesk: cannot read the review (No such file or directory)\n"
+    assert log == "segdesk: gone.pdf.segdesk: no such file\n"
