@@ -384,3 +384,21 @@ def test_restore_banner_says_values_you_changed(qtbot, make_window, window, seed
     text = again.grid_pane.message.text()
     assert "Restored your saved review: 1 value you changed, 1 line confirmed" in text
     assert "corrected" not in text and "last change by Ann Tester, " in text
+
+
+def test_a_failing_total_and_its_proposal_read_in_full(qtbot, make_window, tmp_path):
+    """A total that does not tie says 'fails' (never 'ok'), and its proposal is read in full
+    on the detail line, of the total and of the line the proposal would change."""
+    from tests.pdfs import filing_pdf
+    pdf = filing_pdf(tmp_path, damaged={"7020": "1,994,436,683"})
+    win = make_window()
+    open_in(qtbot, win, pdf)
+    assert win.model.index(win.model.row_of["7040"], STATUS).data(
+        Qt.ItemDataRole.AccessibleTextRole) == "fails"
+    win.grid.select_lines(["7040"])
+    detail = win.grid_pane.detail.text()
+    assert "<b>Open:</b> Net equity (deficit) (line 4) = lines 1A + 1B + 2 + 3A + 3B differs by -50" \
+        in detail and "set 7020 to 1,994,436,633 (one digit misread" in detail
+    win.grid.select_lines(["7020"])
+    assert "Proposed fix for [7040]: set to <b>1,994,436,633</b> (one digit misread" in \
+        win.grid_pane.detail.text()

@@ -56,9 +56,9 @@ class ChecksPanel(QWidget):
         self.tree.setColumnCount(len(HEADERS))
         self.tree.setHeaderLabels(HEADERS)
         self.tree.setRootIsDecorated(True)
-        # Proposals wrap onto more lines rather than being cut: they are read in full.
-        self.tree.setUniformRowHeights(False)
-        self.tree.setWordWrap(True)
+        # A proposal cut at the panel's edge is read in full on the detail line (the line it
+        # changes is selected with it) and in its tooltip.
+        self.tree.setUniformRowHeights(True)
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.tree.setTextElideMode(Qt.TextElideMode.ElideRight)
         header = self.tree.header()

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from ..amounts import format_amount
 from ..session import AuditEntry, Review
-from ..vocab import AuditAction, CheckStatus, LineState, action_word
+from ..vocab import AuditAction, CheckStatus, ItemKind, LineState, action_word
 
 
 def describe_line(review: Review, line_id: str) -> str:
@@ -24,8 +24,11 @@ def describe_line(review: Review, line_id: str) -> str:
     page = f" on page {item.page}" if item.page else ""
     if item.raw:
         read = format_amount(item.value, ln.unit) if item.value is not None else "nothing"
-        why = f" ({e(item.note)})" if item.note else ""
-        said.append(f"Printed <code>{e(item.raw)}</code>{page}; read as <b>{e(read)}</b>{why}.")
+        if read == item.raw and not item.note:
+            said.append(f"Printed <code>{e(item.raw)}</code>{page}.")
+        else:
+            why = f" ({e(item.note)})" if item.note else ""
+            said.append(f"Printed <code>{e(item.raw)}</code>{page}; read as <b>{e(read)}</b>{why}.")
     else:
         said.append(f"Nothing printed beside the code{page}." if item.page
                     else "Not found on the page.")
@@ -45,11 +48,27 @@ def describe_line(review: Review, line_id: str) -> str:
     elif verdict.state == LineState.CONFIRMED:
         said.append("<span style='color:#1B5E20'><b>\u2713 Confirmed.</b></span>")
     shown = verdict.hint
+    # A total that fails: the core's reason and its first proposal, in full (the formula is in
+    # the reason, so it is not repeated below).
+    total_open = False
+    for open_item in review.open_items():
+        if open_item.kind == ItemKind.CHECK and review.check(open_item.id).target == line_id:
+            said.append(f"<span style='color:#B71C1C'><b>Open:</b> {e(open_item.reason)}; "
+                        f"{e(open_item.hint)}.</span>")
+            shown += open_item.reason
+            total_open = True
     for res in review.checks_of(line_id):
         if res.status in (CheckStatus.FAILS, CheckStatus.INCOMPLETE) and res.detail \
                 and res.detail.removesuffix(" for the total to tie") not in shown:
             said.append(f"<span style='color:#B71C1C'>{e(res.detail)}.</span>")
-    if ln.formula:
+    for res in review.checks_of(line_id):
+        for prop in res.proposals:
+            if prop.line == line_id and not (total_open and res.target == line_id):
+                target = review.template.by_id.get(res.target)
+                said.append(f"Proposed fix for [{e(target.code or target.id if target else res.id)}]: "
+                            f"set to <b>{e(format_amount(prop.value, ln.unit))}</b> "
+                            f"({e(prop.reason)}).")
+    if ln.formula and not total_open:
         res = review.check(line_id)
         if res is not None and res.computed is not None:
             said.append(f"Computed {e(ln.formula.text)} = {e(format_amount(res.computed, ln.unit))}.")

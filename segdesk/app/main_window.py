@@ -393,7 +393,7 @@ class MainWindow(QMainWindow):
         ratio = self.devicePixelRatioF()
         width, height = SNIPPET_SIZE
         rect = box.rect()
-        scale = min((width - 4) / (rect.width() + 54), (height - 4) / (rect.height() + 8), 4.0)
+        scale = min((width - 4) / (rect.width() + 54), (height - 4) / (rect.height() + 2), 4.0)
         image = self.pdf.snippet(line_id, scale * ratio)
         self.grid_pane.show_snippet(image, "page not drawn yet" if image is None else "")
 

@@ -341,7 +341,7 @@ class PdfView(QGraphicsView):
         if box is None or self.renderer is None:
             return None
         page = box.parentItem()
-        rect = box.rect().adjusted(-context, -4, context * 0.5, 4)
+        rect = box.rect().adjusted(-context, -1, context * 0.5, 1)  # not the lines around it
         return self.renderer.region(page.index, rect, scale)
 
     def _scrolled(self) -> None:
