@@ -402,3 +402,15 @@ def test_a_failing_total_and_its_proposal_read_in_full(qtbot, make_window, tmp_p
     win.grid.select_lines(["7020"])
     assert "Proposed fix for [7040]: set to <b>1,994,436,633</b> (one digit misread" in \
         win.grid_pane.detail.text()
+
+
+def test_f1_explains_every_word_and_key(window, monkeypatch):
+    from segdesk.app.style import LEGEND_ORDER, STATUS_HINTS
+    shown = []
+    monkeypatch.setattr(prompts, "show_info", lambda parent, title, text: shown.append(text))
+    QTest.keyClick(window.grid, Qt.Key.Key_F1)
+    page = shown[0]
+    for word in LEGEND_ORDER:
+        assert f"<b>{word}</b>" in page and STATUS_HINTS[word] in page
+    for keys in ("Space", "F8", "Ctrl+Shift+M", "Ctrl+F", "Ctrl+H", "Alt+2", "Ctrl+W"):
+        assert f"<b>{keys}</b>" in page, keys

@@ -188,9 +188,10 @@ class WindowActions:
 
     def shortcuts_table(self) -> str:
         """The keyboard help: every action with a shortcut, as an HTML table."""
+        actions = [*self._window.actions(), *self._window.grid.actions()]  # Space is the grid's
         rows = "".join(f"<tr><td>{html.escape(a.text().replace('&', ''))}</td><td><b>"
                        f"{html.escape(a.shortcut().toString(QKeySequence.SequenceFormat.NativeText))}"
-                       f"</b></td></tr>" for a in self._window.actions() if not a.shortcut().isEmpty())
+                       f"</b></td></tr>" for a in actions if not a.shortcut().isEmpty())
         return (f"<table cellspacing=6>{rows}<tr><td>Edit the value of the current line</td>"
                 f"<td><b>type, or F2 / Enter</b></td></tr><tr><td>Commit and move on</td>"
                 f"<td><b>Enter</b></td></tr></table>")

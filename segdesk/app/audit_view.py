@@ -29,18 +29,21 @@ class AuditDock(QDockWidget):
         self.tree.setColumnWidth(LINE, self.fontMetrics().horizontalAdvance("11C [0000]") + 16)
         self.tree.setColumnWidth(WHAT, 420)
         self.setWidget(self.tree)
+        self.review: Review | None = None
         self._shown = -1  # entries listed, to skip rebuilding when nothing was added
+        # Hidden, it lists nothing (an edit costs no rebuild); shown, it catches up.
+        self.visibilityChanged.connect(self._visibility_changed)
 
     def show_review(self, review: Review | None) -> None:
         """List the review's audit trail (again); nothing without a review."""
+        self.review = review
         self.tree.clear()
         self._shown = -1
-        if review is None:
-            return
-        self.refresh(review)
+        if review is not None:
+            self.refresh(review)
 
     def refresh(self, review: Review) -> None:
-        if len(review.audit) == self._shown:
+        if len(review.audit) == self._shown or self.isHidden():
             return
         self._shown = len(review.audit)
         self.tree.clear()
@@ -56,6 +59,10 @@ class AuditDock(QDockWidget):
             item.setToolTip(LINE, ln.label if ln else entry.line)
             items.append(item)
         self.tree.addTopLevelItems(items)
+
+    def _visibility_changed(self, visible: bool) -> None:
+        if visible and self.review is not None:
+            self.refresh(self.review)
 
     def _activated(self, item: QTreeWidgetItem, _column: int) -> None:
         self.lineRequested.emit(item.data(WHEN, LINE_ROLE))
