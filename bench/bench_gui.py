@@ -73,7 +73,9 @@ def run(out: Path) -> list[tuple[str, str]]:
     app = QApplication.instance() or QApplication([])
     apply_style(app)
     rows = []
-    window = MainWindow(Settings(QSettings(str(out / "bench_gui.ini"), QSettings.Format.IniFormat)))
+    settings = Settings(QSettings(str(out / "bench_gui.ini"), QSettings.Format.IniFormat))
+    settings.reviewer = "bench"  # else the first edit would ask for a name, and wait forever
+    window = MainWindow(settings)
     window.resize(1600, 960)
     window.show()
 

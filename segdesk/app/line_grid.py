@@ -59,8 +59,8 @@ class LineGrid(QTableView):
     def _set_spans(self) -> None:
         self.clearSpans()
         columns = self.lines.columnCount()
-        for view_row in range(self.proxy.rowCount()):
-            r = self.lines.rows[self.proxy.mapToSource(self.proxy.index(view_row, 0)).row()]
+        for view_row, row in enumerate(self.proxy.shown_rows()):
+            r = self.lines.rows[row]
             if r.kind == "group":
                 self.setSpan(view_row, LABEL, 1, columns - LABEL)
             elif r.kind != "line":

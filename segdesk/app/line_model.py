@@ -427,5 +427,12 @@ class LineFilter(QSortFilterProxyModel):
             self._accepted = accepted
         self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
+    def shown_rows(self) -> list[int]:
+        """The LineModel rows shown, in order (without asking the proxy row by row)."""
+        model = self.sourceModel()
+        if model is None:
+            return []
+        return list(range(model.rowCount())) if self._accepted is None else sorted(self._accepted)
+
     def filterAcceptsRow(self, source_row: int, source_parent: QModelIndex) -> bool:
         return self._accepted is None or source_row in self._accepted

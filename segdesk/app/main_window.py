@@ -180,8 +180,9 @@ class MainWindow(QMainWindow):
         self.grid_pane.set_shown("all")
         self.grid_pane.close_find()
         self.grid_pane.clear_detail()
-        statuses = {line_id: self.model.state(line_id) for line_id in self.model.row_of}
         if pdf_path and review.filing.pages:
+            statuses = {item.id: self.model.state(item.id) for item in review.filing.items
+                        if item.bbox is not None}  # the lines with a box on the page
             self.pdf.zoom_mode = self.settings.zoom_for(review.filing.sha256)
             self.pdf.open(pdf_path, review.filing, statuses)
         else:
