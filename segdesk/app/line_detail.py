@@ -70,7 +70,7 @@ def describe_line(review: Review, line_id: str) -> str:
                             f"({e(prop.reason)}).")
     if ln.formula and not total_open:
         res = review.check(line_id)
-        if res is not None and res.computed is not None:
+        if res is not None and res.computed is not None and res.computed != value:
             said.append(f"Computed {e(ln.formula.text)} = {e(format_amount(res.computed, ln.unit))}.")
     if review.notes.get(line_id):
         said.append(f"<i>Note: {e(review.notes[line_id])}</i>")
