@@ -316,7 +316,7 @@ class MainWindow(QMainWindow):
         self.audit.refresh(self.review)
         self.grid.refilter()
         current = self.grid.current_line()
-        if current in touched or any(current in self.review.engine.results[c].codes
+        if current in touched or any(current in self.review.check(c).codes
                                      for c in change.checks):
             self._show_detail(current)
 
