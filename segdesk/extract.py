@@ -66,8 +66,8 @@ def extract(path: str | Path, template: FormTemplate | None = None,
         if problems and len(problems) == read:
             raise SegdeskError(f"{path.name}: the PDF is damaged: none of its pages can be read")
         raise SegdeskError(f"{path.name}: no Daily Seg filing found in it "
-                           f"(no line-item codes or statement schedules on its {count} "
-                           f"page{'s' * (count != 1)})")
+                           f"(no line-item codes on its {count} page{'s' * (count != 1)})")
+    reader.finish()
     tpl = reader.template or builtin_template()
     items = reader.items(tpl)
     for item in items:
@@ -81,7 +81,9 @@ def extract(path: str | Path, template: FormTemplate | None = None,
 
 
 class _FilingReader:
-    """Accumulates what each page holds; the first occurrence of a code wins."""
+    """Accumulates what each page holds; the first occurrence of a code wins. Statements
+    printed without codes are read aside and used only when the file prints no codes at all
+    (in a coded filing, a schedule among the supporting documents is not the filing)."""
 
     def __init__(self, template: FormTemplate | None):
         self.template = template
@@ -90,14 +92,31 @@ class _FilingReader:
         self.located: dict[str, dict[str, LineItem]] = {}  # template id -> code-less rows
         self.header: dict[str, str] = {}
         self.side = 0  # the filing's lines so far: + code-then-value, - value-then-code
-        # Statements printed without codes (labels.py): which were found, rows left unmatched.
+        # Statements printed without codes (labels.py): their lines, header and template,
+        # which were found, rows left unmatched, the scale they print in.
+        self.by_label: dict[str, LineItem] = {}
+        self.label_header: dict[str, str] = {}
+        self.label_template: FormTemplate | None = None
         self.schedules: dict[str, int] = {}  # statement id -> first page
         self.unmatched: list[str] = []
         self.scale = Decimal(1)
         self._context: dict[str, tuple[str, str]] = {}  # statement id -> where its rows stand
 
     def found_any(self) -> bool:
-        return bool(self.found)
+        return bool(self.found or self.by_label)
+
+    def finish(self) -> None:
+        """A file of schedules only: their lines are the filing's; else they are dropped."""
+        if self.found or not self.by_label:
+            self.by_label.clear()
+            self.schedules.clear()
+            self.unmatched.clear()
+            self.scale = Decimal(1)
+            return
+        self.found = self.by_label
+        self.template = self.label_template
+        for key, value in self.label_header.items():
+            self.header.setdefault(key, value)
 
     def read_page(self, page: PageWords) -> None:
         lines = text_lines(split_glued(page.words))
@@ -129,29 +148,29 @@ class _FilingReader:
         and label. False when the page is no such schedule (or prints codes after all)."""
         if any(code_of(t) for line in lines for t in line.values):
             return False
-        for tpl in [self.template] if self.template else self.candidates:
+        for tpl in [self.label_template] if self.label_template else self.candidates:
             sched = schedule_of(lines, tpl)
             if sched is not None:
                 break
         else:
             return False
-        self.template = tpl
+        self.label_template = tpl
         stmt = sched.statement
         self.schedules.setdefault(stmt.id, page.number)
         if sched.firm:
-            self.header.setdefault("firm", sched.firm)
+            self.label_header.setdefault("firm", sched.firm)
         if sched.end_date:
-            self.header.setdefault("end_date", sched.end_date)
+            self.label_header.setdefault("end_date", sched.end_date)
         self.scale = max(self.scale, sched.scale)
         rows = rows_of(lines[sched.first_row:], self._context.get(stmt.id, ("", "")))
         self._context[stmt.id] = context_after(rows)
-        found, unmatched = match_rows(rows, tpl, stmt.id, set(self.found))
+        found, unmatched = match_rows(rows, tpl, stmt.id, set(self.by_label))
         for ln, _, amount in found:
             item = _item(ln, page, amount, amount)
             if item.value is not None and sched.scale != 1:
                 item.value *= sched.scale
                 item.note = "; ".join(filter(None, [item.note, "printed in thousands"]))
-            self.found[ln.id] = item
+            self.by_label[ln.id] = item
         for row in unmatched:
             printed = ", ".join(t.text for t in row.values)
             self.unmatched.append(f"page {page.number}: row {row.number}{row.letter.upper()} "

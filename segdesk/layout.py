@@ -124,10 +124,13 @@ def text_lines(words: list[Word]) -> list[TextLine]:
     return lines
 
 
+_NUMBER_LIKE = frozenset(_DIGIT_LIKE | set("0123456789.,()-"))
+
+
 def is_text(word: str) -> bool:
     """A word of label text: two letters at least, not a code, not an OCR'd number ("oO")."""
-    return bool(_LETTERS.search(word)) and not CODE_PATTERN.match(word) \
-        and not set(word) <= _DIGIT_LIKE | set("0123456789.,()-")
+    return bool(_LETTERS.search(word)) and not _NUMBER_LIKE.issuperset(word) \
+        and not CODE_PATTERN.match(word)
 
 
 def _values(line: TextLine) -> list[Token]:
@@ -138,13 +141,16 @@ def _values(line: TextLine) -> list[Token]:
     "Regulation 30.7"), or leaders follow it: a value stands apart, after leaders, a code or
     a column's gap."""
     words = line.words
-    last_text = max((i for i, w in enumerate(words) if is_text(w.text)), default=-1)
+    if not line.tokens:
+        return []
+    text = [is_text(w.text) for w in words]
+    last_text = max((i for i, t in enumerate(text) if t), default=-1)
     in_label: set[int] = set()
     labelish = False
     for i, w in enumerate(words):
         if i <= last_text:
             labelish = True
-            if not is_text(w.text):
+            if not text[i]:
                 in_label.add(id(w))
             continue
         near = i and w.x0 - words[i - 1].x1 < _LABEL_GAP * max(w.height, words[i - 1].height)

@@ -122,9 +122,9 @@ class FormTemplate:
     lines: list[LineDef]
     checks: list[CheckDef]
     source: str = ""
-    variance: VarianceDef = field(default_factory=VarianceDef)
     # Short forms labels use where printed without codes ("DCOs" -> "derivatives clearing ...").
     abbreviations: dict[str, str] = field(default_factory=dict)
+    variance: VarianceDef = field(default_factory=VarianceDef)
     by_id: dict[str, LineDef] = field(init=False)
     by_code: dict[str, LineDef] = field(init=False)
 
@@ -220,8 +220,8 @@ def _build(data: dict, where: str) -> FormTemplate:
         checks.append(chk)
     tpl = FormTemplate(id=form["id"], title=form["title"],
                        statements=statements, lines=lines, checks=checks, source=where,
-                       variance=_variance(data.get("variance", {}), where, statement_ids, seen),
-                       abbreviations=dict(form.get("abbreviations", {})))
+                       abbreviations=dict(form.get("abbreviations", {})),
+                       variance=_variance(data.get("variance", {}), where, statement_ids, seen))
     for chk in checks:
         if chk.type == "target" and not tpl.cover_ids(chk.cover or ""):
             raise SegdeskError(f"form template {where}, check {chk.id}: no cover rows "

@@ -7,18 +7,15 @@ import json
 import shutil
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtTest import QTest
 
 from segdesk.app.history import CompareDialog, ThresholdsDialog
 from segdesk.app.library_dock import LibraryDock
 from segdesk.app.line_model import CHANGE, CHANGE_PCT, PREVIOUS, VALUE
-from segdesk.app.main_window import MainWindow
-from segdesk.app.settings import Settings
 from segdesk.app.trend_view import SERIES, TrendView
 from segdesk.library import OPEN, RECONCILED, FilingRecord, Library, default_path
 from segdesk.session import Review
@@ -245,11 +242,21 @@ def test_variance_thresholds_edited_in_the_settings(compared, qtbot):
         assert "not a number" in dialog.error.text() and dialog.result() == 0
         relative.setText("50")
         dialog.fields["statement:secured"][0].setText("2,000")
+        assert dialog.fields["line:7198"][1].placeholderText() == "5 %"  # the template's
+        dialog.new_line.setText("9999")
+        dialog._accept()
+        assert dialog.error.text() == "the form has no line '9999'"
+        dialog.new_line.setText("7010")
+        dialog.new_limits[1].setText("1")
         dialog._accept()
         assert dialog.result() == 1
         dialog.save(lib)
         assert lib.variance_settings("daily_seg") == {
-            "": Threshold(None, D(50)), "statement:secured": Threshold(D(2000), None)}
+            "": Threshold(None, D(50)), "statement:secured": Threshold(D(2000), None),
+            "line:7010": Threshold(None, D(1))}
+        again = ThresholdsDialog(window.review.template, lib, window)
+        qtbot.addWidget(again)
+        assert again.fields["line:7010"][1].text() == "1"  # a line set in the settings
     history.compare()
     # 7070 rose 10.3 %, under the new 50 %; 7198 keeps its own 5 % from the template.
     assert history.variance.lines() == ["7198"]

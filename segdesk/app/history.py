@@ -292,35 +292,34 @@ class CompareDialog(QDialog):
 
 
 class ThresholdsDialog(QDialog):
-    """The variance thresholds of the form and of each statement: empty fields keep the form
-    template's value (shown greyed)."""
+    """The variance thresholds of the form, of each statement and of single lines (those the
+    template or the settings set, and one more by its code): an empty field keeps the form
+    template's value (shown grey)."""
 
     def __init__(self, template, library: Library, parent=None):
         super().__init__(parent)
         self.setWindowTitle("Variance thresholds")
         self.template = template
-        settings = library.variance_settings(template.id)
+        self.settings = library.variance_settings(template.id)
         own = template.variance
         self.fields: dict[str, tuple[QLineEdit, QLineEdit]] = {}
-        form = QFormLayout()
-        scopes = [("", "Every line", own.default)] + [
-            (f"statement:{s.id}", s.title, own.statements.get(s.id, Threshold()).over(own.default))
-            for s in template.statements]
-        for scope, title, base in scopes:
-            set_ = settings.get(scope, Threshold())
-            row = []
-            for value, default, unit in ((set_.absolute, base.absolute, ""),
-                                         (set_.relative, base.relative, " %")):
-                edit = QLineEdit("" if value is None else str(value))
-                edit.setPlaceholderText("no limit" if default is None else f"{default}{unit}")
-                row.append(edit)
-            box = QWidget()
-            line = QFormLayout(box)
-            line.setContentsMargins(0, 0, 0, 0)
-            line.addRow("more than (amount)", row[0])
-            line.addRow("and more than (%)", row[1])
-            form.addRow(title, box)
-            self.fields[scope] = (row[0], row[1])
+        self.form = QFormLayout()
+        self._row("", "Every line", own.default)
+        for st in template.statements:
+            self._row(f"statement:{st.id}", st.title,
+                      own.statements.get(st.id, Threshold()).over(own.default))
+        lines = set(own.lines) | {k[5:] for k in self.settings if k.startswith("line:")}
+        for ln in template.lines:
+            if ln.id in lines:
+                label = ln.label if len(ln.label) <= 48 else ln.label[:47] + "\u2026"
+                self._row(f"line:{ln.id}", f"[{ln.code or ln.id}] {label}",
+                          own.threshold(ln))
+        self.new_line = QLineEdit()
+        self.new_line.setObjectName("newLine")
+        self.new_line.setPlaceholderText("code, e.g. 7010")
+        self.form.addRow("Another line", self.new_line)
+        self.new_limits = self._edits(Threshold(), own.default)
+        self.form.addRow("", self._box(self.new_limits))
         self.error = QLabel()
         self.error.setStyleSheet("color: #B71C1C")
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
@@ -330,27 +329,45 @@ class ThresholdsDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel("A change since the filing compared with is flagged when it is "
                                 "more than both. Empty: the form's default (shown grey)."))
-        layout.addLayout(form)
+        layout.addLayout(self.form)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
 
+    def _row(self, scope: str, title: str, base: Threshold) -> None:
+        edits = self._edits(self.settings.get(scope, Threshold()), base)
+        self.form.addRow(title, self._box(edits))
+        self.fields[scope] = edits
+
+    @staticmethod
+    def _edits(current: Threshold, base: Threshold) -> tuple[QLineEdit, QLineEdit]:
+        edits = []
+        for value, default, unit in ((current.absolute, base.absolute, ""),
+                                     (current.relative, base.relative, " %")):
+            edit = QLineEdit("" if value is None else str(value))
+            edit.setPlaceholderText("no limit" if default is None else f"{default}{unit}")
+            edits.append(edit)
+        return edits[0], edits[1]
+
+    @staticmethod
+    def _box(edits: tuple[QLineEdit, QLineEdit]) -> QWidget:
+        box = QWidget()
+        rows = QFormLayout(box)
+        rows.setContentsMargins(0, 0, 0, 0)
+        rows.addRow("more than (amount)", edits[0])
+        rows.addRow("and more than (%)", edits[1])
+        return box
+
     def values(self) -> dict[str, Threshold]:
-        out = {}
-        for scope, (absolute, relative) in self.fields.items():
-            limits = []
-            for edit in (absolute, relative):
-                text = edit.text().strip().replace(",", "").rstrip("%").strip()
-                if not text:
-                    limits.append(None)
-                    continue
-                try:
-                    value = Decimal(text)
-                except InvalidOperation:
-                    raise ValueError(f"{edit.text()!r} is not a number") from None
-                if not value.is_finite() or value < 0:
-                    raise ValueError(f"{edit.text()!r}: a threshold is a number at least 0")
-                limits.append(value)
-            out[scope] = Threshold(*limits)
+        out = {scope: _limits(edits) for scope, edits in self.fields.items()}
+        code = self.new_line.text().strip()
+        if code:
+            ln = self.template.by_code.get(code) or self.template.by_id.get(code)
+            if ln is None:
+                raise ValueError(f"the form has no line {code!r}")
+            limits = _limits(self.new_limits)
+            if limits.absolute is None and limits.relative is None:
+                raise ValueError(f"give line {code} a threshold, or leave its code empty")
+            out[f"line:{ln.id}"] = limits
         return out
 
     def _accept(self) -> None:
@@ -364,3 +381,21 @@ class ThresholdsDialog(QDialog):
     def save(self, library: Library) -> None:
         for scope, limits in self.values().items():
             library.set_variance(self.template.id, scope, limits)
+
+
+def _limits(edits: tuple[QLineEdit, QLineEdit]) -> Threshold:
+    """Two fields -> a Threshold (empty: no setting); ValueError saying what is wrong."""
+    limits = []
+    for edit in edits:
+        text = edit.text().strip().replace(",", "").rstrip("%").strip()
+        if not text:
+            limits.append(None)
+            continue
+        try:
+            value = Decimal(text)
+        except InvalidOperation:
+            raise ValueError(f"{edit.text()!r} is not a number") from None
+        if not value.is_finite() or value < 0:
+            raise ValueError(f"{edit.text()!r}: a threshold is a number at least 0")
+        limits.append(value)
+    return Threshold(*limits)

@@ -29,7 +29,14 @@ class Group:
     prefix: str = ""  # "" for a one-filing workbook, else "F1" ...
     computed_cells: dict[str, str] = field(default_factory=dict)  # computed line id -> ref
     status_ranges: dict[str, str] = field(default_factory=dict)  # statement -> status column
+    review_ranges: dict[str, str] = field(default_factory=dict)  # statement -> review column
     master: tuple[str, bool] | None = None  # the master check: ref, value
+    target_helpers: dict[str, int] = field(default_factory=dict)  # target check -> first row
+    target_bounds: dict[str, tuple] = field(default_factory=dict)  # target check -> low, high
+    spans: list[tuple[int, int, int]] = field(default_factory=list)  # Summary text merged
+    # across columns: row, first column, last column
+    loose_open: list[tuple[str, int]] = field(default_factory=list)  # review range, open lines
+    # of statements without checks (the cover page), which the master counts too
 
     @property
     def template(self):
