@@ -16,6 +16,9 @@ COMMANDS = ("extract", "check", "export")
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    if hasattr(sys.stdout, "reconfigure"):
+        # A file name that is not UTF-8 (held as surrogates) is printed back byte for byte.
+        sys.stdout.reconfigure(errors="surrogateescape")
     try:
         if argv and argv[0] in COMMANDS:
             return _headless(argv)

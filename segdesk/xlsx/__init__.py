@@ -13,12 +13,14 @@ from pathlib import Path
 
 from ..errors import SegdeskError
 from ..session import Review, write_atomic
-from .cells import ILLEGAL_CHARACTERS_RE, Book
+from .cells import Book
 from .group import Group
+from .text import fit_cell, xml_text
 from .trend import write_trend
 from .workbook import write_filing
 
 __all__ = ["export_workbook"]
+PROPERTY_MAX = 255
 
 
 def export_workbook(reviews: list[Review], out_path: str | Path) -> Path:
@@ -90,4 +92,5 @@ def _properties(book: Book, groups: list[Group], now: datetime) -> None:
 
 
 def _clean(text: str) -> str:
-    return ILLEGAL_CHARACTERS_RE.sub("", text)
+    """A document property: XML text, at most the 255 characters Excel's own dialog keeps."""
+    return fit_cell(xml_text(text), PROPERTY_MAX)[0]

@@ -11,8 +11,10 @@ from .cells import Sheet
 from .checks import RESULT_WORDS, StatementChecks
 from .figures import LABELS, key_figures
 from .group import Group
+from .text import CELL_MAX
 
 MASTER_ROW = 3
+MAX_CUTS = 20  # cut cells named on the Summary; the rest are counted
 WIDTHS = [30, 22, 20, 20, 20, 24]
 
 
@@ -21,6 +23,7 @@ def write_summary(group: Group, sheet: Sheet, blocks: list[StatementChecks],
     header = group.review.filing.header
     sheet.text(1, 1, f"{group.review.filing.form_title} \u2014 reconciled by segdesk", "title")
     row = _facts(group, sheet, MASTER_ROW + 2, now)
+    row = _cuts(group, sheet, row)
     row = _key_figures(group, sheet, row + 1)
     row, feeds = _statements(group, sheet, row + 1, blocks)
     _master(group, sheet, feeds)
@@ -56,6 +59,24 @@ def _facts(group: Group, sheet: Sheet, row: int, now: datetime) -> int:
         row += 1
         sheet.text(row, 1, label, "bold")
         sheet.number(row, 2, value, "0")
+    return row + 1
+
+
+def _cuts(group: Group, sheet: Sheet, row: int) -> int:
+    """Say which cells hold text cut to fit Excel, so a reader knows it is not the whole.
+
+    Written once every other sheet of the group and the facts above are written, since those
+    are where text from the PDF and the reviewer goes."""
+    mine = [c for c in group.book.cuts
+            if not group.prefix or c.sheet.startswith(group.prefix + " ")]
+    if not mine:
+        return row
+    shown = ", ".join(f"{c.sheet}!{c.cell} ({c.characters:,} characters)" for c in mine[:MAX_CUTS])
+    more = f" and {len(mine) - MAX_CUTS} more" if len(mine) > MAX_CUTS else ""
+    sheet.text(row, 1, "Text cut to fit Excel", "bold")
+    sheet.text(row, 2, f"{len(mine)} cell{'s' * (len(mine) != 1)} longer than Excel's "
+                       f"{CELL_MAX:,} characters, each ending in \u2026[cut: N characters]: "
+                       f"{shown}{more}", "wrap")
     return row + 1
 
 
