@@ -56,6 +56,7 @@ def _headless(argv: list[str]) -> int:
     p.add_argument("-o", "--output", required=True)
     p.add_argument("--session", help="apply this saved review (one filing only)")
     p.add_argument("--reviewer", default="")
+    p.add_argument("--force", action="store_true", help="replace OUT.xlsx even if it is read-only")
     args = parser.parse_args(argv)
     if args.command == "export":
         return _export(args)
@@ -83,7 +84,7 @@ def _export(args) -> int:
     if args.session and len(args.filings) != 1:
         raise SegdeskError("--session applies to one filing; give one PDF with it")
     reviews = [_open(f, args.session, args.reviewer) for f in args.filings]
-    out = export_workbook(reviews, args.output)
+    out = export_workbook(reviews, args.output, force=args.force)
     print(f"wrote {out}")
     return 0
 

@@ -205,8 +205,16 @@ class FileFlow(QObject):
                                               "Excel workbook (*.xlsx)")
         if not path:
             return
+        from ..xlsx import ReadOnlyTarget
         try:
-            out = export_workbook([window.review], path)
+            try:
+                out = export_workbook([window.review], path)
+            except ReadOnlyTarget:
+                if prompts.ask_choice(window, "Export to Excel", f"{Path(path).name} is "
+                                      f"read-only. Replace it?", ["Replace it"]) is None:
+                    window.statusBar().showMessage(f"Did not replace {Path(path).name}", 8000)
+                    return
+                out = export_workbook([window.review], path, force=True)
         except SegdeskError as exc:
             prompts.show_error(window, "Export failed", str(exc))
             return
