@@ -5,12 +5,10 @@ import argparse
 import json
 import os
 import sys
-from pathlib import Path
 
 from . import __version__
 from .errors import SegdeskError
 
-SAMPLE = Path(__file__).resolve().parent.parent / "resources" / "samples" / "daily_seg_sample.pdf"
 COMMANDS = ("extract", "check", "export")
 
 
@@ -105,8 +103,10 @@ def _gui(argv: list[str]) -> int:
     if args.self_test:
         from .selftest import run_self_test
         return run_self_test()
+    from .resource_files import sample_pdf
     from .session import pdf_for
-    filing = str(pdf_for(args.filing)) if args.filing else (str(SAMPLE) if SAMPLE.exists() else None)
+    sample = sample_pdf()
+    filing = str(pdf_for(args.filing)) if args.filing else (str(sample) if sample.exists() else None)
     if args.screenshot or args.offscreen:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
     elif not _has_display():

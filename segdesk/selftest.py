@@ -19,6 +19,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from . import __version__
+from .resource_files import sample_pdf
 
 LOAD_TIMEOUT_MS = 120_000
 OCR_LINES, OCR_DPI = 8, 200  # a strip of the sample, enough to prove the engine reads; not a page
@@ -27,11 +28,6 @@ _CODE = re.compile(r"(?<!\d)\d{4}(?!\d)")  # a line code; amounts print in group
 
 class StepFailed(Exception):
     """A step did not do what it must; the message says what was seen instead."""
-
-
-def sample_path() -> Path:
-    from .cli import SAMPLE
-    return SAMPLE
 
 
 def run_self_test() -> int:
@@ -76,7 +72,7 @@ class _Steps:
                 ("export", self.export), ("read back", self.read_back))
 
     def copy_sample(self) -> str:
-        src = sample_path()
+        src = sample_pdf()
         if not src.is_file():
             raise StepFailed(f"the bundled sample is missing: {src}")
         self.pdf = Path(shutil.copy2(src, self.tmp / src.name))

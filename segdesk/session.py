@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from decimal import Decimal, InvalidOperation
@@ -19,6 +18,7 @@ from .engine import Change, Engine
 from .errors import SegdeskError
 from .extract import extract
 from .filing import DERIVED, EDITED, Filing, LineItem
+from .fsutil import default_reviewer, user_data_dir, write_atomic
 from .templates import FormTemplate, builtin_template
 
 SESSION_SUFFIX = ".segdesk"
@@ -222,11 +222,6 @@ def pdf_for(path: str | Path) -> Path:
     raise SegdeskError(f"{path.name}: its PDF {source} is not beside it; open the PDF itself")
 
 
-def user_data_dir() -> Path:
-    base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
-    return Path(base) / "segdesk"
-
-
 def read_session(path: str | Path) -> dict:
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
@@ -237,47 +232,6 @@ def read_session(path: str | Path) -> dict:
     if not isinstance(data, dict) or "segdesk_session" not in data:
         raise SegdeskError(f"{Path(path).name}: not a segdesk review file")
     return data
-
-
-def write_atomic(target: str | Path, data: bytes) -> None:
-    """Write to a temporary file beside the target, then rename over it."""
-    target = Path(target)
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    except OSError as exc:
-        raise SegdeskError(f"cannot write {target}: {exc.strerror}") from None
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        # mkstemp makes the file private (0600): give it the target's mode, or the usual one.
-        os.chmod(tmp, target.stat().st_mode & 0o777 if target.exists() else 0o666 & ~_UMASK)
-        os.replace(tmp, target)
-    except OSError as exc:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise SegdeskError(f"cannot write {target}: {exc.strerror}") from None
-
-
-def _read_umask() -> int:
-    mask = os.umask(0o022)  # the only way to read it; read once, at import, before any thread
-    os.umask(mask)
-    return mask
-
-
-_UMASK = _read_umask()
-
-
-def default_reviewer() -> str:
-    import getpass
-    try:
-        return getpass.getuser()
-    except Exception:  # no login name (some containers): still a usable default
-        return "reviewer"
 
 
 def _decimal(text, path) -> Decimal | None:

@@ -10,8 +10,8 @@ from pathlib import Path
 
 from .errors import SegdeskError
 from .formula import Formula
+from .resource_files import form_path, form_paths
 
-FORMS_DIR = Path(__file__).resolve().parent.parent / "resources" / "forms"
 _CODE = re.compile(r"^\d{4}$")
 
 
@@ -101,13 +101,19 @@ def load_template(path: str | Path) -> FormTemplate:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
-        raise SegdeskError(f"cannot read form template {where}: {exc.strerror}") from None
+        # The whole path: a built-in template missing from an installation must be findable.
+        raise SegdeskError(f"cannot read form template {path}: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise SegdeskError(f"form template {path} is not UTF-8 text") from None
     except tomllib.TOMLDecodeError as exc:
         raise SegdeskError(f"form template {where} is not valid TOML: {exc}") from None
     try:
         return _build(data, where)
     except KeyError as exc:
         raise SegdeskError(f"form template {where}: missing field {exc}") from None
+    except (TypeError, AttributeError, ValueError) as exc:
+        # A field of the wrong kind (a table where a string belongs, text for an index).
+        raise SegdeskError(f"form template {where}: a field has the wrong type ({exc})") from None
 
 
 def _build(data: dict, where: str) -> FormTemplate:
@@ -200,8 +206,8 @@ def _reject_cycles(lines: list[LineDef], where: str, seen: dict[str, int]) -> No
 
 @lru_cache(maxsize=None)
 def builtin_template(form_id: str = "daily_seg") -> FormTemplate:
-    return load_template(FORMS_DIR / f"{form_id}.toml")
+    return load_template(form_path(form_id))
 
 
 def builtin_templates() -> list[FormTemplate]:
-    return [builtin_template(p.stem) for p in sorted(FORMS_DIR.glob("*.toml"))]
+    return [builtin_template(p.stem) for p in form_paths()]

@@ -151,7 +151,7 @@ def test_output_cut_short_by_the_reader(sample_pdf):
 
 
 def test_saved_files_get_ordinary_permissions(tmp_path):
-    from segdesk.session import write_atomic
+    from segdesk.fsutil import write_atomic
     target = tmp_path / "out.segdesk"
     write_atomic(target, b"{}")
     assert target.stat().st_mode & 0o777 == 0o666 & ~_umask()

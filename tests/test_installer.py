@@ -34,7 +34,7 @@ def test_self_test_passes_on_the_bundled_sample(capsys):
 
 
 def test_self_test_fails_on_a_file_that_is_not_a_filing(monkeypatch, capsys):
-    monkeypatch.setattr(selftest, "sample_path",
+    monkeypatch.setattr(selftest, "sample_pdf",
                         lambda: ROOT / "resources" / "samples" / "not_a_filing.pdf")
     assert selftest.run_self_test() == 1
     out = capsys.readouterr().out
@@ -44,7 +44,7 @@ def test_self_test_fails_on_a_file_that_is_not_a_filing(monkeypatch, capsys):
 
 
 def test_self_test_fails_when_the_sample_is_missing(monkeypatch, capsys, tmp_path):
-    monkeypatch.setattr(selftest, "sample_path", lambda: tmp_path / "gone.pdf")
+    monkeypatch.setattr(selftest, "sample_pdf", lambda: tmp_path / "gone.pdf")
     assert selftest.run_self_test() == 1
     assert re.search(r"^  sample +FAILED  the bundled sample is missing", capsys.readouterr().out, re.M)
 
@@ -68,7 +68,7 @@ def test_read_back_fails_when_the_workbook_lacks_the_values(tmp_path):
     from segdesk.session import Review
 
     steps = selftest._Steps(tmp_path)
-    steps.review = Review.open(selftest.sample_path())
+    steps.review = Review.open(selftest.sample_pdf())
     steps.workbook = tmp_path / "empty.xlsx"
     Workbook().save(steps.workbook)
     with pytest.raises(selftest.StepFailed, match=r"^\d+ values are not in the workbook: "):

@@ -71,3 +71,35 @@ def test_not_toml(tmp_path):
 def test_formula_renders_for_excel(template):
     assert template.by_id["7190"].formula.render(lambda r: f"L{r}") == "L7180-L7060"
     assert template.by_id["7360"].formula.render(lambda r: f"L{r}") == "MAX(L7305, L7355)"
+
+
+def test_missing_template_names_its_path(tmp_path):
+    with pytest.raises(SegdeskError) as err:
+        load_template(tmp_path / "gone.toml")
+    assert str(err.value) == f"cannot read form template {tmp_path / 'gone.toml'}: No such file or directory"
+
+
+def test_unreadable_template_names_its_path(tmp_path):
+    folder = tmp_path / "form.toml"
+    folder.mkdir()  # reading a folder fails on every platform, unlike chmod 000 under root
+    with pytest.raises(SegdeskError, match=f"cannot read form template {folder}: "):
+        load_template(folder)
+
+
+def test_template_not_utf8(tmp_path):
+    path = tmp_path / "form.toml"
+    path.write_bytes(b'[form]\nid = "\xff"\n')
+    with pytest.raises(SegdeskError, match=f"form template {path} is not UTF-8 text"):
+        load_template(path)
+
+
+@pytest.mark.parametrize("text", [
+    'form = "t"\n',  # a string where the [form] table belongs
+    HEAD + '[[line]]\nid = "x"\nstatement = "s"\nlabel = "x"\nlocate = { anchor = "a", label = "b", index = "x" }\n',
+    HEAD + '[[line]]\ncode = 1000\nstatement = "s"\nlabel = "x"\n',  # a number, not text
+])
+def test_fields_of_the_wrong_kind_are_one_line(tmp_path, text):
+    path = tmp_path / "form.toml"
+    path.write_text(text)
+    with pytest.raises(SegdeskError, match=r"form template form.toml: a field has the wrong type"):
+        load_template(path)

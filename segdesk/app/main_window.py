@@ -15,6 +15,7 @@ from PySide6.QtGui import QIcon, QUndoStack
 from PySide6.QtWidgets import QMainWindow, QMenu, QSplitter
 
 from ..engine import Change
+from ..resource_files import icon_path
 from ..session import Review
 from . import prompts
 from .actions import WindowActions
@@ -29,9 +30,6 @@ from .settings import Settings
 from .settings_dialog import SettingsDialog
 from .status_line import StatusLine
 
-ICON = Path(__file__).resolve().parents[2] / "resources" / "icons" / "segdesk.svg"
-
-
 class MainWindow(QMainWindow):
     reviewLoaded = Signal(object)  # the Review now shown
     loadFinished = Signal(object)  # every Loaded outcome, shown or not (tests, screenshot)
@@ -45,8 +43,9 @@ class MainWindow(QMainWindow):
         self.undo_stack = QUndoStack(self)
         self._syncing = False  # set while one pane follows another, so it is not echoed back
         self.setWindowTitle("segdesk")
-        if ICON.exists():
-            self.setWindowIcon(QIcon(str(ICON)))
+        icon = icon_path()
+        if icon.exists():
+            self.setWindowIcon(QIcon(str(icon)))
         self.setAcceptDrops(True)
         self.files = FileFlow(self)
         self.files.finished.connect(self.loadFinished)

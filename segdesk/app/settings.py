@@ -5,7 +5,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings
 
-from ..session import default_reviewer
+from ..fsutil import default_reviewer
 
 MAX_RECENT = 10
 

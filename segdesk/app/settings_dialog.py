@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit
 
-from ..session import default_reviewer
+from ..fsutil import default_reviewer
 
 
 class SettingsDialog(QDialog):

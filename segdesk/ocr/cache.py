@@ -10,6 +10,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from ..errors import SegdeskError
+from ..fsutil import user_data_dir, write_atomic
 from ..pdfread import PageWords, Word
 
 # Bump when the OCR reading changes in a way that changes its words.
@@ -17,7 +18,6 @@ FORMAT = 2
 
 
 def cache_dir() -> Path:
-    from ..session import user_data_dir  # session imports extract: import late, no cycle
     return user_data_dir() / "ocr-cache"
 
 
@@ -38,7 +38,6 @@ class OcrCache:
         self.pages[page.number] = page
         data = dict(self.key, pages=[asdict(p) for p in sorted(self.pages.values(),
                                                                 key=lambda p: p.number)])
-        from ..session import write_atomic
         try:
             write_atomic(self.path, json.dumps(data, separators=(",", ":")).encode())
         except SegdeskError:

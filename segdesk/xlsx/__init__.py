@@ -13,7 +13,8 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 
 from ..errors import SegdeskError
-from ..session import Review, write_atomic
+from ..fsutil import write_atomic
+from ..session import Review
 from .cells import Book
 from .group import Group
 from .text import fit_cell, xml_text
