@@ -18,6 +18,7 @@ from .engine import Change, Engine
 from .errors import SegdeskError
 from .extract import extract
 from .filing import DERIVED, EDITED, Filing, LineItem
+from .review_file import review_name
 from .fsutil import default_reviewer, user_data_dir, write_atomic
 from .templates import FormTemplate, builtin_template
 
@@ -203,11 +204,11 @@ class Review:
 def session_path_for(pdf_path: str | Path) -> Path:
     """Beside the PDF when that folder is writable, else in the user's data folder."""
     pdf_path = Path(pdf_path).resolve()
-    beside = pdf_path.with_name(pdf_path.name + SESSION_SUFFIX)
+    beside = pdf_path.with_name(review_name(pdf_path.name))  # a shorter name for a long one
     if os.access(pdf_path.parent, os.W_OK) and (not beside.exists() or os.access(beside, os.W_OK)):
         return beside
     from .pdfread import sha256_of
-    return user_data_dir() / "sessions" / f"{sha256_of(pdf_path)[:16]}-{pdf_path.name}{SESSION_SUFFIX}"
+    return user_data_dir() / "sessions" / review_name(f"{sha256_of(pdf_path)[:16]}-{pdf_path.name}")
 
 
 def pdf_for(path: str | Path) -> Path:
@@ -219,6 +220,9 @@ def pdf_for(path: str | Path) -> Path:
     if beside.exists():
         return beside
     source = read_session(path).get("source") or beside.name
+    if isinstance(source, str) and review_name(source) == path.name \
+            and path.with_name(source).exists():
+        return path.with_name(source)  # a long PDF name, whose review has a shorter one
     raise SegdeskError(f"{path.name}: its PDF {source} is not beside it; open the PDF itself")
 
 

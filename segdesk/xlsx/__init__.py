@@ -13,7 +13,7 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 
 from ..errors import SegdeskError
-from ..fsutil import write_atomic
+from ..fsutil import check_name, write_atomic
 from ..session import Review
 from .cells import Book
 from .group import Group
@@ -59,6 +59,7 @@ def export_workbook(reviews: list[Review], out_path: str | Path, force: bool = F
 
 def _target(out: Path, reviews: list[Review], force: bool) -> Path:
     """Refuse, before any work, a target that would overwrite a PDF or cannot be written."""
+    check_name(out)  # first: asking about a name too long fails with a raw OSError
     for review in reviews:
         source = review.filing.source
         if source and _same_file(out, Path(source)):
