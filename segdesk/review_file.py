@@ -368,3 +368,70 @@ def same_content(a: DiskState | None, b: DiskState | None) -> bool:
     if a is None or b is None:
         return a is b
     return a.sha256 == b.sha256 and a.size == b.size
+
+
+# ---------------------------------------------------------------------------- merging
+
+_MISSING = object()
+
+
+@dataclass
+class Merged:
+    data: dict
+    conflicts: list[str]  # what both changed differently ("values.7010"), empty when merged
+
+
+def merge_reviews(base: dict, ours: dict, theirs: dict) -> Merged:
+    """Three-way merge of two reviews that both started from `base` (as read or last written).
+
+    Each line's value, note, confirmation and reviewed mark, and the sign-off and approval,
+    is taken from whichever side changed it; where both changed it differently, that is a
+    conflict and nothing is decided. Audit entries both sides added are all kept, in time
+    order. A review of another version of the PDF never merges."""
+    conflicts: list[str] = []
+    if ours.get("sha256") != theirs.get("sha256"):
+        return Merged(dict(ours), ["sha256: the other review is of another version of the PDF"])
+    merged = {**theirs, **ours}
+    for key in _BY_LINE:
+        b, o, t = (d.get(key) or {} for d in (base, ours, theirs))
+        out = {}
+        for line_id in dict.fromkeys([*o, *t, *b]):
+            value = _pick(b.get(line_id, _MISSING), o.get(line_id, _MISSING),
+                          t.get(line_id, _MISSING))
+            if value is _CONFLICT:
+                conflicts.append(f"{key}.{line_id}")
+                value = o.get(line_id, _MISSING)
+            if value is not _MISSING:
+                out[line_id] = value
+        merged[key] = out
+    b, o, t = (set(d.get("reviewed") or []) for d in (base, ours, theirs))
+    order = list(dict.fromkeys([*(ours.get("reviewed") or []), *(theirs.get("reviewed") or [])]))
+    merged["reviewed"] = [i for i in order if _pick(i in b, i in o, i in t) is True]
+    for key in ("signed_off", "approved"):
+        value = _pick(base.get(key), ours.get(key), theirs.get(key))
+        if value is _CONFLICT:
+            conflicts.append(key)
+            value = ours.get(key)
+        merged[key] = value
+    mine, other = ours.get("audit") or [], theirs.get("audit") or []
+    common = 0
+    while common < min(len(mine), len(other)) and mine[common] == other[common]:
+        common += 1
+    added = mine[common:] + [e for e in other[common:] if e not in mine[common:]]
+    merged["audit"] = mine[:common] + sorted(added, key=lambda e: e.get("time", ""))
+    return Merged(merged, conflicts)
+
+
+_CONFLICT = object()
+
+
+def _pick(base, ours, theirs):
+    """The three-way rule for one item: the side that changed it wins; both changed the same
+    way is no conflict; both changed it differently is."""
+    if ours == theirs:
+        return ours
+    if ours == base:
+        return theirs
+    if theirs == base:
+        return ours
+    return _CONFLICT

@@ -185,3 +185,40 @@ def test_unknown_lines_are_split_off_and_merged_back_unchanged():
     assert out["values"] == {"9999": "2", "7010": "3"}
     assert out["notes"] == {"9999": "theirs"} and out["reviewed"] == ["7010", "9998"]
     assert out["confirmations"] == {"9999": {"v": "2"}}
+
+
+# ---------------------------------------------------------------- three-way merge
+
+def _entry(time: str, line: str) -> dict:
+    return {"time": time, "reviewer": "x", "line": line, "code": line, "before": None,
+            "after": "1", "note": "", "action": "edit"}
+
+
+def test_disjoint_changes_merge_and_both_audits_are_kept():
+    from segdesk.review_file import merge_reviews
+    base = with_(values={"7010": "1"}, notes={}, reviewed=[], audit=[_entry("t1", "7010")])
+    ours = with_(values={"7010": "1", "7020": "2"}, notes={"7030": "mine"}, reviewed=["7040"],
+                 audit=[_entry("t1", "7010"), _entry("t3", "7020")])
+    theirs = with_(values={}, notes={"7050": "theirs"}, reviewed=["7060"],
+                   audit=[_entry("t1", "7010"), _entry("t2", "7010")])
+    merged = merge_reviews(base, ours, theirs)
+    assert merged.conflicts == []
+    assert merged.data["values"] == {"7020": "2"}  # they reset 7010; we added 7020
+    assert merged.data["notes"] == {"7030": "mine", "7050": "theirs"}
+    assert sorted(merged.data["reviewed"]) == ["7040", "7060"]
+    assert [e["time"] for e in merged.data["audit"]] == ["t1", "t2", "t3"]
+
+
+def test_the_same_line_changed_differently_is_a_conflict():
+    from segdesk.review_file import merge_reviews
+    base = with_(values={"7010": "1"})
+    merged = merge_reviews(base, with_(values={"7010": "2"}), with_(values={"7010": "3"}))
+    assert merged.conflicts == ["values.7010"]
+    same = merge_reviews(base, with_(values={"7010": "2"}), with_(values={"7010": "2"}))
+    assert same.conflicts == [] and same.data["values"] == {"7010": "2"}
+
+
+def test_another_version_of_the_pdf_never_merges():
+    from segdesk.review_file import merge_reviews
+    merged = merge_reviews(GOOD, GOOD, with_(sha256="cd" * 32))
+    assert merged.conflicts and "another version" in merged.conflicts[0]
