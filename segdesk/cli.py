@@ -71,9 +71,14 @@ def _headless(argv: list[str]) -> int:
 
 def _open(pdf: str, session: str | None, reviewer: str = ""):
     from .session import Review
+    from .review_file import BadReviewFile
     review = Review.open(pdf, reviewer=reviewer)
     if session:
-        review.load(session)
+        try:
+            review.load(session)
+        except BadReviewFile as exc:
+            raise SegdeskError(f"{exc}; it was not applied: fix or move it, or run without "
+                               f"--session to start from the filing as read") from None
     return review
 
 

@@ -74,7 +74,12 @@ def sibling(path: Path, suffix: str) -> Path:
 def read_review(path: str | Path) -> dict:
     """The review file's content, every field checked (see `validate`)."""
     path = Path(path)
-    raw = _read_bounded(path)
+    return parse_review(read_raw(path), path)
+
+
+def parse_review(raw: bytes, path: str | Path) -> dict:
+    """A review file's bytes -> its content, every field checked (see `validate`)."""
+    path = Path(path)
     try:
         text = raw.decode("utf-8-sig")  # a BOM, as Windows editors write, is accepted
     except UnicodeDecodeError:
@@ -89,9 +94,9 @@ def read_review(path: str | Path) -> dict:
     return validate(data, path)
 
 
-def _read_bounded(path: Path) -> bytes:
-    # Opened without blocking and checked to be a regular file: a FIFO or a device given as a
-    # review would otherwise block or never end.
+def read_raw(path: Path) -> bytes:
+    """The file's bytes, at most MAX_BYTES of them. Opened without blocking and checked to be a regular file: a FIFO or a device given as a
+    review would otherwise block or never end."""
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except OSError as exc:
@@ -350,18 +355,20 @@ class DiskState:
     sha256: str
 
 
-def disk_state(path: str | Path) -> DiskState | None:
-    """The file's state now, None when there is no file. The hash decides: a copy or a touch
-    that changes the time but not the content is no change by someone else."""
+def disk_state(path: str | Path, raw: bytes | None = None) -> DiskState | None:
+    """The file's state now (or, given `raw`, as those bytes just read or written), None when
+    there is no file. The hash decides: a copy or a touch that changes the time but not the
+    content is no change by someone else."""
     try:
         st = os.stat(path)
-        with open(path, "rb") as fh:
-            digest = hashlib.sha256(fh.read(MAX_BYTES + 1)).hexdigest()
+        if raw is None:
+            with open(path, "rb") as fh:
+                raw = fh.read(MAX_BYTES + 1)
     except FileNotFoundError:
         return None
     except OSError:
         return DiskState(-1, -1, "")  # unreadable now: certainly not what we wrote
-    return DiskState(st.st_mtime_ns, st.st_size, digest)
+    return DiskState(st.st_mtime_ns, len(raw), hashlib.sha256(raw).hexdigest())
 
 
 def same_content(a: DiskState | None, b: DiskState | None) -> bool:
@@ -387,7 +394,7 @@ def merge_reviews(base: dict, ours: dict, theirs: dict) -> Merged:
     Each line's value, note, confirmation and reviewed mark, and the sign-off and approval,
     is taken from whichever side changed it; where both changed it differently, that is a
     conflict and nothing is decided. Audit entries both sides added are all kept, in time
-    order. A review of another version of the PDF never merges."""
+    order (theirs first within a second: they were on disk before). A review of another version of the PDF never merges."""
     conflicts: list[str] = []
     if ours.get("sha256") != theirs.get("sha256"):
         return Merged(dict(ours), ["sha256: the other review is of another version of the PDF"])
@@ -417,7 +424,8 @@ def merge_reviews(base: dict, ours: dict, theirs: dict) -> Merged:
     common = 0
     while common < min(len(mine), len(other)) and mine[common] == other[common]:
         common += 1
-    added = mine[common:] + [e for e in other[common:] if e not in mine[common:]]
+    # Theirs first at the same second: they were on disk before this save.
+    added = [e for e in other[common:] if e not in mine[common:]] + mine[common:]
     merged["audit"] = mine[:common] + sorted(added, key=lambda e: e.get("time", ""))
     return Merged(merged, conflicts)
 

@@ -28,6 +28,7 @@ from .review_file import sibling
 HEARTBEAT_SECONDS = 60  # how often a window renews its lock
 STALE_AFTER = timedelta(minutes=10)  # a heartbeat this old: its window is gone
 _MAX_LOCK_BYTES = 4096
+_HELD: dict[Path, int] = {}  # lock file -> how many reviews of this process hold it
 
 
 @dataclass(frozen=True)
@@ -112,8 +113,12 @@ class ReviewLock:
             fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
         except FileExistsError:
             other = read_lock(self.path)
-            if other is not None and other.token == self.token:
-                self.held = True
+            if other is not None and (other.token == self.token or _HELD.get(self.path) and
+                                      (other.host, other.pid) == (socket.gethostname(), os.getpid())):
+                # Ours, or this process's own (the filing opened again, a page OCR'd again):
+                # shared, and released when the last holder lets go.
+                self.token = other.token
+                self._hold()
                 return None
             if other is not None and not take_over and not is_stale(other):
                 raise LockedByOther(other, self.path) from None
@@ -122,19 +127,23 @@ class ReviewLock:
             self._write()
             if not self.still_ours():  # two took it over at once: the last one wins
                 raise LockedByOther(read_lock(self.path), self.path) from None
-            self.held = True
+            self._hold()
             return other
         except OSError as exc:
             raise SegdeskError(f"cannot lock {self.path.name}: {exc.strerror}") from None
         with os.fdopen(fd, "wb") as fh:
             fh.write(self._content())
-        self.held = True
+        self._hold()
         return None
+
+    def _hold(self) -> None:
+        if not self.held:
+            _HELD[self.path] = _HELD.get(self.path, 0) + 1
+        self.held = True
 
     def heartbeat(self) -> bool:
         """Renew the lock; False (and not renewed) if another has taken it over."""
         if not self.held or not self.still_ours():
-            self.held = False
             return False
         try:
             self._write()
@@ -150,13 +159,17 @@ class ReviewLock:
         return read_lock(self.path)
 
     def release(self) -> None:
-        """Remove the lock if it is still ours (never someone else's who took it over)."""
-        if self.held and self.still_ours():
+        """Remove the lock if it is still ours (never someone else's who took it over) and no
+        other review in this process holds it."""
+        if not self.held:
+            return
+        self.held = False
+        _HELD[self.path] -= 1
+        if _HELD[self.path] == 0 and self.still_ours():
             try:
                 os.unlink(self.path)
             except OSError:
                 pass
-        self.held = False
 
     def _unreadable_is_stale(self) -> bool:
         """A lock file being written this instant reads as garbage: give it a few seconds."""

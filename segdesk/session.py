@@ -9,7 +9,7 @@ import json
 import os
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Callable
 
@@ -18,8 +18,9 @@ from .engine import Change, Engine
 from .errors import SegdeskError
 from .extract import extract
 from .filing import DERIVED, EDITED, Filing, LineItem
-from .review_file import review_name
-from .fsutil import default_reviewer, user_data_dir, write_atomic
+from .review_file import merge_unknown, read_review, review_name, split_unknown
+from .review_store import ReviewStore
+from .fsutil import default_reviewer, remove_stale_temps, user_data_dir, write_atomic
 from .templates import FormTemplate, builtin_template
 
 SESSION_SUFFIX = ".segdesk"
@@ -56,6 +57,12 @@ class Review:
         self.session_path: Path | None = None
         self.autosave = False
         self.listeners: list[Callable[[Change], None]] = []
+        # Entries for lines this form does not know, saved back unchanged (review_file).
+        self.unknown: dict = {}
+        self.dirty = False  # changes not yet in the review file
+        self.last_save_error = ""  # why the last save failed; "" once one succeeds
+        self.save_listeners: list[Callable[[Review], None]] = []  # told after every save
+        self._store: ReviewStore | None = None
 
     # ------------------------------------------------------------------ opening
     @classmethod
@@ -74,13 +81,31 @@ class Review:
         review.autosave = True
         return review
 
+    @property
+    def store(self) -> ReviewStore | None:
+        """The review file at `session_path`: reads, compare-before-write, the lock."""
+        if self.session_path is None:
+            return None
+        if self._store is None or self._store.path != self.session_path:
+            self._store = ReviewStore(self.session_path)
+        return self._store
+
     def restore(self) -> int:
         """Apply the saved review of this PDF if there is one; how many values it changed.
 
-        Raises SessionMismatch when it was saved for another version of the PDF."""
-        if self.session_path is None or not self.session_path.exists():
+        Raises SessionMismatch when it was saved for another version of the PDF, and
+        BadReviewFile (NewerReviewFile) when it cannot be used."""
+        if self.session_path is None:
+            return 0
+        remove_stale_temps(self.session_path)  # of saves a kill interrupted
+        if not self.session_path.exists():
             return 0
         return self.load(self.session_path)
+
+    def close(self) -> None:
+        """Done with this review: its lock is released."""
+        if self._store is not None:
+            self._store.close()
 
     # ------------------------------------------------------------------ reading
     def item(self, line_id: str) -> LineItem:
@@ -146,11 +171,24 @@ class Review:
             note=note, action=action))
 
     def _changed(self, change: Change) -> None:
+        self.dirty = True
         # The screen follows the engine first; a failed save is then reported on its own.
         for listener in self.listeners:
             listener(change)
         if self.autosave and self.session_path:
+            self.try_save()
+
+    def try_save(self) -> bool:
+        """Save to the review file; on failure keep the change in memory, record why in
+        `last_save_error` (the window shows it until a save succeeds) and return False."""
+        try:
             self.save()
+        except SegdeskError as exc:
+            self.last_save_error = str(exc)
+            for listener in self.save_listeners:
+                listener(self)
+            return False
+        return True
 
     # ------------------------------------------------------------------ persistence
     def to_dict(self) -> dict:
@@ -168,37 +206,57 @@ class Review:
         }
 
     def save(self, path: str | Path | None = None) -> Path:
+        """Write the review to its review file (merged with what someone else wrote there
+        meanwhile, see ReviewStore) or, given `path`, to that file as it is."""
         target = Path(path) if path else self.session_path
         if target is None:
             raise SegdeskError("no session file to save to")
-        write_atomic(target, json.dumps(self.to_dict(), indent=1).encode("utf-8"))
+        data = merge_unknown(self.to_dict(), self.unknown)
+        if target != self.session_path:
+            write_atomic(target, json.dumps(data, indent=1).encode("utf-8"))
+            self.dirty, self.last_save_error = False, ""
+        else:
+            written = self.store.write(data)
+            self.dirty, self.last_save_error = False, ""
+            if written is not data:  # someone else's changes merged in: show them here too
+                change = self._apply(written)
+                for listener in self.listeners:
+                    listener(change)
+        for listener in self.save_listeners:
+            listener(self)
         return target
 
     def load(self, path: str | Path, force: bool = False) -> int:
-        """Apply a saved review. Returns how many values it changed."""
-        data = read_session(path)
+        """Apply a saved review (every field checked first: BadReviewFile). Returns how many
+        values it changed."""
+        if self.store is not None and Path(path) == self.session_path:
+            data = self.store.read()  # and remembered, to compare with before each write
+        else:
+            data = read_review(path)
         if data.get("sha256") != self.filing.sha256 and not force:
             raise SessionMismatch(
                 f"{Path(path).name} was saved for a different version of "
                 f"{data.get('source', 'this PDF')}; it was not applied")
-        name = Path(path).name
-        raw_values, reviewed = data.get("values", {}), data.get("reviewed", [])
-        notes, audit = data.get("notes", {}), data.get("audit", [])
-        if not (isinstance(raw_values, dict) and isinstance(notes, dict)
-                and isinstance(reviewed, list) and isinstance(audit, list)
-                and all(isinstance(a, dict) for a in audit)):
-            raise SegdeskError(f"{name}: not a segdesk review file (damaged structure)")
-        values = {i: _decimal(text, path) for i, text in raw_values.items() if i in self.extracted}
+        self._apply(data)
+        return sum(1 for i in data.get("values") or {} if i in self.extracted)
+
+    def _apply(self, data: dict) -> Change:
+        """Make this review what `data` (checked by review_file.validate) says: its values
+        (a line it does not name goes back to the value read), marks, notes and audit trail.
+        Entries for lines the form does not know are kept aside in `unknown`."""
+        data, self.unknown = split_unknown(data, self.extracted)
+        values = {i: Decimal(text) if text is not None else None
+                  for i, text in data["values"].items()}
+        values = {**{i: self.extracted[i] for i in self.edited() if i not in values}, **values}
         fields = AuditEntry.__dataclass_fields__
-        try:
-            entries = [AuditEntry(**{k: v for k, v in a.items() if k in fields}) for a in audit]
-        except TypeError:
-            raise SegdeskError(f"{name}: not a segdesk review file (damaged audit trail)") from None
-        self.engine.set_values(values)
-        self.reviewed = {i for i in reviewed if isinstance(i, str) and i in self.extracted}
-        self.notes = {k: str(v) for k, v in notes.items() if k in self.extracted}
-        self.audit = entries
-        return len(values)
+        entries = [AuditEntry(**{k: v for k, v in a.items() if k in fields})
+                   for a in data.get("audit") or []]
+        change = self.engine.set_values(values)
+        reviewed, notes = set(data["reviewed"]), {k: v for k, v in data["notes"].items() if v}
+        change.lines.update(self.reviewed ^ reviewed, (k for k in {*self.notes, *notes}
+                                                       if self.notes.get(k) != notes.get(k)))
+        self.reviewed, self.notes, self.audit = reviewed, notes, entries
+        return change
 
 
 def session_path_for(pdf_path: str | Path) -> Path:
@@ -227,24 +285,5 @@ def pdf_for(path: str | Path) -> Path:
 
 
 def read_session(path: str | Path) -> dict:
-    try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise SegdeskError(f"{Path(path).name}: cannot read the review ({exc.strerror})") from None
-    except (ValueError, UnicodeDecodeError):
-        raise SegdeskError(f"{Path(path).name}: not a segdesk review file (damaged JSON)") from None
-    if not isinstance(data, dict) or "segdesk_session" not in data:
-        raise SegdeskError(f"{Path(path).name}: not a segdesk review file")
-    return data
-
-
-def _decimal(text, path) -> Decimal | None:
-    if text is None:
-        return None
-    try:
-        value = Decimal(str(text))
-    except InvalidOperation:
-        value = None
-    if value is None or not value.is_finite():
-        raise SegdeskError(f"{Path(path).name}: value {text!r} is not a number")
-    return value
+    """A review file's content, every field checked (review_file.read_review)."""
+    return read_review(path)
