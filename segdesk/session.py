@@ -213,8 +213,8 @@ class Review:
             raise SegdeskError("no session file to save to")
         data = merge_unknown(self.to_dict(), self.unknown)
         if target != self.session_path:
+            # A copy elsewhere: the review file still lacks what it lacked.
             write_atomic(target, json.dumps(data, indent=1).encode("utf-8"))
-            self.dirty, self.last_save_error = False, ""
         else:
             written = self.store.write(data)
             self.dirty, self.last_save_error = False, ""
