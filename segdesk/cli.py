@@ -1,15 +1,20 @@
-"""The `segdesk` command: the review window by default, and headless extract / check / export."""
+"""The `segdesk` command: the review window by default, and headless extract / check / export /
+review."""
 from __future__ import annotations
 
 import argparse
 import json
 import os
 import sys
+from pathlib import Path
 
 from . import __version__
 from .errors import SegdeskError
 
-COMMANDS = ("extract", "check", "export")
+COMMANDS = ("extract", "check", "export", "review", "batch")
+REVIEWER_ENV = "SEGDESK_REVIEWER"
+VERBOSE_HELP = "--verbose (with any command): also print the PDF libraries' warnings on " \
+               "stderr (they always go to the log file)"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -17,6 +22,11 @@ def main(argv: list[str] | None = None) -> int:
     if hasattr(sys.stdout, "reconfigure"):
         # A file name that is not UTF-8 (held as surrogates) is printed back byte for byte.
         sys.stdout.reconfigure(errors="surrogateescape")
+    # --verbose, anywhere on the line and for every command: the PDF libraries' warnings on
+    # stderr too (they always go to the log file, never alone to stderr).
+    from .logs import route_library_logs
+    route_library_logs(verbose="--verbose" in argv)
+    argv = [a for a in argv if a != "--verbose"]
     try:
         if argv and argv[0] in COMMANDS:
             return _headless(argv)
@@ -39,26 +49,77 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
 
+def gui_main() -> int:
+    """`segdesk-gui`: the program started without a console (Windows' pythonw launcher), where
+    sys.stdout and sys.stderr are None. What would go to stderr (a message before the window
+    opens, a worker thread's error) is appended to segdesk-gui.log in the user's data folder."""
+    if sys.stdout is None:
+        sys.stdout = open(os.devnull, "w")
+    if sys.stderr is None:
+        from .fsutil import user_data_dir
+        log = user_data_dir() / "segdesk-gui.log"
+        try:
+            log.parent.mkdir(parents=True, exist_ok=True)
+            sys.stderr = open(log, "a", encoding="utf-8", errors="replace", buffering=1)
+        except OSError:
+            sys.stderr = open(os.devnull, "w")
+    return main()
+
+
 def _headless(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="segdesk", description="Reconcile Daily Seg filings.")
+    parser = argparse.ArgumentParser(prog="segdesk", description="Reconcile Daily Seg filings.",
+                                     epilog=VERBOSE_HELP)
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("extract", help="read a filing and print its line items and checks")
     p.add_argument("filing")
     p.add_argument("--json", action="store_true", help="print the JSON document (the default)")
-    p.add_argument("--session", help="apply this saved review")
-    p = sub.add_parser("check", help="print which checks tie and what the engine proposes")
+    _session_options(p)
+    p = sub.add_parser("check", help="print what is open and why, then the verdict")
     p.add_argument("filing")
-    p.add_argument("--session", help="apply this saved review")
+    _session_options(p)
     p = sub.add_parser("export", help="write the reconciled Excel workbook")
     p.add_argument("filings", nargs="+")
     p.add_argument("-o", "--output", required=True)
-    p.add_argument("--session", help="apply this saved review (one filing only)")
+    _session_options(p, " (one filing only)")
     p.add_argument("--reviewer", default="")
     p.add_argument("--force", action="store_true", help="replace OUT.xlsx even if it is read-only")
+    p = sub.add_parser(
+        "review", help="change the review file beside the PDF, as the window does; print the "
+                       "verdict",
+        description="LINE is a code (7010) or, for a row printed without one, its JSON id "
+                    "(swaps.12B). Changes apply all together or not at all.")
+    p.add_argument("filing")
+    p.add_argument("--reviewer", default="",
+                   help=f"who is reviewing (default: ${REVIEWER_ENV}); needed for any change")
+    p.add_argument("--set", action="append", default=[], metavar="LINE=VALUE",
+                   help="set a value (LINE= with no value clears it)")
+    p.add_argument("--confirm", action="append", default=[], metavar="LINE",
+                   help="confirm a line as it is")
+    p.add_argument("--confirm-all-corrected", action="store_true",
+                   help="confirm every value repaired on reading that is still open")
+    p.add_argument("--note", action="append", default=[], metavar="LINE=TEXT")
+    p.add_argument("--sign-off", action="store_true",
+                   help="sign the review off (reconciled, or with a --reason for each open item)")
+    p.add_argument("--reason", action="append", default=[], metavar="ITEM=TEXT",
+                   help="why an open item (a line, or a check's id) is signed off open")
+    p.add_argument("--approve", action="store_true",
+                   help="approve the sign-off (four eyes: not the preparer, nor anyone who "
+                        "changed a value)")
+    p = sub.add_parser("batch", help="read every PDF under files and folders into the library, "
+                                     "in parallel, with a summary")
+    p.add_argument("paths", nargs="+", metavar="PATH")
+    p.add_argument("-o", "--output", metavar="SUMMARY.xlsx", help="write the summary workbook")
+    p.add_argument("--json", action="store_true", help="print JSON Lines, one per file as it ends")
+    p.add_argument("--jobs", type=int, metavar="N", help="worker processes (default: one per core)")
     args = parser.parse_args(argv)
     if args.command == "export":
         return _export(args)
-    review = _open(args.filing, args.session)
+    if args.command == "review":
+        return _review(args)
+    if args.command == "batch":
+        from .batch import command
+        return command(args)
+    review = _open(args.filing, args)
     if args.command == "extract":
         from .report import filing_json
         json.dump(filing_json(review), sys.stdout, indent=1)
@@ -69,16 +130,35 @@ def _headless(argv: list[str]) -> int:
     return 0
 
 
-def _open(pdf: str, session: str | None, reviewer: str = ""):
-    from .session import Review
+def _session_options(p, scope: str = "") -> None:
+    p.add_argument("--session", help="apply this saved review instead of the one beside the PDF"
+                                     + scope)
+    p.add_argument("--no-session", action="store_true",
+                   help="ignore the saved review beside the PDF: the filing as read")
+
+
+def _open(pdf: str, args, reviewer: str = ""):
+    """The filing with its review: --session, else the review file beside the PDF (the one the
+    window saves), unless --no-session. A review file made on another version of the PDF is not
+    applied, and that is said on stderr."""
     from .review_file import BadReviewFile
-    review = Review.open(pdf, reviewer=reviewer)
-    if session:
-        try:
-            review.load(session)
-        except BadReviewFile as exc:
-            raise SegdeskError(f"{exc}; it was not applied: fix or move it, or run without "
-                               f"--session to start from the filing as read") from None
+    from .session import Review, SessionMismatch, saved_ocr_pages, session_path_for
+    # The pages the review had OCR'd on request are read so again (never left to the cache).
+    saved = args.session or (None if args.no_session else session_path_for(pdf))
+    review = Review.open(pdf, reviewer=reviewer, ocr_pages=saved_ocr_pages(saved, pdf))
+    review.autosave = False  # reading only
+    try:
+        if args.session:
+            review.load(args.session)
+        elif not args.no_session:
+            try:
+                review.restore()
+            except SessionMismatch as exc:
+                print(f"segdesk: warning: {exc}", file=sys.stderr)
+    except BadReviewFile as exc:
+        how = "run without --session" if args.session else "give --no-session"
+        raise SegdeskError(f"{exc}; it was not applied: fix or move it, or {how} to read the "
+                           f"filing as printed") from None
     return review
 
 
@@ -86,16 +166,92 @@ def _export(args) -> int:
     from .xlsx import export_workbook
     if args.session and len(args.filings) != 1:
         raise SegdeskError("--session applies to one filing; give one PDF with it")
-    reviews = [_open(f, args.session, args.reviewer) for f in args.filings]
+    reviews = [_open(f, args, args.reviewer) for f in args.filings]
+    for review in reviews:
+        if not review.reconciled:
+            print(f"segdesk: warning: {Path(review.filing.source).name} is {review.verdict()}; "
+                  f"the workbook says so", file=sys.stderr)
     out = export_workbook(reviews, args.output, force=args.force)
     print(f"wrote {out}")
     return 0
 
 
+def _review(args) -> int:
+    """Apply every change to the review in memory, then save it once: a bad line, value or a
+    refused sign-off stops before anything is written."""
+    from .entry import parse_input, resolve_line
+    from .session import Review
+    reviewer = (args.reviewer or os.environ.get(REVIEWER_ENV, "")).strip()
+    changes = bool(args.set or args.confirm or args.confirm_all_corrected or args.note
+                   or args.sign_off or args.approve)
+    if args.reason and not args.sign_off:
+        raise SegdeskError("--reason is given with --sign-off")
+    if changes and not reviewer:
+        raise SegdeskError(f"who is reviewing? give --reviewer NAME (or set {REVIEWER_ENV}); "
+                           f"every change is recorded under it")
+    review = Review.open(args.filing, reviewer=reviewer)
+    review.autosave = False
+    review.restore()  # a review of another version of the PDF: refused, one line
+    tpl = review.template
+    values = []
+    for pair in args.set:
+        key, value = _pair(pair, "--set", "LINE=VALUE")
+        amount, why = parse_input(value)
+        if why:
+            raise SegdeskError(f"--set {key}: {why}")
+        values.append((resolve_line(tpl, key), amount))
+    notes = [(resolve_line(tpl, k), text) for k, text in
+             (_pair(pair, "--note", "LINE=TEXT") for pair in args.note)]
+    confirms = [resolve_line(tpl, key) for key in args.confirm]
+    for line_id, amount in values:
+        review.set_value(line_id, amount)
+    for line_id, text in notes:
+        review.set_note(line_id, text)
+    for line_id in confirms:
+        review.confirm(line_id)
+    if args.confirm_all_corrected:
+        review.confirm_all_corrected()
+    if args.sign_off:
+        review.sign_off(_reasons(review, args.reason))
+    if args.approve:
+        review.approve()
+    if changes:
+        review.save()
+    if review.voided:
+        print(f"segdesk: {review.voided}", file=sys.stderr)
+    print(review.verdict())
+    return 0
+
+
+def _pair(text: str, option: str, form: str) -> tuple[str, str]:
+    key, sep, value = text.partition("=")
+    if not sep or not key.strip():
+        raise SegdeskError(f"{option} {text!r}: give {form}")
+    return key.strip(), value.strip()
+
+
+def _reasons(review, pairs: list[str]) -> dict[str, str]:
+    """--reason ITEM=TEXT, ITEM an open item's id or code (every open item it names)."""
+    items = review.open_items()
+    reasons: dict[str, str] = {}
+    for pair in pairs:
+        key, text = _pair(pair, "--reason", "ITEM=TEXT")
+        named = [it for it in items if key in (it.id, it.code)]
+        if not named:
+            raise SegdeskError(f"--reason {key}: not an open item (open: "
+                               f"{', '.join(dict.fromkeys(it.id for it in items)) or 'none'})")
+        if not text:
+            raise SegdeskError(f"--reason {key}: the reason is empty")
+        for it in named:
+            reasons[it.id] = text
+    return reasons
+
+
 def _gui(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(
         prog="segdesk", description="Review a Daily Seg filing: the PDF beside its line items.",
-        epilog="Headless commands: segdesk {extract,check,export} --help")
+        epilog="Headless commands: segdesk {extract,check,export,review,batch} --help. "
+               + VERBOSE_HELP)
     parser.add_argument("filing", nargs="?", help="the PDF to open (default: the bundled sample)")
     parser.add_argument("--screenshot", metavar="OUT.png",
                         help="render the window with the filing loaded to a PNG and exit")

@@ -16,10 +16,11 @@ from typing import Iterable, Mapping
 from .amounts import format_amount
 from .proposals import Proposal, explain
 from .templates import CheckDef, FormTemplate, LineDef
+from .vocab import CheckKind, CheckStatus
 
-ARITHMETIC, REGULATORY, SIGN = "arithmetic", "regulatory", "sign"
+ARITHMETIC, REGULATORY, SIGN = CheckKind
 # Check statuses: ties / does not tie / cannot be told (a value missing or derived from it).
-TIES, FAILS, INCOMPLETE, DERIVED = "ok", "fail", "incomplete", "derived"
+TIES, FAILS, INCOMPLETE, DERIVED = CheckStatus
 _ONE = Decimal(1)
 _TARGET_TOLERANCE = Decimal(1)  # the form rounds a percentage target to whole dollars
 
@@ -27,7 +28,7 @@ _TARGET_TOLERANCE = Decimal(1)  # the form rounds a percentage target to whole d
 @dataclass
 class CheckResult:
     id: str
-    kind: str
+    kind: CheckKind
     rule: str
     target: str
     codes: tuple[str, ...]
@@ -35,7 +36,7 @@ class CheckResult:
     reported: Decimal | None = None
     computed: Decimal | None = None
     difference: Decimal | None = None
-    status: str = INCOMPLETE
+    status: CheckStatus = INCOMPLETE
     detail: str = ""
     proposals: list[Proposal] = field(default_factory=list)
     # Target checks: the cover page's target as (low, high); high None = no upper bound.
@@ -61,8 +62,12 @@ class Change:
 
 class Engine:
     def __init__(self, template: FormTemplate, values: Mapping[str, Decimal | None],
-                 alternatives: Mapping[str, tuple[Decimal, ...]] | None = None):
+                 alternatives: Mapping[str, tuple[Decimal, ...]] | None = None,
+                 rounding: Decimal = Decimal(0)):
         self.template = template
+        # The most each printed amount may be off by rounding (the filing's: 500 for amounts
+        # in thousands). An arithmetic check ties within that much per amount it holds.
+        self.rounding = Decimal(rounding)
         self.values: dict[str, Decimal | None] = {ln.id: values.get(ln.id) for ln in template.lines}
         self.alternatives = dict(alternatives or {})
         self.derived: dict[str, Decimal] = {}
@@ -221,6 +226,11 @@ class Engine:
             res.detail = "derived here: " + ", ".join(solved_here)
         elif res.difference == 0:
             res.status = TIES
+        elif abs(res.difference) <= self.rounding * len(res.codes):
+            res.status = TIES
+            res.detail = (f"ties within rounding: {len(res.codes)} amounts printed to the "
+                          f"nearest {format_amount(2 * self.rounding)}, each up to "
+                          f"{format_amount(self.rounding)} off")
         else:
             res.status = FAILS
         return res
@@ -319,6 +329,13 @@ class Engine:
 
     def _target(self, rule: CheckDef, res: CheckResult) -> CheckResult:
         cover = {k: self.value(i) for k, i in self.template.cover_ids(rule.cover).items()}
+        unread = [i for k, i in self.template.cover_ids(rule.cover).items() if cover[k] is None]
+        if unread:
+            # A target the cover page printed but segdesk did not read must not pass for none.
+            res.detail = ("no cover page read: the residual interest target is unknown"
+                          if len(unread) == len(cover)
+                          else f"cover page target not read: {', '.join(unread)}")
+            return res
         base = self.value(rule.base)
         if base is None:
             res.detail = f"{rule.base} unknown"
@@ -359,7 +376,8 @@ class Engine:
         return res
 
     def _sign(self, ln: LineDef) -> CheckResult:
-        value = self.values[ln.id]
+        # A derived value is checked too: a plug that came out positive breaks the convention.
+        value = self.value(ln.id)
         res = CheckResult(id=f"sign.{ln.id}", kind=SIGN, target=ln.id, codes=(ln.id,),
                           statement=ln.statement, reported=value, computed=Decimal(0),
                           rule=f"[{ln.code or ln.id}] is entered as a negative (or zero)")
@@ -367,7 +385,7 @@ class Engine:
             return res
         res.difference = max(value, Decimal(0))
         res.status = TIES if value <= 0 else FAILS
-        if res.status == FAILS:
+        if res.status == FAILS and self.values[ln.id] is not None:
             res.proposals = [Proposal(ln.id, -value, "sign lost", 0.5)]
         return res
 

@@ -1,4 +1,4 @@
-"""General file helpers of the core: atomic writes, the user's data folder, the reviewer's name.
+"""General file helpers of the core: atomic writes and the user's data folder.
 
 Kept apart from session.py so that anything may use them (the OCR cache, the workbook export)
 without importing the review, which imports extraction and OCR in turn.
@@ -159,11 +159,3 @@ def _read_umask() -> int:
 
 
 _UMASK = _read_umask()
-
-
-def default_reviewer() -> str:
-    import getpass
-    try:
-        return getpass.getuser()
-    except Exception:  # no login name (some containers): still a usable default
-        return "reviewer"

@@ -4,8 +4,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from .amounts import decimal_text, format_amount
-from .engine import FAILS, INCOMPLETE, SIGN, CheckResult
+from .engine import CheckResult
 from .session import Review
+from .vocab import ItemKind
 
 
 def check_json(res: CheckResult) -> dict:
@@ -31,50 +32,61 @@ def filing_json(review: Review) -> dict:
                    **{k: v for k, v in f.header.items()
                       if k not in ("firm", "end_date", "submit_date")}},
         "ocr_pages": f.ocr_pages,
+        "notes": f.notes,
         "lines": [{
             "id": it.id, "code": it.code, "statement": it.statement,
             "line": f"{it.line}{it.letter}", "label": it.label,
             "value": decimal_text(review.value(it.id)), "raw": it.raw,
             "status": review.status(it.id), "note": it.note, "page": it.page,
             "bbox": [round(v, 2) for v in it.bbox] if it.bbox else None,
-            "confidence": it.confidence,
+            "confidence": it.confidence, "confirmed": review.is_confirmed(it.id),
         } for it in f.items],
-        "checks": [check_json(c) for c in review.engine.checks],
+        "checks": [check_json(c) for c in review.checks()],
+        "review": review_json(review),
+    }
+
+
+def review_json(review: Review) -> dict:
+    """Where the review stands: reconciled, what is open and why, confirmations, sign-offs."""
+    return {
+        "state": str(review.state()),
+        "reconciled": review.reconciled,
+        "open": [item.to_json() for item in review.open_items()],
+        "confirmed": len(review.confirmed_lines()),
+        "signed_off": review.signed_off.to_json() if review.signed_off else None,
+        "approved": review.approved.to_json() if review.approved else None,
     }
 
 
 def check_summary(review: Review) -> str:
-    f, tpl, eng = review.filing, review.template, review.engine
+    """Each statement's open items with what would close them (and the engine's proposals),
+    then the verdict line; every line of it reads the same verdict (Review.open_items)."""
+    f, tpl = review.filing, review.template
     out = [f"{f.header.get('firm', '(firm not found)')} \u2014 {f.form_title}, "
            f"end date {f.header.get('end_date', '?')} ({Path(f.source).name}, {f.pages} pages)"]
-    problems = 0
+    out += [f"  note: {note}" for note in f.notes]
+    items = review.open_items()
     for st in tpl.statements:
-        checks = [c for c in eng.checks if c.statement == st.id]
-        lines = [it for it in f.items if it.statement == st.id]
-        flagged = [it for it in lines if review.status(it.id) in ("suspect", "missing", "derived",
-                                                                   "corrected")]
-        failing = [c for c in checks if c.status == FAILS]
-        # A sign check of a missing value says nothing the missing line does not.
-        incomplete = [c for c in checks if c.status == INCOMPLETE and c.kind != SIGN]
-        ties = sum(c.status == "ok" for c in checks)
+        checks = [c for c in review.checks() if c.statement == st.id]
+        mine = [it for it in items if _statement_of(review, it) == st.id]
+        n_lines = len(tpl.lines_of(st.id))
         out.append("")
-        out.append(f"{st.title}: {len(lines)} lines, {ties} of {len(checks)} checks tie"
-                   + (f", {len(failing)} fail" if failing else ""))
-        for it in flagged:
-            value = review.value(it.id)
-            out.append(f"  {review.status(it.id):9} [{it.code or it.id}] "
-                       f"{format_amount(value) or '(none)'}"
-                       + (f"  \u2014 {it.note}" if it.note else "")
-                       + (f"  (printed {it.raw!r})" if it.raw and review.status(it.id) != "derived"
-                          else ""))
-        for c in failing + incomplete:
-            problems += 1
-            diff = f" differs by {format_amount(c.difference)}" if c.difference is not None else ""
-            out.append(f"  {'FAIL' if c.status == FAILS else 'OPEN'} {c.kind:10} {c.rule}{diff}"
-                       + (f" \u2014 {c.detail}" if c.detail else ""))
-            for p in c.proposals[:3]:
-                out.append(f"       proposal: set [{p.line}] to {format_amount(p.value)} "
-                           f"({p.reason})")
+        out.append(f"{st.title}: {n_lines} lines, {len(checks)} checks, "
+                   + (f"{len(mine)} open" if mine else "nothing open"))
+        for it in mine:
+            out.append(f"  {it.label:14} {it.cause}: {it.reason}")
+            out.append(f"  {'':14} to close: {it.hint}")
+            if it.kind == ItemKind.CHECK:
+                for p in review.check(it.id).proposals[1:3]:
+                    ln = tpl.by_id[p.line]
+                    out.append(f"  {'':14} or set {ln.code or ln.id} to "
+                               f"{format_amount(p.value, ln.unit)} ({p.reason})")
     out.append("")
-    out.append("All checks tie." if problems == 0 else f"{problems} check(s) need attention.")
+    out.append(review.verdict())
     return "\n".join(out)
+
+
+def _statement_of(review: Review, item) -> str:
+    if item.kind == ItemKind.LINE:
+        return review.template.by_id[item.id].statement
+    return review.check(item.id).statement

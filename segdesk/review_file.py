@@ -17,21 +17,20 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import stat
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+from .amounts import amount_problem
 from .errors import SegdeskError
 from .fsutil import bounded_name
+from .safefile import open_regular
 
 SUFFIX = ".segdesk"
 FORMAT_VERSION = 1
 MAX_BYTES = 20 << 20  # a review of thousands of edits is well under 1 MB
-# An amount: at most 18 digits before the point and 6 after (trillions of dollars, to the
-# millionth); the same bound as typed and printed amounts.
-MAX_INT_DIGITS, MAX_DECIMALS = 18, 6
+MAX_PAGE = 100_000
 MAX_ID = 200  # characters of a line id
 MAX_DEPTH = 16  # nesting inside a confirmation record
 _NUMBER_TEXT = 40  # characters of a JSON number; longer is no number segdesk wrote
@@ -95,29 +94,16 @@ def parse_review(raw: bytes, path: str | Path) -> dict:
 
 
 def read_raw(path: Path) -> bytes:
-    """The file's bytes, at most MAX_BYTES of them. Opened without blocking and checked to be a regular file: a FIFO or a device given as a
-    review would otherwise block or never end."""
-    try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
-    except OSError as exc:
-        raise SegdeskError(f"{path.name}: cannot read the review ({exc.strerror})") from None
-    try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise BadReviewFile(path, "not a regular file")
-        chunks, size = [], 0
-        while size <= MAX_BYTES:
-            chunk = os.read(fd, min(1 << 20, MAX_BYTES + 1 - size))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            size += len(chunk)
-    except OSError as exc:
-        raise SegdeskError(f"{path.name}: cannot read the review ({exc.strerror})") from None
-    finally:
-        os.close(fd)
-    if size > MAX_BYTES:
+    """The file's bytes: a regular file only (a FIFO or a device given as a review would
+    block or never end), read no further than MAX_BYTES."""
+    with open_regular(path, "review file") as fh:
+        try:
+            data = fh.read(MAX_BYTES + 1)
+        except OSError as exc:
+            raise SegdeskError(f"{path.name}: cannot read the review ({exc.strerror})") from None
+    if len(data) > MAX_BYTES:
         raise BadReviewFile(path, f"larger than {MAX_BYTES >> 20} MB")
-    return b"".join(chunks)
+    return data
 
 
 class _NumberError(ValueError):
@@ -169,10 +155,16 @@ def validate(data: object, path: str | Path = "review") -> dict:
                 bad(f"values.{_short(line_id)}: {why}")
     for line_id in _field(data, "reviewed", list, bad):
         _line_id(line_id, "reviewed", bad)
-    for line_id, note in _field(data, "notes", dict, bad).items():
-        _line_id(line_id, "notes", bad)
-        if not isinstance(note, str):
-            bad(f"notes.{_short(line_id)} is {_kind(note)}, not text")
+    for key in ("notes", "explanations"):
+        for line_id, note in _field(data, key, dict, bad).items():
+            _line_id(line_id, key, bad)
+            if not isinstance(note, str):
+                bad(f"{key}.{_short(line_id)} is {_kind(note)}, not text")
+    if data.get("compare_with") is not None and not isinstance(data["compare_with"], str):
+        bad(f"compare_with is {_kind(data['compare_with'])}, not text")
+    for page in _field(data, "ocr_pages", list, bad):
+        if type(page) is not int or not 0 < page <= MAX_PAGE:
+            bad(f"ocr_pages holds {_shown(page)}, not a page number")
     for line_id, record in _field(data, "confirmations", dict, bad).items():
         _line_id(line_id, "confirmations", bad)
         if not isinstance(record, dict):
@@ -196,14 +188,9 @@ def amount_text_problem(text: object) -> str:
         value = Decimal(text)
     except InvalidOperation:
         return f"{text!r} is not a number"
-    if not value.is_finite():
-        return f"{text!r} is not a finite number"
-    if value and value.adjusted() >= MAX_INT_DIGITS:
-        return f"{text!r} is too large for an amount (more than {MAX_INT_DIGITS} digits)"
-    exponent = value.normalize().as_tuple().exponent if value else 0
-    if isinstance(exponent, int) and exponent < -MAX_DECIMALS:
-        return f"{text!r} has more than {MAX_DECIMALS} decimal places"
-    return ""
+    # The bounds typed and printed amounts have (amounts.amount_problem).
+    problem = amount_problem(value)
+    return f"{text!r} is {problem}" if problem else ""
 
 
 def _field(data: dict, key: str, kind: type, bad):
@@ -304,7 +291,7 @@ def set_aside(path: str | Path) -> Path:
 
 # ---------------------------------------------------------------------------- lines unknown
 
-_BY_LINE = ("values", "notes", "confirmations")
+_BY_LINE = ("values", "notes", "explanations", "confirmations")
 
 
 def split_unknown(data: dict, known) -> tuple[dict, dict]:
@@ -414,7 +401,9 @@ def merge_reviews(base: dict, ours: dict, theirs: dict) -> Merged:
     b, o, t = (set(d.get("reviewed") or []) for d in (base, ours, theirs))
     order = list(dict.fromkeys([*(ours.get("reviewed") or []), *(theirs.get("reviewed") or [])]))
     merged["reviewed"] = [i for i in order if _pick(i in b, i in o, i in t) is True]
-    for key in ("signed_off", "approved"):
+    merged["ocr_pages"] = sorted({*(ours.get("ocr_pages") or []),
+                                  *(theirs.get("ocr_pages") or [])})
+    for key in ("signed_off", "approved", "compare_with"):
         value = _pick(base.get(key), ours.get(key), theirs.get(key))
         if value is _CONFLICT:
             conflicts.append(key)

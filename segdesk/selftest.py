@@ -123,11 +123,9 @@ class _Steps:
         return f"{len(items)} line items read from {self.review.filing.pages} pages"
 
     def checks_tie(self) -> str:
-        results = self.review.engine.results
-        failing = sorted(cid for cid, r in results.items() if r.status != "ok")
-        if not results or failing:
-            raise StepFailed(f"{len(failing)} of {len(results)} checks do not tie: {', '.join(failing[:8])}")
-        return f"all {len(results)} checks tie"
+        if not self.review.checks() or not self.review.reconciled:
+            raise StepFailed(self.review.verdict())
+        return self.review.verdict()
 
     def ocr(self) -> str:
         """The OCR engine and its model read a strip of the sample rendered as an image (scanned

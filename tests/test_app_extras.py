@@ -12,9 +12,10 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QImage
 
 from segdesk.app import prompts
-from segdesk.app.line_model import VALUE, parse_input
+from segdesk.app.line_model import VALUE
 from segdesk.app.main_window import MainWindow
 from segdesk.app.settings import Settings
+from segdesk.entry import parse_input
 from tests.conftest import ROOT, SAMPLES
 
 
@@ -22,7 +23,9 @@ from tests.conftest import ROOT, SAMPLES
 def window(qtbot, tmp_path, monkeypatch):
     errors = []
     monkeypatch.setattr(prompts, "show_error", lambda p, t, text, d="": errors.append(text))
-    win = MainWindow(Settings(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)))
+    settings = Settings(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    settings.reviewer = "Ann Tester"
+    win = MainWindow(settings)
     win.errors = errors
     qtbot.addWidget(win)
     win.show()

@@ -51,8 +51,11 @@ def dialogs(monkeypatch):
 def make_window(qtbot, tmp_path, dialogs):
     store = str(tmp_path / "settings.ini")
 
-    def make() -> MainWindow:
-        window = MainWindow(Settings(QSettings(store, QSettings.Format.IniFormat)))
+    def make(reviewer: str = "Ann Tester") -> MainWindow:
+        settings = Settings(QSettings(store, QSettings.Format.IniFormat))
+        if reviewer:
+            settings.reviewer = reviewer
+        window = MainWindow(settings)
         qtbot.addWidget(window)
         window.resize(1500, 900)
         window.show()
@@ -155,10 +158,14 @@ def test_amount_formats_and_refused_input(qtbot, window):
 def test_f8_walks_open_problems(qtbot, window):
     window.grid.setFocus()
     seen = []
-    for _ in range(4):
+    for _ in range(5):
         QTest.keyClick(window.grid, Qt.Key.Key_F8)
         seen.append(window.grid.current_line())
-    assert seen == ["7040", "7345", "7355", "7040"]
+    # F8 follows Review.open_items(): failing totals, the derived 7070, the suspect 7345.
+    assert [(it.id, it.cause) for it in window.review.open_items()] == [
+        ("7040", "fails"), ("7070", "derived"), ("7345", "suspect"), ("7345", "fails"),
+        ("7355", "fails")]
+    assert seen == ["7040", "7070", "7345", "7355", "7040"]
     QTest.keyClick(window.grid, Qt.Key.Key_F8, Qt.KeyboardModifier.ShiftModifier)
     assert window.grid.current_line() == "7355"
     # The failing check is shown with it.

@@ -1,5 +1,6 @@
 """The `segdesk` command as another tool runs it: real processes, real files."""
 import json
+import os
 import subprocess
 import sys
 from decimal import Decimal
@@ -38,6 +39,9 @@ def test_extract_json_contract(sample_pdf, seed):
     assert check["kind"] == "arithmetic" and check["ok"] is True and check["difference"] == "0"
     assert {c["kind"] for c in doc["checks"]} >= {"arithmetic", "regulatory"}
     assert all(c["ok"] for c in doc["checks"])
+    assert line["confirmed"] is False  # read cleanly: nothing to confirm
+    assert doc["review"] == {"state": "reconciled", "reconciled": True, "open": [],
+                             "confirmed": 0, "signed_off": None, "approved": None}
 
 
 def test_check_summary_of_a_damaged_filing(pdf_dir):
@@ -45,15 +49,21 @@ def test_check_summary_of_a_damaged_filing(pdf_dir):
     run = segdesk("check", pdf)
     assert run.returncode == 0, run.stderr
     out = run.stdout
-    assert "Segregation Statement: 27 lines, 11 of 12 checks tie, 1 fail" in out
-    assert "FAIL arithmetic [7040]" in out and "differs by -50" in out
-    assert "proposal: set [7010] to 4,332,108,232 (one digit misread: 8 \u2192 3" in out
-    assert "1 check(s) need attention." in out
+    assert "Segregation Statement: 27 lines, 12 checks, 1 open" in out
+    assert "check 7040     fails: Net equity (deficit) (line 4) = lines 1A + 1B + 2 + 3A + 3B " \
+           "differs by -50" in out
+    assert "to close: set 7010 to 4,332,108,232 (one digit misread: 8 \u2192 3" in out
+    # One verdict, last, and no other line says otherwise.
+    assert out.rstrip().splitlines()[-1] == "not reconciled: 1 open (check 7040 fails)"
+    assert "reconciled:" not in out.replace("not reconciled:", "")
 
 
 def test_check_all_tie(sample_pdf):
     run = segdesk("check", sample_pdf)
-    assert run.returncode == 0 and run.stdout.rstrip().endswith("All checks tie.")
+    lines = run.stdout.rstrip().splitlines()
+    n = len(json.loads(segdesk("extract", sample_pdf).stdout)["checks"])
+    assert run.returncode == 0 and lines[-1] == f"reconciled: all {n} checks tie, 0 values confirmed"
+    assert not any("open" in line and "nothing open" not in line for line in lines)
 
 
 def _encrypted(path):
@@ -165,3 +175,14 @@ def _umask():
     mask = os.umask(0o022)
     os.umask(mask)
     return mask
+
+
+def test_gui_launcher_without_a_console_logs_what_it_cannot_print(tmp_path):
+    """`segdesk-gui` (Windows' pythonw: no sys.stdout, no sys.stderr): a message goes to the log."""
+    script = ("import sys; sys.stdout = sys.stderr = None; sys.argv = ['segdesk-gui', 'gone.pdf.segdesk']\n"
+              "from segdesk.cli import gui_main; raise SystemExit(gui_main())")
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60,
+                         cwd=tmp_path, env={**os.environ, "XDG_DATA_HOME": str(tmp_path / "data")})
+    assert run.returncode == 2 and run.stdout == "" and run.stderr == ""
+    log = (tmp_path / "data" / "segdesk" / "segdesk-gui.log").read_text()
+    assert log == "segdesk: gone.pdf.segdesk: no such file\n"

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from segdesk import fsutil
+from segdesk.errors import SegdeskError
 from segdesk.review_file import (MAX_BYTES, BadReviewFile, NewerReviewFile, merge_unknown,
                                  read_review, review_name, set_aside, sibling, split_unknown,
                                  unknown_lines, validate)
@@ -53,7 +54,7 @@ def test_a_utf8_bom_is_accepted(tmp_path):
     ('{"segdesk_session": 1, "values": {"7010": "NaN"}}', "'NaN' is not a finite number"),
     ('{"segdesk_session": 1, "values": {"7010": NaN}}', "NaN is not a number segdesk writes"),
     ('{"segdesk_session": 1, "values": {"7010": "Infinity"}}', "not a finite number"),
-    ('{"segdesk_session": 1, "values": {"7010": "0.0000001"}}', "more than 6 decimal places"),
+    ('{"segdesk_session": 1, "values": {"7010": "0.0000001"}}', "too many decimal places for an amount (more than 6)"),
     ('{"segdesk_session": 1, "values": {"7010": "12abc"}}', "'12abc' is not a number"),
     ('{"segdesk_session": 1, "values": [1, 2]}', "values is a list, not a mapping"),
     ('{"segdesk_session": 1, "reviewed": [["7010"]]}', "reviewed holds a list where a line id belongs"),
@@ -104,7 +105,7 @@ def test_a_huge_file_is_refused_without_reading_it_all(tmp_path):
 def test_a_fifo_is_refused_at_once(tmp_path):
     fifo = tmp_path / "f.pdf.segdesk"
     os.mkfifo(fifo)
-    with pytest.raises(BadReviewFile, match="not a regular file"):
+    with pytest.raises(SegdeskError, match=r"is a pipe \(FIFO\), not a review file"):
         read_review(fifo)
 
 

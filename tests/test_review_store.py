@@ -44,7 +44,7 @@ def test_two_reviews_editing_different_lines_both_keep_their_edits(pdf):
     ann.set_value("7010", D(1))
     bob.set_value("7020", D(2))  # the file changed under Bob: merged, not overwritten
     ann.set_note("7030", "Ann's note")
-    bob.mark_reviewed("7040")
+    bob.confirm("7040")
     data = saved(bob)
     assert data["values"] == {"7010": "1", "7020": "2"}
     assert data["notes"] == {"7030": "Ann's note"} and data["reviewed"] == ["7040"]

@@ -46,12 +46,15 @@ def test_export_applies_a_saved_review(seed, tmp_path):
     review = Review(extract(pdf), reviewer="Ann")
     for code in lost:
         review.set_value(code, values[code], note="from the bank statement")
+    review.confirm_all_corrected()
     session = review.save(tmp_path / "review.segdesk")
     out = tmp_path / "reviewed.xlsx"
 
     before = segdesk("export", pdf, "-o", tmp_path / "raw.xlsx")
     run = segdesk("export", pdf, "-o", out, "--session", session)
     assert before.returncode == 0 and run.returncode == 0, run.stderr
+    assert before.stderr.startswith("segdesk: warning: as_given.pdf is not reconciled: 13 open")
+    assert run.stderr == ""  # reconciled: nothing to warn of
     assert summary(tmp_path / "raw.xlsx")["MASTER CHECK"] is False
     facts = summary(out)
     assert facts["MASTER CHECK"] is True and facts["Corrections"] == 5

@@ -13,6 +13,7 @@ from openpyxl.utils.cell import coordinate_from_string
 
 from segdesk.extract import extract
 from segdesk.session import Review
+from segdesk.vocab import action_word
 from segdesk.xlsx import export_workbook
 from tests.pdfs import filing_pdf
 from tests.xlsx_support import recalc
@@ -37,8 +38,8 @@ def cases(template, seed, sample_pdf, pdf_dir):
     corrected = Review(as_given, reviewer="Jane Reviewer")
     for code in lost:
         corrected.set_value(code, values[code], note="agreed to the bank statement")
-    corrected.mark_reviewed("7010")
-    corrected.mark_reviewed("7090")
+    corrected.confirm("7010")
+    corrected.confirm_all_corrected()
     corrected.set_note("7090", "printed 1.142,738,816; confirmed with treasury")
     made["corrected"] = [corrected]
 
@@ -104,7 +105,8 @@ def groups(saved: Saved, reviews: list[Review]):
         r.filing.header["end_date"], "%m/%d/%Y"))
     for n, review in enumerate(in_date_order, start=1):
         summary = saved.values[f"F{n} Summary"]
-        assert summary["B7"].value == review.filing.header["end_date"]
+        end_date = saved.label_rows(f"F{n} Summary")["End date"]
+        assert summary.cell(end_date, 2).value == review.filing.header["end_date"]
         yield f"F{n} ", f"F{n}_", review
 
 
@@ -124,7 +126,7 @@ def test_libreoffice_recomputes_every_formula_to_the_cached_result(name, exporte
     for title, cell in ours.formula_cells():
         cached = ours.values[title][cell.coordinate].value
         computed = theirs.values[title][cell.coordinate].value
-        assert cached is not None or cell.value.startswith("=IF("), \
+        assert cached is not None or computed in (None, ""), \
             f"{title}!{cell.coordinate} has no cached result"
         if isinstance(cached, (int, float)) and not isinstance(cached, bool):
             assert computed == pytest.approx(cached, abs=0.005), (title, cell.coordinate,
@@ -161,22 +163,47 @@ def test_every_formula_computes_to_the_engines_value(name, cases, exported):
             if res.status in ("ok", "fail"):
                 assert ws.cell(r, saved.column(sheet, "Ties now")).value is res.ok, check_id
         master = saved.values[title_prefix + "Summary"]["B3"].value
-        assert master is all(res.ok for res in engine.checks)
+        assert master is review.reconciled
 
 
-def test_master_check_follows_the_statements(exported):
+def test_master_check_is_reconciled(cases, exported, recalculated):
+    for name in ("sample", "corrected", "as_given", "failing", "cover_fails"):
+        review = cases[name][0]
+        assert exported[name].values["Summary"]["B3"].value is review.reconciled, name
+        assert exported[name].name_cell("MasterCheck") == ("Summary", "B3")
     assert exported["sample"].values["Summary"]["B3"].value is True
     assert exported["corrected"].values["Summary"]["B3"].value is True
-    for name in ("as_given", "failing", "cover_fails"):
-        assert exported[name].values["Summary"]["B3"].value is False
-    master = exported["sample"].formulas["Summary"]["B3"].value
+    # LibreOffice, recomputing from the formulas alone, agrees (it writes TRUE/FALSE as 1/0).
+    for name in ("corrected", "failing", "cover_fails"):
+        computed = recalculated[name].values["Summary"]["B3"].value
+        assert bool(computed) is cases[name][0].reconciled, name
     ws = exported["sample"].formulas["Summary"]
-    feeds = re.findall(r"E\d+", master)
+    assert ws["B3"].value == "=AND(B4=0,B5=0)"
+    assert ws["A4"].value == "Checks that do not tie now" and ws["A5"].value == "Lines open"
+    rows = exported["sample"].label_rows("Summary")
+    first = rows["Checks by statement"] + 2
+    feeds = [r for r in range(first, first + 4) if ws.cell(r, 5).value]
     assert len(feeds) == 3  # one per statement with checks
-    for ref in feeds:
-        assert ws[ref].value.startswith("=AND(C")
-        count = ws[ref.replace("E", "C")].value
-        assert count.startswith("=COUNTIF('Checks'!$G$")
+    assert ws["B4"].value == f"=SUM(B{feeds[0]}:B{feeds[-1]})-SUM(C{feeds[0]}:C{feeds[-1]})"
+    assert ws["B5"].value.startswith(f"=SUM(D{feeds[0]}:D{feeds[-1]})+COUNTIF('Cover Page'!$H$")
+    for r in feeds:
+        assert ws.cell(r, 5).value == f"=AND(C{r}=B{r},D{r}=0)"
+        assert ws.cell(r, 3).value.startswith("=COUNTIF('Checks'!$G$")
+        assert ws.cell(r, 4).value.startswith("=COUNTIF('") and '"open")' in ws.cell(r, 4).value
+
+
+def test_an_unreconciled_workbook_lists_what_is_open_under_the_master(cases, exported):
+    saved, review = exported["as_given"], cases["as_given"][0]
+    ws = saved.values["Summary"]
+    assert ws["B3"].value is False and ws["B5"].value == 13 and ws["B4"].value == 3
+    assert ws["A7"].value == "Open items at export (13)"
+    listed = [(ws.cell(r, 1).value, ws.cell(r, 2).value, ws.cell(r, 3).value)
+              for r in range(9, 9 + 13)]
+    assert listed == [(it.label, it.cause, f"{it.reason}\nTo close: {it.hint}")
+                      for it in review.open_items()]
+    assert listed[0][2] == "no value printed beside the code\nTo close: 7032 + 7033 must " \
+                           "total 195,119,014"
+    assert exported["sample"].values["Summary"]["A7"].value == "Open items at export: none"
 
 
 # ---------------------------------------------------------------- structure and formats
@@ -253,7 +280,7 @@ def test_a_reader_that_does_not_recalculate_sees_every_total(cases, exported):
     figures = [summary.cell(rows["Segregation Statement"], c).value for c in range(2, 7)]
     assert figures == [6863892060, 7287990569, 424098509, 343194603, 80903906]
     assert summary.cell(rows["Cleared Swaps Statement"], 4).value == 1021581522
-    assert summary["B5"].value == "Credit Suisse Securities (USA) LLC"
+    assert summary.cell(rows["Firm"], 2).value == "Credit Suisse Securities (USA) LLC"
 
 
 def test_checks_sheet_turns_a_nonzero_difference_red(exported):
@@ -264,7 +291,9 @@ def test_checks_sheet_turns_a_nonzero_difference_red(exported):
     assert diff[0].dxf.fill.fgColor.rgb.endswith("F8CBAD")
     assert "$F5<>0" in diff[0].formula[0] and "$G5=FALSE" in diff[0].formula[0]
     ties = next(rs for ref, rs in rules.items() if ref.startswith("G"))
-    assert {r.formula[0] for r in ties} == {"FALSE", "TRUE"}
+    # Blank cells (section rows) equal FALSE to a spreadsheet: they are left uncoloured.
+    assert {r.formula[0] for r in ties} == {"AND(NOT(ISBLANK(G5)),G5=FALSE)",
+                                            "AND(NOT(ISBLANK(G5)),G5=TRUE)"}
     rows = saved.check_rows()
     values = saved.values["Checks"]
     assert values.cell(rows["7040"], 6).value == -2 * 487507157  # sign lost on 7033
@@ -325,7 +354,8 @@ def test_text_from_the_pdf_stays_text(exported, recalculated):
         for _, cell in book.formula_cells():
             assert "HYPERLINK" not in cell.value and "cmd" not in cell.value
     summary = recalculated["hostile"].values["Summary"]
-    assert summary["B5"].value == HOSTILE_FIRM
+    assert summary.cell(recalculated["hostile"].label_rows("Summary")["Firm"], 2).value \
+        == HOSTILE_FIRM
     assert saved.formulas.properties.title.startswith("Daily Seg - FOCUS II \u2014 =HYPERLINK")
     assert "&&" in saved.formulas["Summary"].oddHeader.left.text  # '&' is not a header code
 
@@ -335,21 +365,24 @@ def test_audit_sheet_lists_corrections_notes_and_reviewed_lines(cases, exported)
     ws = saved.values["Audit"]
     entries = [[c.value for c in row] for row in ws.iter_rows(min_row=5, max_row=4
                                                              + len(review.audit))]
-    assert len(review.audit) == 8
+    assert len(review.audit) == 5 + 1 + 8 + 1
     for entry, audit in zip(entries, review.audit):
-        assert entry[1:5] == [audit.reviewer, audit.line, audit.code, audit.action]
+        assert entry[1:5] == [audit.reviewer, audit.line, audit.code, action_word(audit.action)]
         assert entry[7] == (audit.note or None)
     first = entries[0]
     assert first[0].year >= 2024 and first[5] is None and first[6] == 682626171
     assert first[3] == "7032" and first[4] == "edit"
     listed = [row for row in ws.iter_rows(values_only=True) if row[2] in ("7010", "7090")
-              and row[4] is None]
+              and row[4] == "yes"]
     assert [(r[2], r[5]) for r in listed] == [("7010", 4332108232), ("7090", 1142738816)]
     summary = saved.values["Summary"]
     rows = saved.label_rows("Summary")
     assert summary.cell(rows["Corrections"], 2).value == 5
-    assert summary.cell(rows["Lines marked reviewed"], 2).value == 2
+    assert summary.cell(rows["Values confirmed"], 2).value == 5 + 1 + 8
     assert summary.cell(rows["Reviewer"], 2).value == "Jane Reviewer"
+    assert summary.cell(rows["Prepared (signed off) by"], 2).value == "not signed off"
+    assert saved.values["Audit"].cell(saved.label_rows("Audit")["Approved by"], 2).value \
+        == "nobody yet"
 
 
 def test_many_filings_make_a_trend(cases, exported):
@@ -375,3 +408,45 @@ def test_many_filings_make_a_trend(cases, exported):
         chart = z.read("xl/charts/chart1.xml").decode()
     assert chart.count("<ser>") == 6 and "'Trend'!$B$5:$B$7" in chart
     assert chart.count("<delete val=\"0\"") == 2
+
+
+def test_reviewer_notes_apart_from_how_a_value_was_read(exported):
+    saved = exported["corrected"]
+    title, coord = saved.name_cell("L_7090")
+    row = saved.formulas[title][saved.formulas[title][coord].row]
+    value = {h: row[saved.column(title, h) - 1].value
+             for h in ("How it was read", "Reviewer's note", "Review", "Status")}
+    assert value == {"How it was read": "'.' read as thousands separator",
+                     "Reviewer's note": "printed 1.142,738,816; confirmed with treasury",
+                     "Review": "confirmed", "Status": "corrected"}
+
+
+def test_what_does_not_print_and_what_is_not_red(exported):
+    saved = exported["failing"]
+    for title in ("Segregation Statement", "Checks"):
+        ws = saved.formulas[title]
+        name = saved.column(title, "Name")
+        assert ws.column_dimensions[chr(64 + name)].hidden, title  # hidden columns never print
+    for ws in saved.formulas.worksheets:
+        for rng in ws.conditional_formatting:
+            for rule in rng.rules:
+                if rule.dxf.fill is not None and rule.formula and "FALSE" in rule.formula[0]:
+                    # a blank cell equals FALSE to a spreadsheet: never red for being blank
+                    assert "ISBLANK" in rule.formula[0] or "ISNUMBER" in rule.formula[0], \
+                        (ws.title, rule.formula)
+
+
+def test_target_bounds_are_worked_out_in_helper_cells(exported):
+    saved = exported["cover_fails"]
+    ws, values = saved.formulas["Checks"], saved.values["Checks"]
+    r = saved.check_rows()["segregation.target_vs_cover"]
+    low = ws.cell(r, 8).value
+    assert re.fullmatch(r"=D\d+", low) and re.fullmatch(r"=D\d+", ws.cell(r, 9).value)
+    h = int(low[2:]) - 15
+    labels = [ws.cell(h + k, 1).value for k in range(1, 18)]
+    assert labels[10:14] == ["Uses the minimum dollar amount", "Uses the minimum percentage",
+                             "Uses the dollar range", "Uses the percentage range"]
+    assert [values.cell(h + k, 4).value for k in (11, 12, 13, 14)] == [False, False, True, False]
+    assert [values.cell(h + k, 4).value for k in (15, 17)] == [400_000_000, 500_000_000]
+    for _, cell in saved.formula_cells():
+        assert cell.value.count("IF(") <= 2, cell.value  # no formula buries the rule in IFs

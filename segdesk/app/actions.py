@@ -43,8 +43,8 @@ class WindowActions:
                       "Go to the next open problem")
         self.prev = a("&Previous problem", lambda: w.go_to_problem(-1), "Shift+F8", SP.SP_ArrowUp,
                       "Go to the previous open problem")
-        self.reviewed = a("&Mark reviewed", w.toggle_reviewed, "Ctrl+M", SP.SP_DialogApplyButton,
-                          "Mark the selected lines reviewed (or not)")
+        self.reviewed = a("&Confirm", w.toggle_reviewed, "Ctrl+M", SP.SP_DialogApplyButton,
+                          "Confirm the selected lines as they are (again: withdraw it)")
         self.note = a("N&ote\u2026", w.edit_note, "Ctrl+Alt+N", SP.SP_FileDialogContentsView,
                       "Write a note on the current line")
         self.apply = a("&Apply proposed fix", w.checks.apply_selected, "Ctrl+Return",

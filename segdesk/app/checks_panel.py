@@ -13,13 +13,13 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QHBoxLayout, QHeade
 from ..amounts import format_amount
 from ..engine import ARITHMETIC, DERIVED, FAILS, INCOMPLETE, TIES, CheckResult
 from ..session import Review
+from ..vocab import LineStatus
 from . import style
 
 CHECK, KIND, STATUS, REPORTED, COMPUTED, DIFFERENCE = range(6)
 HEADERS = ("Check", "Kind", "Status", "Reported", "Computed", "Difference")
-STATUS_TEXT = {TIES: "ties", FAILS: "FAILS", INCOMPLETE: "incomplete", DERIVED: "derived"}
-STATUS_BRUSH = {TIES: style.STATUS_COLOURS["ok"], FAILS: style.FAIL_TEXT,
-                INCOMPLETE: style.MUTED_TEXT, DERIVED: style.STATUS_COLOURS["derived"]}
+STATUS_BRUSH = {TIES: style.STATUS_COLOURS[LineStatus.OK], FAILS: style.FAIL_TEXT,
+                INCOMPLETE: style.MUTED_TEXT, DERIVED: style.STATUS_COLOURS[LineStatus.DERIVED]}
 CHECK_ROLE = Qt.ItemDataRole.UserRole + 1  # check id
 PROPOSAL_ROLE = Qt.ItemDataRole.UserRole + 2  # index of the proposal (children only)
 
@@ -37,7 +37,7 @@ class ChecksPanel(QWidget):
 
         self.title = QLabel("Checks")
         self.title.setFont(style.title_font())
-        self.only_problems = QCheckBox("Only failing checks")
+        self.only_problems = QCheckBox("Only open checks")
         self.only_problems.toggled.connect(self._filter)
         self.apply_button = QPushButton("Apply fix")
         self.apply_button.setToolTip("Apply the selected proposed fix (Ctrl+Return)")
@@ -91,7 +91,7 @@ class ChecksPanel(QWidget):
         tpl = review.template
         stmt_order = {s.id: n for n, s in enumerate(tpl.statements)}
         kind_order = {ARITHMETIC: 0}
-        results = sorted(review.engine.results.values(), key=lambda r: (
+        results = sorted(review.checks(), key=lambda r: (
             stmt_order.get(r.statement, 99), kind_order.get(r.kind, 1),
             tpl.by_id[r.target].order if r.target in tpl.by_id else 0))
         for res in results:
@@ -112,18 +112,17 @@ class ChecksPanel(QWidget):
         for check_id in check_ids:
             item = self.items.get(check_id)
             if item is not None:
-                self._fill(item, self.review.engine.results[check_id])
+                self._fill(item, self.review.check(check_id))
                 item.setExpanded(item.childCount() > 0)
-                if self.only_problems.isChecked():
-                    item.setHidden(self.review.engine.results[check_id].status != FAILS)
-        self._update_title()
+        # A confirmation can settle a check without changing it: the filter reads them all.
+        self._filter()
 
     def _fill(self, item: QTreeWidgetItem, res: CheckResult) -> None:
         unit = self.review.template.by_id[res.target].unit if res.target in \
             self.review.template.by_id else "usd"
         item.setText(CHECK, self._describe(res))
         item.setText(KIND, res.kind)
-        item.setText(STATUS, STATUS_TEXT.get(res.status, res.status))
+        item.setText(STATUS, res.status.word)
         item.setText(REPORTED, format_amount(res.reported, unit))
         item.setText(COMPUTED, format_amount(res.computed, unit))
         item.setText(DIFFERENCE, format_amount(res.difference, unit)
@@ -147,7 +146,7 @@ class ChecksPanel(QWidget):
             child.setToolTip(CHECK, f"{child.text(CHECK)}\nEnter or double-click to apply")
             child.setData(CHECK, CHECK_ROLE, res.id)
             child.setData(CHECK, PROPOSAL_ROLE, index)
-            child.setForeground(CHECK, style.STATUS_COLOURS["edited"])
+            child.setForeground(CHECK, style.STATUS_COLOURS[LineStatus.EDITED])
             child.setFirstColumnSpanned(True)
             item.addChild(child)
 
@@ -163,18 +162,19 @@ class ChecksPanel(QWidget):
         only = self.only_problems.isChecked()
         if self.review is not None:
             for check_id, item in self.items.items():
-                item.setHidden(only and self.review.engine.results[check_id].status != FAILS)
+                item.setHidden(only and not self.review.check_is_open(check_id))
         self._update_title()
 
     def _update_title(self) -> None:
         if self.review is None:
             self.title.setText("Checks")
             return
-        results = self.review.engine.results
-        failing = sum(1 for r in results.values() if r.status == FAILS)
-        incomplete = sum(1 for r in results.values() if r.status == INCOMPLETE)
-        self.title.setText(f"Checks \u2014 {len(results)} checks, {failing} failing"
-                           + (f", {incomplete} incomplete" if incomplete else ""))
+        checks = self.review.checks()
+        failing = sum(1 for r in checks if r.status == FAILS)
+        # What is open is the review's to say (Review.check_is_open), not the panel's.
+        still = sum(1 for r in checks if self.review.check_is_open(r.id))
+        self.title.setText(f"Checks \u2014 {len(checks)} checks, {failing} failing, "
+                           f"{still} open" + ("" if still else " \u2014 all tie"))
 
     # ------------------------------------------------------------------ selection
     def select_check(self, check_id: str) -> None:
@@ -194,7 +194,7 @@ class ChecksPanel(QWidget):
         return item.data(CHECK, CHECK_ROLE) if item else None
 
     def _current_changed(self, item: QTreeWidgetItem | None, _previous) -> None:
-        res = self.review.engine.results.get(item.data(CHECK, CHECK_ROLE)) if item and self.review else None
+        res = self.review.check(item.data(CHECK, CHECK_ROLE)) if item and self.review else None
         self.apply_button.setEnabled(bool(res and res.proposals))
         if res is None or self._quiet:
             return
@@ -212,7 +212,7 @@ class ChecksPanel(QWidget):
         if item is None or self.review is None:
             return False
         check_id = item.data(CHECK, CHECK_ROLE)
-        res = self.review.engine.results[check_id]
+        res = self.review.check(check_id)
         index = item.data(CHECK, PROPOSAL_ROLE) or 0
         if index >= len(res.proposals):
             return False

@@ -8,6 +8,7 @@ from PySide6.QtGui import QUndoCommand
 
 from ..amounts import format_amount
 from ..session import Review
+from ..vocab import AuditAction
 
 
 def _label(review: Review, line_id: str) -> str:
@@ -16,15 +17,15 @@ def _label(review: Review, line_id: str) -> str:
 
 
 class SetValueCommand(QUndoCommand):
-    """Set one line's value; `action` is 'edit' for typing, 'fix' for an applied proposal."""
+    """Set one line's value; `action` is EDIT for typing, FIX for an applied proposal."""
 
     def __init__(self, review: Review, line_id: str, value: Decimal | None,
-                 note: str = "", action: str = "edit"):
+                 note: str = "", action: AuditAction = AuditAction.EDIT):
         self.review, self.line_id, self.value = review, line_id, value
-        self.before = review.engine.values[line_id]
+        self.before = review.reported(line_id)
         self.note, self.action = note, action
         unit = review.template.by_id[line_id].unit
-        verb = "Apply fix" if action == "fix" else "Set"
+        verb = "Apply fix" if action == AuditAction.FIX else "Set"
         shown = format_amount(value, unit) if value is not None else "(empty)"
         super().__init__(f"{verb} {_label(review, line_id)} to {shown}")
 
@@ -32,23 +33,26 @@ class SetValueCommand(QUndoCommand):
         self.review.set_value(self.line_id, self.value, self.note, self.action)
 
     def undo(self) -> None:
-        self.review.set_value(self.line_id, self.before, f"undo: {self.text()}", "undo")
+        self.review.set_value(self.line_id, self.before, f"undo: {self.text()}", AuditAction.UNDO)
 
 
-class MarkReviewedCommand(QUndoCommand):
-    def __init__(self, review: Review, line_ids: list[str], reviewed: bool):
-        self.review, self.line_ids, self.reviewed = review, line_ids, reviewed
-        self.before = {i: i in review.reviewed for i in line_ids}
+class ConfirmCommand(QUndoCommand):
+    """Confirm lines as they are (or withdraw the confirmation); undo puts back each line's
+    confirmation exactly as it was, a lapsed one still lapsed."""
+
+    def __init__(self, review: Review, line_ids: list[str], confirmed: bool):
+        self.review, self.line_ids, self.confirmed = review, line_ids, confirmed
+        self.before = {i: review.confirmations.get(i) for i in line_ids}
         what = _label(review, line_ids[0]) if len(line_ids) == 1 else f"{len(line_ids)} lines"
-        super().__init__(f"{'Mark' if reviewed else 'Unmark'} {what} reviewed")
+        super().__init__(f"{'Confirm' if confirmed else 'Withdraw confirmation of'} {what}")
 
     def redo(self) -> None:
         for line_id in self.line_ids:
-            self.review.mark_reviewed(line_id, self.reviewed)
+            self.review.confirm(line_id, self.confirmed)
 
     def undo(self) -> None:
         for line_id, was in self.before.items():
-            self.review.mark_reviewed(line_id, was)
+            self.review.confirm(line_id, was is not None, given_on=was)
 
 
 class NoteCommand(QUndoCommand):

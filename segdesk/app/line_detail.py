@@ -4,6 +4,7 @@ from __future__ import annotations
 import html
 
 from ..session import Review
+from ..vocab import VALUE_ACTIONS, LineStatus
 
 
 def describe_line(review: Review, line_id: str) -> str:
@@ -15,7 +16,7 @@ def describe_line(review: Review, line_id: str) -> str:
     if item.raw:
         bits.append(f"printed <code>{html.escape(item.raw)}</code>"
                     + (f" on page {item.page}" if item.page else ""))
-    elif item.status == "missing":
+    elif item.status == LineStatus.MISSING:
         bits.append("not found on the page")
     if confidence := ocr_confidence(item):
         bits.append(confidence)
@@ -25,7 +26,7 @@ def describe_line(review: Review, line_id: str) -> str:
         bits.append(f"= {html.escape(ln.formula.text)}")
     if review.notes.get(line_id):
         bits.append(f"<i>note: {html.escape(review.notes[line_id])}</i>")
-    edits = [a for a in review.audit if a.line == line_id and a.action in ("edit", "fix", "undo")]
+    edits = [a for a in review.audit if a.line == line_id and a.action in VALUE_ACTIONS]
     if edits:
         last = edits[-1]
         bits.append(f"last change {html.escape(str(last.before))} \u2192 {html.escape(str(last.after))} "

@@ -6,27 +6,28 @@ after an edit, `refresh(change)` repaints only the rows whose value or check mov
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QFont
 
-from ..amounts import CORRECTED, OK, format_amount, parse_amount
+from ..amounts import format_amount
 from ..engine import FAILS, Change
-from ..filing import DERIVED, MISSING, SUSPECT
+from ..entry import parse_input
 from ..session import Review
-from . import style
+from ..vocab import CheckStatus, ItemKind, LineState, LineStatus
+from . import compare_cells, style
 from .line_detail import ocr_confidence
 
 LINE, CODE, LABEL, EXTRACTED, VALUE, COMPUTED, DIFFERENCE, STATUS = range(8)
-COLUMNS = ("Line", "Code", "Label", "Extracted", "Value", "Computed", "Difference", "Status")
-NUMERIC = (EXTRACTED, VALUE, COMPUTED, DIFFERENCE)
+# Against an earlier filing (compare_cells), shown when there is one to compare with.
+PREVIOUS, CHANGE, CHANGE_PCT = range(8, 11)
+COLUMNS = ("Line", "Code", "Label", "Extracted", "Value", "Computed", "Difference", "Status",
+           *compare_cells.COLUMN_TITLES)
+NUMERIC = (EXTRACTED, VALUE, COMPUTED, DIFFERENCE, PREVIOUS, CHANGE, CHANGE_PCT)
 
 LINE_ID_ROLE = Qt.ItemDataRole.UserRole + 1  # the line id of a line row, None for headers
 ROW_KIND_ROLE = Qt.ItemDataRole.UserRole + 2  # "statement" | "section" | "line"
 STATUS_ROLE = Qt.ItemDataRole.UserRole + 3
-
-PROBLEM_STATUSES = (SUSPECT, MISSING)
 
 # Plain ints and flags made once: data() runs for every painted cell, so it stays cheap.
 _DISPLAY, _EDIT, _TOOLTIP, _FONT, _ALIGN, _BACKGROUND, _FOREGROUND, _DECORATION, _ACCESSIBLE = (
@@ -58,18 +59,7 @@ class _Look:
     background: object
     chip: object
     status_text: str
-
-
-def parse_input(text: str) -> tuple[Decimal | None, str]:
-    """A typed value -> (value, '') or (None, why it was refused). Empty text clears the value."""
-    if not text.strip():
-        return None, ""
-    amount = parse_amount(text)
-    if amount.value is None or amount.status not in (OK, CORRECTED):
-        why = amount.note or "not a number"
-        return None, f"{text.strip()!r} is not an amount ({why}). Type e.g. 1234567, " \
-                     f"1,234,567, (1,234) or -1234."
-    return amount.value, ""
+    flag: object = None  # the variance flag's mark on the Change cell
 
 
 class LineModel(QAbstractTableModel):
@@ -79,18 +69,18 @@ class LineModel(QAbstractTableModel):
     def __init__(self, review: Review, parent=None):
         super().__init__(parent)
         self.review = review
+        self.comparison = None  # segdesk.compare.Comparison: the filing compared with
         self.rows: list[Row] = []
         self.row_of: dict[str, int] = {}
         self._build()
         # Lines that are the target of a failing check, with those checks.
         self._failing: dict[str, set[str]] = {}
-        for res in review.engine.results.values():
+        for res in review.checks():
             if res.status == FAILS:
                 self._failing.setdefault(res.target, set()).add(res.id)
         self._looks: dict[int, _Look] = {}
-        self._open: dict[str, str] = {}
-        for line_id in self.row_of:
-            self._track_open(line_id)
+        self._open: set[str] = set()
+        self._track_open()
         self._number_font = style.number_font()
         self._bold_number = QFont(self._number_font)
         self._bold_number.setBold(True)
@@ -120,39 +110,45 @@ class LineModel(QAbstractTableModel):
         return self._failing.get(line_id, set())
 
     def is_problem(self, row: int) -> bool:
-        """Open problems: a suspect or missing value not yet marked reviewed, a failing check."""
+        """A row F8 stops at: an open line, or the line an open check is about
+        (Review.open_items decides; the grid only follows)."""
         r = self.rows[row]
-        return r.kind == "line" and (r.line_id in self._failing or r.line_id in self._open)
+        return r.kind == "line" and r.line_id in self._open
 
-    def problem_counts(self) -> dict[str, int]:
-        counts = {SUSPECT: 0, MISSING: 0}
-        for status in self._open.values():
-            counts[status] += 1
-        counts["failing"] = sum(len(checks) for checks in self._failing.values())
-        return counts
+    def _track_open(self) -> set[str]:
+        """Bring `_open` up to the review's open items; returns the lines whose state moved."""
+        now = set()
+        for item in self.review.open_items():
+            now.add(item.id if item.kind == ItemKind.LINE else self.review.check(item.id).target)
+        moved = now ^ self._open
+        self._open = now
+        return moved
 
-    def _track_open(self, line_id: str) -> None:
-        """Keep `_open` (unreviewed suspect or missing lines) current for one line."""
-        status = self.review.status(line_id)
-        if status in PROBLEM_STATUSES and line_id not in self.review.reviewed:
-            self._open[line_id] = status
-        else:
-            self._open.pop(line_id, None)
+    # ------------------------------------------------------------------ comparison
+    def set_comparison(self, comparison) -> None:
+        """Compare with another filing (None: with none): Previous, Change, Change % and flags."""
+        self.comparison = comparison
+        self._looks.clear()
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, PREVIOUS, CHANGE_PCT)
+        if self.rows:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self.rows) - 1,
+                                                               len(COLUMNS) - 1))
+
+    def line_change(self, line_id: str):
+        return compare_cells.change_of(self.comparison, line_id, self.review.value(line_id))
 
     # ------------------------------------------------------------------ refresh
     def refresh(self, change: Change) -> None:
         """Repaint the rows an edit touched: moved values, and targets of moved checks."""
         touched = set(change.lines)
-        results = self.review.engine.results
         for check_id in change.checks:
-            res = results[check_id]
+            res = self.review.check(check_id)
             touched.add(res.target)
             failing = self._failing.setdefault(res.target, set())
             (failing.add if res.status == FAILS else failing.discard)(check_id)
             if not failing:
                 del self._failing[res.target]
-        for line_id in change.lines:
-            self._track_open(line_id)
+        touched |= self._track_open()
         rows = sorted(self.row_of[i] for i in touched if i in self.row_of)
         for row in rows:
             self._looks.pop(row, None)
@@ -176,7 +172,8 @@ class LineModel(QAbstractTableModel):
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
         if orientation == Qt.Orientation.Horizontal:
             if role == Qt.ItemDataRole.DisplayRole:
-                return COLUMNS[section]
+                return compare_cells.previous_title(self.comparison) if section == PREVIOUS \
+                    else COLUMNS[section]
             if role == Qt.ItemDataRole.TextAlignmentRole and section in NUMERIC:
                 return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
@@ -207,10 +204,12 @@ class LineModel(QAbstractTableModel):
         if role == _DECORATION:
             if column == STATUS:
                 return self._look(row).chip
+            if column == CHANGE:
+                return self._look(row).flag
             # A mark that survives the selection colour, which hides the row's red background.
             return style.fail_mark() if column == DIFFERENCE and r.line_id in self._failing else None
         if role == _EDIT:
-            value = self.review.engine.values[r.line_id]
+            value = self.review.reported(r.line_id)
             return "" if value is None else format_amount(value)
         if role == _TOOLTIP:
             return self._tooltip(r.line_id)
@@ -248,25 +247,34 @@ class LineModel(QAbstractTableModel):
         ln = review.template.by_id[line_id]
         status = review.status(line_id)
         failing = line_id in self._failing
-        res = review.engine.results.get(line_id) if ln.computed else None
-        difference = "" if res is None or res.difference is None or res.status == DERIVED \
+        res = review.check(line_id) if ln.computed else None
+        difference = "" if res is None or res.difference is None or res.status == CheckStatus.DERIVED \
             else format_amount(res.difference, ln.unit)
         text = [ln.number, ln.code or "", ln.label, review.item(line_id).raw,
                 format_amount(review.value(line_id), ln.unit),
                 format_amount(res.computed, ln.unit) if res else "", difference, ""]
         number = self._bold_number if ln.computed else self._number_font
         fonts = [None, self._number_font, self._bold if ln.computed else None, self._number_font,
-                 self._derived_font if status == DERIVED else number, number,
+                 self._derived_font if status == LineStatus.DERIVED else number, number,
                  self._bold_number if failing else self._number_font, None]
         foreground = [None, None, None, style.MUTED_TEXT, None, None,
                       style.FAIL_TEXT if failing else style.MUTED_TEXT, None]
         marks = self._marks(line_id)
+        moved = self.line_change(line_id)
+        flagged = moved is not None and moved.flagged
+        text += compare_cells.cells(moved, ln.unit)
+        fonts += [self._number_font, self._bold_number if flagged else self._number_font,
+                  self._number_font]
+        foreground += [style.MUTED_TEXT] + [compare_cells.FLAG_TEXT if flagged else None] * 2
         return _Look(text, fonts, foreground, style.FAIL_BACKGROUND if failing else None,
-                     style.status_chip(status, marks), status + marks)
+                     style.status_chip(status, marks), status + marks,
+                     compare_cells.flag_mark() if flagged else None)
 
     def _marks(self, line_id: str) -> str:
         """Reviewed and noted lines carry a mark after their status."""
-        return (" \u2713" if line_id in self.review.reviewed else "") + \
+        confirmed = line_id in self.review.reviewed and \
+            self.review.line_state(line_id) == LineState.CONFIRMED
+        return (" \u2713" if confirmed else "") + \
             (" \u270E" if self.review.notes.get(line_id) else "")
 
     def _tooltip(self, line_id: str) -> str:
@@ -283,10 +291,16 @@ class LineModel(QAbstractTableModel):
         if item.note:
             parts.append(f"read as: {item.note}")
         for check_id in sorted(self._failing.get(line_id, ())):
-            res = review.engine.results[check_id]
+            res = review.check(check_id)
             parts.append(f"FAILS: {res.rule}" + (f" ({res.detail})" if res.detail else ""))
-        if line_id in review.reviewed:
-            parts.append("marked reviewed")
+        verdict = review.line_verdict(line_id)
+        if verdict.state == LineState.OPEN:
+            parts.append(f"open: {verdict.reason} \u2014 {verdict.hint}")
+        elif verdict.state == LineState.CONFIRMED:
+            parts.append("confirmed")
+        if flag := compare_cells.flag_tooltip(self.line_change(line_id), ln.unit,
+                                              review.explanations.get(line_id, "")):
+            parts.append(flag)
         if review.notes.get(line_id):
             parts.append(f"note: {review.notes[line_id]}")
         return "\n".join(parts)
@@ -303,6 +317,6 @@ class LineModel(QAbstractTableModel):
             self.inputRejected.emit(index.row(), text, why)
             return False
         # The change arrives back through refresh() once the undo stack has applied it.
-        if amount != self.review.engine.values[line_id]:
+        if amount != self.review.reported(line_id):
             self.valueEntered.emit(line_id, amount)
         return True

@@ -17,12 +17,14 @@ from PySide6.QtWidgets import QMainWindow, QMenu, QSplitter
 from ..engine import Change
 from ..resource_files import icon_path
 from ..session import Review
+from ..vocab import AuditAction
 from . import prompts
 from .actions import WindowActions
 from .checks_panel import ChecksPanel
-from .commands import MarkReviewedCommand, NoteCommand, SetValueCommand
+from .commands import ConfirmCommand, NoteCommand, SetValueCommand
 from .file_flow import FileFlow, dropped_file
 from .grid_pane import GridPane
+from .history import History
 from .line_detail import describe_line
 from .line_model import LineModel
 from .pdf_view import PdfView
@@ -58,6 +60,7 @@ class MainWindow(QMainWindow):
         self.status = StatusLine(self.statusBar(), [self.files.progress, self.files.cancel_button])
         self.status.show_reviewer(self.settings.reviewer)
         self.guard = ReviewGuard(self)
+        self.history = History(self)  # the library, the comparison, the trend: docks and a menu
         self._restore_layout()
         self._update_enabled()
 
@@ -150,11 +153,13 @@ class MainWindow(QMainWindow):
             self.pdf.show_message("No PDF for this review.")
         self.page_box.setRange(1 if self.pdf.page_count() else 0, self.pdf.page_count())
         self.page_total.setText(f" of {self.pdf.page_count()}")
+        if review.filing.read_pages and self.pdf.page_count():  # a long file: its filing first
+            self.pdf.go_to_page(review.filing.read_pages[0])
         if pdf_path:
             self.settings.add_recent(pdf_path)
         self.grid_pane.message.hide()
         self.status.show_review(review)
-        self.status.show_problems(self.model.problem_counts())
+        self.status.show_verdict(self.review)
         name = Path(pdf_path).name if pdf_path else review.filing.form_title
         firm = review.filing.header.get("firm", "unknown firm")
         self.setWindowTitle(f"{name} \u2014 {firm} \u2014 segdesk")
@@ -180,26 +185,47 @@ class MainWindow(QMainWindow):
         self._update_enabled()
 
     # ------------------------------------------------------------------ editing
+    def ensure_reviewer(self) -> bool:
+        """Every change is recorded under the reviewer's name: ask for it once (it is kept in
+        the settings), never take it from the login. False when they would not say."""
+        if not self.settings.reviewer:
+            name = prompts.ask_name(self)
+            if not name:
+                self.statusBar().showMessage("Nothing changed: a change needs your name", 8000)
+                return False
+            self.settings.reviewer = name
+            self.status.show_reviewer(name)
+        if self.review is not None:
+            self.review.reviewer = self.settings.reviewer
+        return True
+
     def set_value(self, line_id: str, value) -> None:
+        if not self.ensure_reviewer():
+            return
         self.undo_stack.push(SetValueCommand(self.review, line_id, value))
 
     def apply_proposal(self, check_id: str, index: int) -> None:
-        res = self.review.engine.results[check_id]
-        prop = res.proposals[index]
+        if not self.ensure_reviewer():
+            return
+        prop = self.review.check(check_id).proposals[index]
         self.undo_stack.push(SetValueCommand(self.review, prop.line, prop.value,
-                                             note=f"{check_id}: {prop.reason}", action="fix"))
+                                             note=f"{check_id}: {prop.reason}",
+                                             action=AuditAction.FIX))
         self.grid.select_lines([prop.line])
 
     def toggle_reviewed(self) -> None:
+        """Confirm the selected lines as they are; when every one is confirmed already (and
+        still holds), withdraw it. A lapsed confirmation is given afresh."""
         lines = self.grid.line_ids()
-        if not lines or self.review is None:
+        if not lines or self.review is None or not self.ensure_reviewer():
             return
-        mark = not all(i in self.review.reviewed for i in lines)
-        self.undo_stack.push(MarkReviewedCommand(self.review, lines, mark))
+        confirm = not all(i in self.review.reviewed and self.review.is_confirmed(i)
+                          for i in lines)
+        self.undo_stack.push(ConfirmCommand(self.review, lines, confirm))
 
     def edit_note(self) -> None:
         line_id = self.grid.current_line()
-        if line_id is None:
+        if line_id is None or not self.ensure_reviewer():
             return
         ln = self.review.template.by_id[line_id]
         text = prompts.ask_text(self, "Note", f"Note on [{ln.code or ln.id}] {ln.label}",
@@ -212,7 +238,7 @@ class MainWindow(QMainWindow):
         self.checks.refresh(change.checks)
         for line_id in change.lines:
             self.pdf.set_status(line_id, self.review.status(line_id))
-        self.status.show_problems(self.model.problem_counts())
+        self.status.show_verdict(self.review)
         current = self.grid.current_line()
         if current in change.lines or current in change.checks:
             self._show_detail(current)
@@ -247,7 +273,8 @@ class MainWindow(QMainWindow):
         if self._syncing:
             return
         failing = sorted(self.model.failing_checks(line_id))
-        check = failing[0] if failing else (line_id if line_id in self.review.engine.results else None)
+        check = failing[0] if failing else (line_id if self.review.template.by_id[line_id].computed
+                                            else None)
         if check:
             self.checks.select_check(check)
 
@@ -311,7 +338,7 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ other actions
     def edit_settings(self) -> None:
         dialog = SettingsDialog(self.settings.reviewer, self)
-        if dialog.exec():
+        if dialog.exec() and dialog.reviewer():
             self.settings.reviewer = dialog.reviewer()
             if self.review is not None:
                 self.review.reviewer = self.settings.reviewer

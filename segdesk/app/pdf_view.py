@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (QGraphicsItem, QGraphicsRectItem, QGraphicsScene,
 
 from ..filing import Filing
 from ..pdfread import PDFIUM_LOCK
+from ..vocab import LineStatus
 from . import style
 
 PAGE_GAP = 14.0  # points between pages
@@ -33,7 +34,9 @@ class _Renderer:
         import pypdfium2
         with PDFIUM_LOCK:
             self.doc = pypdfium2.PdfDocument(str(path))
-            self.sizes = [self.doc[i].get_size() for i in range(len(self.doc))]
+            # Sizes from the page tree, no page loaded: a long file opens at once, and pages
+            # are parsed only when painted.
+            self.sizes = [self.doc.get_page_size(i) for i in range(len(self.doc))]
         # Set while a load may be OCR'ing: pages then render only from the cache, so that the
         # window never waits for its turn at pdfium (PDFIUM_LOCK) behind a page being OCR'd.
         self.paused = False
@@ -103,7 +106,7 @@ class OcrBadge(QGraphicsRectItem):
         label.setPos(4, 1.5)
         self.setRect(0, 0, text.width() + 8, text.height() + 3)
         self.setPos(page.page_rect().width() - self.rect().width() - 6, 6)
-        self.setBrush(QColor(style.STATUS_COLOURS["edited"]))
+        self.setBrush(QColor(style.STATUS_COLOURS[LineStatus.EDITED]))
         self.setPen(Qt.PenStyle.NoPen)
         self.setOpacity(0.85)
         self.setZValue(3)

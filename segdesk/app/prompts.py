@@ -44,6 +44,21 @@ def ask_choice(parent: QWidget | None, title: str, text: str, choices: list[str]
     return buttons.index(clicked) if clicked in buttons else None
 
 
+def ask_name(parent: QWidget | None) -> str | None:
+    """The reviewer's name, asked once: every change is recorded under it."""
+    if HEADLESS:
+        print("segdesk: no reviewer name set (not asked: running headless)", file=sys.stderr)
+        return None
+    while True:
+        value, ok = QInputDialog.getText(
+            parent, "Who is reviewing?", "Your name, as the audit trail and sign-offs should "
+                                         "record it:")
+        if not ok:
+            return None
+        if value.strip():
+            return value.strip()
+
+
 def ask_text(parent: QWidget | None, title: str, label: str, text: str = "") -> str | None:
     if HEADLESS:
         return None

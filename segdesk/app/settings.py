@@ -5,8 +5,6 @@ from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings
 
-from ..fsutil import default_reviewer
-
 MAX_RECENT = 10
 
 
@@ -17,7 +15,8 @@ class Settings:
     # ------------------------------------------------------------------ reviewer
     @property
     def reviewer(self) -> str:
-        return str(self.store.value("reviewer", "") or "") or default_reviewer()
+        """The reviewer's name as they gave it; "" until they do (never the login name)."""
+        return str(self.store.value("reviewer", "") or "")
 
     @reviewer.setter
     def reviewer(self, name: str) -> None:

@@ -3,8 +3,6 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit
 
-from ..fsutil import default_reviewer
-
 
 class SettingsDialog(QDialog):
     def __init__(self, reviewer: str, parent=None):
@@ -12,9 +10,9 @@ class SettingsDialog(QDialog):
         self.setWindowTitle("Settings")
         self.name = QLineEdit(reviewer)
         self.name.setObjectName("reviewerName")
-        self.name.setPlaceholderText(default_reviewer())
+        self.name.setPlaceholderText("your name")
         self.name.setMinimumWidth(280)
-        hint = QLabel("Recorded with every change, note and applied fix.")
+        hint = QLabel("Recorded with every change, note, applied fix and sign-off.")
         hint.setStyleSheet("color: #666;")
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                    | QDialogButtonBox.StandardButton.Cancel)
@@ -26,4 +24,4 @@ class SettingsDialog(QDialog):
         form.addRow(buttons)
 
     def reviewer(self) -> str:
-        return self.name.text().strip() or default_reviewer()
+        return self.name.text().strip()

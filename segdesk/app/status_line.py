@@ -2,9 +2,12 @@
 by OCR, the open problems and the reviewer."""
 from __future__ import annotations
 
+from collections import Counter
+
 from PySide6.QtWidgets import QLabel, QStatusBar
 
 from ..session import Review
+from ..vocab import ReviewState
 
 OCR_HINT = ("Pages without a usable text layer, read by OCR; a value read with low confidence "
             "is marked suspect.\nRight-click a page: OCR this page again.")
@@ -47,18 +50,28 @@ class StatusLine:
         self.ocr_label.setText(f"Read by OCR: page{'s' * (len(pages) != 1)} {page_ranges(pages)}")
         self.ocr_label.setVisible(bool(pages))
 
-    def show_problems(self, counts: dict[str, int]) -> None:
-        """Counts as LineModel.problem_counts gives them."""
-        parts = [f"{n} {name}" for name, n in (("failing check" + "s" * (counts["failing"] != 1),
-                                                 counts["failing"]),
-                                                ("suspect", counts["suspect"]),
-                                                ("missing", counts["missing"])) if n]
-        if parts:
-            self.problems_label.setText("Open problems: " + ", ".join(parts) + "  (F8)")
+    def show_verdict(self, review: Review) -> None:
+        """Where the review stands, as Review.open_items() and state() say: the open items by
+        cause, or reconciled / signed off / approved."""
+        items = review.open_items()
+        state = review.state()
+        signed = ""
+        if review.signed_off is not None:
+            signed = f" \u00b7 signed off by {review.signed_off.by}" + (
+                f", approved by {review.approved.by}" if review.approved else "")
+        if items:
+            causes = Counter(it.cause for it in items)
+            parts = ", ".join(_cause_text(cause, n) for cause, n in causes.items())
+            self.problems_label.setText(f"Not reconciled: {len(items)} open ({parts})  (F8)"
+                                        + signed)
             self.problems_label.setStyleSheet("color: #B71C1C; font-weight: 600;")
         else:
-            self.problems_label.setText("No open problems")
+            confirmed = len(review.confirmed_lines())
+            word = "Approved" if state == ReviewState.APPROVED else "Reconciled"
+            self.problems_label.setText(f"{word}: every check ties, {confirmed} value"
+                                        f"{'s' * (confirmed != 1)} confirmed" + signed)
             self.problems_label.setStyleSheet("color: #2E7D32; font-weight: 600;")
+        self.problems_label.setToolTip(review.verdict())
 
     def show_save(self, review: Review | None) -> None:
         """Whether the review file holds every change: shown, in red, for as long as it does
@@ -80,7 +93,16 @@ class StatusLine:
         self.save_label.show()
 
     def show_reviewer(self, name: str) -> None:
-        self.reviewer_label.setText(f"Reviewer: {name}")
+        self.reviewer_label.setText(f"Reviewer: {name or '(not set)'}")
+
+
+def _cause_text(cause: str, n: int) -> str:
+    plural = "s" * (n != 1)
+    if cause == "fails":
+        return f"{n} failing check{plural}"
+    if cause == "cannot be told":
+        return f"{n} check{plural} not told"
+    return f"{n} {cause}"
 
 
 def page_ranges(pages: list[int]) -> str:

@@ -7,25 +7,18 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontDatabase, QFontMetrics, QPainter, QPalette, QPixmap
 from PySide6.QtWidgets import QApplication, QHBoxLayout, QLabel, QWidget
 
-from ..filing import STATUSES
+from ..vocab import LineStatus
 
 # One colour per line status, used for the grid's status chips and the boxes on the page.
 STATUS_COLOURS = {
-    "ok": QColor("#2E7D32"),
-    "corrected": QColor("#0288A8"),
-    "suspect": QColor("#E65100"),
-    "missing": QColor("#C62828"),
-    "derived": QColor("#7B1FA2"),
-    "edited": QColor("#283593"),
+    LineStatus.OK: QColor("#2E7D32"),
+    LineStatus.CORRECTED: QColor("#0288A8"),
+    LineStatus.SUSPECT: QColor("#E65100"),
+    LineStatus.MISSING: QColor("#C62828"),
+    LineStatus.DERIVED: QColor("#7B1FA2"),
+    LineStatus.EDITED: QColor("#283593"),
 }
-STATUS_HINTS = {
-    "ok": "read cleanly from the page",
-    "corrected": "read after repairing the printed text (see the note)",
-    "suspect": "read, but doubtful: check it against the page",
-    "missing": "not found on the page",
-    "derived": "not printed; worked out from a total that ties",
-    "edited": "changed by the reviewer",
-}
+STATUS_HINTS = {status: status.hint for status in LineStatus}
 FAIL_BACKGROUND = QColor("#FDE7E6")
 FAIL_TEXT = QColor("#B71C1C")
 MUTED_TEXT = QColor("#8A8F98")
@@ -129,7 +122,7 @@ class Legend(QWidget):
         layout = QHBoxLayout(self)
         layout.setContentsMargins(2, 0, 2, 0)
         layout.setSpacing(10)
-        for status in STATUSES:
+        for status in LineStatus:
             chip = QLabel(f'<span style="color:{STATUS_COLOURS[status].name()}">&#9632;</span> {status}')
             chip.setToolTip(STATUS_HINTS[status])
             chip.setTextFormat(Qt.TextFormat.RichText)

@@ -14,7 +14,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from openpyxl import Workbook
-from openpyxl.formatting.rule import CellIsRule
+from openpyxl.formatting.rule import FormulaRule
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.worksheet import Worksheet
@@ -109,6 +109,8 @@ class Sheet:
                 fmt: str = "General", role: str = "calculation"):
         cell = self.ws.cell(row, col)
         cell.value = "=" + text
+        if isinstance(result, bool) and fmt == "General":
+            fmt = styles.BOOLEAN  # see styles.BOOLEAN: a LibreOffice crash otherwise
         cell.style = self.book.style(role, fmt)
         self.results[cell.coordinate] = result
         return cell
@@ -118,11 +120,13 @@ class Sheet:
             self.text(row, col, title, "header")
 
     def true_false(self, cells: str) -> None:
-        """Green TRUE, red FALSE: how a check's result reads at a glance."""
+        """Green TRUE, red FALSE: how a check's result reads at a glance. A blank cell (a
+        section row in the range) equals FALSE to a spreadsheet, so it is left out."""
+        first = cells.split(":")[0].replace("$", "")
         for word, fill, font in (("FALSE", styles.RED_FILL, styles.RED_FONT),
                                  ("TRUE", styles.GREEN_FILL, styles.GREEN_FONT)):
-            self.ws.conditional_formatting.add(cells, CellIsRule(
-                operator="equal", formula=[word], fill=fill, font=font))
+            self.ws.conditional_formatting.add(cells, FormulaRule(
+                formula=[f"AND(NOT(ISBLANK({first})),{first}={word})"], fill=fill, font=font))
 
     def widths(self, widths: list[float]) -> None:
         """Set column widths, then give rows with wrapped text the height it needs: neither
@@ -135,9 +139,14 @@ class Sheet:
                 self.ws.row_dimensions[row[0].row].height = min(LINE_HEIGHT * lines,
                                                                 MAX_ROW_HEIGHT)
 
-    def print_setup(self, firm: str, date: str, header_rows: int) -> None:
-        """Landscape, one page wide, firm and date at the top, header rows on every page."""
+    def print_setup(self, firm: str, date: str, header_rows: int,
+                    technical: int | None = None) -> None:
+        """Landscape, one page wide, firm and date at the top, header rows on every page.
+        The `technical` column (defined names, check ids) is hidden, so it never prints
+        whatever columns follow it (a comparison with an earlier filing)."""
         ws = self.ws
+        if technical is not None:
+            ws.column_dimensions[get_column_letter(technical)].hidden = True
         ws.page_setup.orientation = "landscape"
         ws.page_setup.fitToWidth = 1
         ws.page_setup.fitToHeight = 0

@@ -17,6 +17,13 @@ ACCOUNTING_CENTS = '_(* #,##0.00_);_(* (#,##0.00);_(* "-"??_);_(@_)'
 PERCENT = '0.00"%"'  # the form prints a percentage as a number of percent (5 = 5%)
 DATE = "yyyy-mm-dd"
 DATETIME = "yyyy-mm-dd hh:mm:ss"
+# TRUE/FALSE cells carry an explicit format. LibreOffice 7.4 crashes (SIGSEGV, then abort)
+# printing or converting to PDF a sheet where a General-format TRUE/FALSE cell with conditional
+# formatting has text in the cell to its right: laying out that text, it reads the logical
+# cell's attributes through the conditional format (ScPatternAttr::GetItem -> SfxItemSet::Get
+# on the stack). With a number format of its own the cell does not take that path. Excel shows
+# a logical value as TRUE/FALSE whatever its format; LibreOffice shows it through this one.
+BOOLEAN = '"TRUE";"TRUE";"FALSE"'
 
 TITLE = Font(bold=True, size=14)
 BOLD = Font(bold=True)
@@ -56,7 +63,8 @@ ROLES = {
     "total": dict(border=TOTAL_BORDER, alignment=TOP),
 }
 FORMAT_NAMES = {ACCOUNTING: "accounting", ACCOUNTING_CENTS: "cents", PERCENT: "percent",
-                DATE: "date", DATETIME: "time", "0": "count", "General": "general"}
+                DATE: "date", DATETIME: "time", "0": "count", "General": "general",
+                BOOLEAN: "true/false"}
 
 
 def named_style(role: str, fmt: str = "General") -> NamedStyle:

@@ -81,7 +81,9 @@ class Saved:
         return rows
 
     def check_rows(self, title: str = "Checks") -> dict[str, int]:
+        """Check id (the technical Name column) -> its row."""
         ws = self.formulas[title]
         kinds = {"arithmetic", "regulatory", "sign"}
-        return {ws.cell(r, 1).value: r for r in range(5, ws.max_row + 1)
+        name = self.column(title, "Name")
+        return {ws.cell(r, name).value: r for r in range(5, ws.max_row + 1)
                 if ws.cell(r, 2).value in kinds}

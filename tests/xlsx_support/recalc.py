@@ -58,3 +58,17 @@ def recalc(workbooks: list[Path], work: Path, timeout: float = 180) -> dict[Path
     missing = [str(p) for p in result.values() if not p.exists()]
     assert not missing, f"LibreOffice wrote no {missing}"
     return result
+
+
+def to_pdf(workbook: Path, work: Path, timeout: float = 180) -> Path:
+    """LibreOffice's PDF of a workbook, converted headless straight from the .xlsx (as a user's
+    `soffice --headless --convert-to pdf` would), in a profile of its own."""
+    out_dir, profile = work / "pdf", work / "profile-pdf"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    run = subprocess.run([SOFFICE, f"-env:UserInstallation={profile.as_uri()}", "--headless",
+                          "--norestore", "--convert-to", "pdf", "--outdir", str(out_dir),
+                          str(workbook)], capture_output=True, timeout=timeout)
+    pdf = out_dir / (workbook.stem + ".pdf")
+    assert run.returncode == 0 and pdf.exists(), \
+        f"LibreOffice could not print {workbook.name} (exit {run.returncode}): {run.stderr!r}"
+    return pdf
