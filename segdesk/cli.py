@@ -157,8 +157,7 @@ def _open(pdf: str, args, reviewer: str = ""):
                 print(f"segdesk: warning: {exc}", file=sys.stderr)
     except BadReviewFile as exc:
         how = "run without --session" if args.session else "give --no-session"
-        raise SegdeskError(f"{exc}; it was not applied: fix or move it, or {how} to read the "
-                           f"filing as printed") from None
+        raise SegdeskError(f"{exc}; not applied: fix or move it, or {how}") from None
     return review
 
 

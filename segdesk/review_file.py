@@ -183,7 +183,7 @@ def amount_text_problem(text: object) -> str:
     if not isinstance(text, str):
         return f"{_kind(text)}, not an amount written as text"
     if len(text) > _NUMBER_TEXT:
-        return f"{len(text):,} characters: too long for an amount"
+        return f"{len(text):,} characters: too large for an amount"
     try:
         value = Decimal(text)
     except InvalidOperation:

@@ -49,7 +49,7 @@ def test_a_utf8_bom_is_accepted(tmp_path):
     ('{"segdesk_session": 1, "values": {"7010": 1e9999}}', "values.7010: a number, not an amount written as text"),
     ('{"segdesk_session": 1, "values": {"7010": "1e9999"}}', "'1e9999' is too large"),
     ('{"segdesk_session": 1, "values": {"7010": "1E+1000000"}}', "'1E+1000000' is too large"),
-    ('{"segdesk_session": 1, "values": {"7010": "' + "9" * 5000 + '"}}', "5,000 characters: too long"),
+    ('{"segdesk_session": 1, "values": {"7010": "' + "9" * 5000 + '"}}', "5,000 characters: too large for an amount"),
     ('{"segdesk_session": 1, "values": {"7010": ' + "9" * 5000 + '}}', "a number of 5,000 digits"),
     ('{"segdesk_session": 1, "values": {"7010": "NaN"}}', "'NaN' is not a finite number"),
     ('{"segdesk_session": 1, "values": {"7010": NaN}}', "NaN is not a number segdesk writes"),

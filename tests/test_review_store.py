@@ -207,4 +207,4 @@ def test_cli_with_a_bad_review_is_one_line_saying_what_to_do(pdf, text, why):
     run = subprocess.run([sys.executable, "-m", "segdesk", "check", str(pdf), "--session",
                           str(session)], capture_output=True, text=True, timeout=120)
     assert run.returncode == 2 and run.stdout == "" and run.stderr.count("\n") == 1
-    assert why in run.stderr and "run without --session" in run.stderr
+    assert why in run.stderr and "not applied: fix or move it, or run without --session" in run.stderr
