@@ -31,8 +31,10 @@ ROOT = Path(__file__).resolve().parent.parent
 # The tests that speak for each module; -k keeps another module's slow cases out.
 MODULES = {
     "amounts": ["tests/test_amounts.py", "tests/test_amounts_edges.py", "tests/test_survivors.py",
-                "-k", "amount or lookalike or parse or separators or parenthes or stray or "
-                      "printed or decimal_text"],
+                "tests/test_hostile_amounts.py", "-k",
+                "(amount or lookalike or parse or separators or parenthes or stray or printed or "
+                "decimal_text or spaces or digits or bounds) and not pdf and not grid and not "
+                "review_file"],
     "engine": ["tests/test_engine.py", "tests/test_engine_incremental.py",
                "tests/test_engine_rules.py", "tests/test_survivors.py", "-k",
                "not code_printed_again and not cover_range and not lookalike"],
