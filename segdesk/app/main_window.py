@@ -28,6 +28,7 @@ from .history import History
 from .line_detail import describe_line
 from .line_model import LineModel
 from .pdf_view import PdfView
+from .review_guard import ReviewGuard
 from .settings import Settings
 from .settings_dialog import SettingsDialog
 from .status_line import StatusLine
@@ -58,6 +59,7 @@ class MainWindow(QMainWindow):
         self.page_box.valueChanged.connect(self._page_entered)
         self.status = StatusLine(self.statusBar(), [self.files.progress, self.files.cancel_button])
         self.status.show_reviewer(self.settings.reviewer)
+        self.guard = ReviewGuard(self)
         self.history = History(self)  # the library, the comparison, the trend: docks and a menu
         self._restore_layout()
         self._update_enabled()
@@ -134,6 +136,7 @@ class MainWindow(QMainWindow):
         self.undo_stack.clear()
         old_model = self.model
         self.review, self.pdf_path = review, pdf_path
+        self.guard.watch(review)
         review.reviewer = self.settings.reviewer
         review.listeners.append(self._on_change)
         self.model = LineModel(review, self)
@@ -165,6 +168,8 @@ class MainWindow(QMainWindow):
         self.reviewLoaded.emit(review)
 
     def close_file(self) -> None:
+        if not self.guard.may_leave():
+            return
         if self.review is not None and self._on_change in self.review.listeners:
             self.review.listeners.remove(self._on_change)
         self.undo_stack.clear()
@@ -172,6 +177,7 @@ class MainWindow(QMainWindow):
         if self.model is not None:
             self.model.deleteLater()
         self.review = self.model = self.pdf_path = None
+        self.guard.watch(None)
         self.checks.set_review(None)
         self.pdf.show_empty()
         self.status.show_review(None)
@@ -353,6 +359,10 @@ class MainWindow(QMainWindow):
             self.open_file(path)
 
     def closeEvent(self, event) -> None:
+        if not self.guard.may_leave():
+            event.ignore()
+            return
+        self.guard.watch(None)  # the review's lock goes with the window
         self.files.cancel(wait=True)
         self.save_layout()
         self.pdf.close_document()  # pdfium's handle on the file goes now, not at exit
