@@ -14,6 +14,16 @@ from .vocab import LineStatus
 OK, CORRECTED, SUSPECT, MISSING = (LineStatus.OK, LineStatus.CORRECTED, LineStatus.SUSPECT,
                                    LineStatus.MISSING)
 
+# The most digits an amount may have before its decimal point, and after it. Regulatory
+# amounts run to 12 or 13 digits. The bounds keep every sum the engine makes exact in
+# Decimal's 28-digit arithmetic (18 + 6 digits leave room for 10,000 terms), and far from
+# Python's int-to-text limit (4,300 digits), past which the engine's proposals failed and
+# took the window down. Every way a value enters (a PDF, the grid, a review file) is held to
+# them: `parse_amount` for printed and typed text, `amount_problem` for a value that arrives
+# already a Decimal.
+MAX_DIGITS = 18
+MAX_DECIMALS = 6
+
 # Letters OCR and broken fonts put where digits belong.
 _LOOKALIKES = {"o": "0", "O": "0", "D": "0", "Q": "0", "l": "1", "I": "1", "i": "1", "|": "1",
                "S": "5", "s": "5", "B": "8", "Z": "2", "z": "2"}
@@ -75,8 +85,18 @@ def parse_amount(raw: str | None) -> Amount:
     text = text.replace("$", "").strip().rstrip("%").strip()
 
     if " " in text:
-        text = text.replace(" ", "")
-        repairs.append("removed space inside number")
+        parts = text.split()
+        if all(p.isdigit() for p in parts):
+            # Bare digit groups: spaces as thousands separators (4 332 108 232), or numbers
+            # that only stand side by side; the digits alone cannot tell which.
+            if len(parts[0]) <= 3 and all(len(p) == 3 for p in parts[1:]):
+                repairs.append("spaces read as thousands separators")
+            else:
+                return Amount(raw, None, SUSPECT, tuple(repairs) + (
+                    f"digits separated by spaces: {text!r}",))
+        else:
+            repairs.append("removed space inside number")
+        text = "".join(parts)
     swapped = []
     chars = []
     for ch in text:
@@ -90,18 +110,41 @@ def parse_amount(raw: str | None) -> Amount:
     text = "".join(chars)
 
     if not text or not re.fullmatch(r"[\d.,]+", text) or not any(c.isdigit() for c in text):
-        return Amount(raw, None, SUSPECT, tuple(repairs) + (f"not a number: {raw.strip()!r}",))
+        return Amount(raw, None, SUSPECT, tuple(repairs) + (f"not a number: {_shown(raw)!r}",))
+
+    digits = sum(ch.isdigit() for ch in text)
+    if digits > MAX_DIGITS + MAX_DECIMALS:
+        return Amount(raw, None, SUSPECT, tuple(repairs) + (
+            f"{digits:,} digits: too long for an amount (at most {MAX_DIGITS})",))
 
     value, status, how = _read_separators(text)
     if how:
         repairs.append(how)
     if value is None:
         return Amount(raw, None, SUSPECT, tuple(repairs))
+    if problem := amount_problem(value):
+        return Amount(raw, None, SUSPECT, tuple(repairs) + (problem,))
     if negative:
         value = -value
     if status == OK and repairs:
         status = CORRECTED
     return Amount(raw, value, status, tuple(repairs))
+
+
+def amount_problem(value: Decimal) -> str:
+    """Why `value` cannot be an amount ("" when it can): not a finite number, more than
+    MAX_DIGITS digits before the point or MAX_DECIMALS after it."""
+    if not isinstance(value, Decimal) or not value.is_finite():
+        return "not a finite number"
+    if value and value.adjusted() >= MAX_DIGITS:
+        return f"too large for an amount (more than {MAX_DIGITS} digits)"
+    sign, digits, exponent = value.as_tuple()
+    # Trailing zeros are no decimal places (1.000...0); counted without Decimal arithmetic,
+    # which would round to the context's precision or raise.
+    zeros = len(digits) - len("".join(map(str, digits)).rstrip("0"))
+    if value and exponent + zeros < -MAX_DECIMALS:
+        return f"too many decimal places for an amount (more than {MAX_DECIMALS})"
+    return ""
 
 
 def _read_separators(text: str) -> tuple[Decimal | None, str, str]:
@@ -127,6 +170,12 @@ def _read_separators(text: str) -> tuple[Decimal | None, str, str]:
     if head_ok and last == "," and "," not in seps[:-1] and len(groups[-1]) != 3:
         return Decimal("".join(head) + "." + groups[-1]), SUSPECT, "',' read as decimal point"
     return Decimal("".join(groups)), SUSPECT, f"digit groups do not fit thousands separators: {text!r}"
+
+
+def _shown(raw: str) -> str:
+    """Text quoted in a note: the first 40 characters of a long one."""
+    text = raw.strip()
+    return text if len(text) <= 40 else text[:40] + "\u2026"
 
 
 def _diff_chars(before: str, after: str) -> str:

@@ -11,12 +11,19 @@ from pathlib import Path
 from . import __version__
 from .errors import SegdeskError
 
-COMMANDS = ("extract", "check", "export", "review")
+COMMANDS = ("extract", "check", "export", "review", "batch")
 REVIEWER_ENV = "SEGDESK_REVIEWER"
+VERBOSE_HELP = "--verbose (with any command): also print the PDF libraries' warnings on " \
+               "stderr (they always go to the log file)"
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    # --verbose, anywhere on the line and for every command: the PDF libraries' warnings on
+    # stderr too (they always go to the log file, never alone to stderr).
+    from .logs import route_library_logs
+    route_library_logs(verbose="--verbose" in argv)
+    argv = [a for a in argv if a != "--verbose"]
     try:
         if argv and argv[0] in COMMANDS:
             return _headless(argv)
@@ -39,8 +46,26 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
 
+def gui_main() -> int:
+    """`segdesk-gui`: the program started without a console (Windows' pythonw launcher), where
+    sys.stdout and sys.stderr are None. What would go to stderr (a message before the window
+    opens, a worker thread's error) is appended to segdesk-gui.log in the user's data folder."""
+    if sys.stdout is None:
+        sys.stdout = open(os.devnull, "w")
+    if sys.stderr is None:
+        from .fsutil import user_data_dir
+        log = user_data_dir() / "segdesk-gui.log"
+        try:
+            log.parent.mkdir(parents=True, exist_ok=True)
+            sys.stderr = open(log, "a", encoding="utf-8", errors="replace", buffering=1)
+        except OSError:
+            sys.stderr = open(os.devnull, "w")
+    return main()
+
+
 def _headless(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="segdesk", description="Reconcile Daily Seg filings.")
+    parser = argparse.ArgumentParser(prog="segdesk", description="Reconcile Daily Seg filings.",
+                                     epilog=VERBOSE_HELP)
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("extract", help="read a filing and print its line items and checks")
     p.add_argument("filing")
@@ -76,11 +101,20 @@ def _headless(argv: list[str]) -> int:
     p.add_argument("--approve", action="store_true",
                    help="approve the sign-off (four eyes: not the preparer, nor anyone who "
                         "changed a value)")
+    p = sub.add_parser("batch", help="read every PDF under files and folders into the library, "
+                                     "in parallel, with a summary")
+    p.add_argument("paths", nargs="+", metavar="PATH")
+    p.add_argument("-o", "--output", metavar="SUMMARY.xlsx", help="write the summary workbook")
+    p.add_argument("--json", action="store_true", help="print JSON Lines, one per file as it ends")
+    p.add_argument("--jobs", type=int, metavar="N", help="worker processes (default: one per core)")
     args = parser.parse_args(argv)
     if args.command == "export":
         return _export(args)
     if args.command == "review":
         return _review(args)
+    if args.command == "batch":
+        from .batch import command
+        return command(args)
     review = _open(args.filing, args)
     if args.command == "extract":
         from .report import filing_json
@@ -103,8 +137,10 @@ def _open(pdf: str, args, reviewer: str = ""):
     """The filing with its review: --session, else the review file beside the PDF (the one the
     window saves), unless --no-session. A review file made on another version of the PDF is not
     applied, and that is said on stderr."""
-    from .session import Review, SessionMismatch
-    review = Review.open(pdf, reviewer=reviewer)
+    from .session import Review, SessionMismatch, saved_ocr_pages, session_path_for
+    # The pages the review had OCR'd on request are read so again (never left to the cache).
+    saved = args.session or (None if args.no_session else session_path_for(pdf))
+    review = Review.open(pdf, reviewer=reviewer, ocr_pages=saved_ocr_pages(saved, pdf))
     review.autosave = False  # reading only
     if args.session:
         review.load(args.session)
@@ -204,7 +240,8 @@ def _reasons(review, pairs: list[str]) -> dict[str, str]:
 def _gui(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(
         prog="segdesk", description="Review a Daily Seg filing: the PDF beside its line items.",
-        epilog="Headless commands: segdesk {extract,check,export,review} --help")
+        epilog="Headless commands: segdesk {extract,check,export,review,batch} --help. "
+               + VERBOSE_HELP)
     parser.add_argument("filing", nargs="?", help="the PDF to open (default: the bundled sample)")
     parser.add_argument("--screenshot", metavar="OUT.png",
                         help="render the window with the filing loaded to a PNG and exit")

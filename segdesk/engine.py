@@ -62,8 +62,12 @@ class Change:
 
 class Engine:
     def __init__(self, template: FormTemplate, values: Mapping[str, Decimal | None],
-                 alternatives: Mapping[str, tuple[Decimal, ...]] | None = None):
+                 alternatives: Mapping[str, tuple[Decimal, ...]] | None = None,
+                 rounding: Decimal = Decimal(0)):
         self.template = template
+        # The most each printed amount may be off by rounding (the filing's: 500 for amounts
+        # in thousands). An arithmetic check ties within that much per amount it holds.
+        self.rounding = Decimal(rounding)
         self.values: dict[str, Decimal | None] = {ln.id: values.get(ln.id) for ln in template.lines}
         self.alternatives = dict(alternatives or {})
         self.derived: dict[str, Decimal] = {}
@@ -214,6 +218,11 @@ class Engine:
             res.detail = "derived here: " + ", ".join(solved_here)
         elif res.difference == 0:
             res.status = TIES
+        elif abs(res.difference) <= self.rounding * len(res.codes):
+            res.status = TIES
+            res.detail = (f"ties within rounding: {len(res.codes)} amounts printed to the "
+                          f"nearest {format_amount(2 * self.rounding)}, each up to "
+                          f"{format_amount(self.rounding)} off")
         else:
             res.status = FAILS
         return res
@@ -312,6 +321,13 @@ class Engine:
 
     def _target(self, rule: CheckDef, res: CheckResult) -> CheckResult:
         cover = {k: self.value(i) for k, i in self.template.cover_ids(rule.cover).items()}
+        unread = [i for k, i in self.template.cover_ids(rule.cover).items() if cover[k] is None]
+        if unread:
+            # A target the cover page printed but segdesk did not read must not pass for none.
+            res.detail = ("no cover page read: the residual interest target is unknown"
+                          if len(unread) == len(cover)
+                          else f"cover page target not read: {', '.join(unread)}")
+            return res
         base = self.value(rule.base)
         if base is None:
             res.detail = f"{rule.base} unknown"

@@ -17,7 +17,8 @@ def parse_input(text: str) -> tuple[Decimal | None, str]:
     amount = parse_amount(text)
     if amount.value is None or amount.status not in (OK, CORRECTED):
         why = amount.note or "not a number"
-        return None, f"{text.strip()!r} is not an amount ({why}). Type e.g. 1234567, " \
+        shown = text.strip() if len(text.strip()) <= 40 else text.strip()[:40] + "\u2026"
+        return None, f"{shown!r} is not an amount ({why}). Type e.g. 1234567, " \
                      f"1,234,567, (1,234) or -1234."
     return amount.value, ""
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from decimal import Decimal
 
 from .vocab import LineStatus
@@ -10,6 +11,8 @@ from .vocab import LineStatus
 # engine or the reviewer made of it.
 OK, CORRECTED, SUSPECT, MISSING, DERIVED, EDITED = LineStatus
 STATUSES = tuple(LineStatus)
+
+_DATE_FORMATS = ("%m/%d/%Y", "%m/%d/%y", "%Y-%m-%d", "%B %d, %Y", "%b %d, %Y", "%d-%b-%Y")
 
 BBox = tuple[float, float, float, float]  # x0, top, x1, bottom in PDF points, top-left origin
 
@@ -43,6 +46,14 @@ class Filing:
     items: list[LineItem]
     page_sizes: list[tuple[float, float]] = field(default_factory=list)
     ocr_pages: list[int] = field(default_factory=list)  # 1-based pages read by OCR
+    # 1-based pages read in full when triage left the rest of a long file unread ([] = all).
+    read_pages: list[int] = field(default_factory=list)
+    # What no line says: rows of a statement printed without codes that match no line of the
+    # form, statements a file of schedules does not hold.
+    notes: list[str] = field(default_factory=list)
+    # The most a printed amount may be off by rounding (500 when printed in thousands): the
+    # engine lets each check differ by this much per amount it adds up.
+    rounding: Decimal = Decimal(0)
 
     def item(self, line_id: str) -> LineItem:
         return self._index()[line_id]
@@ -62,3 +73,13 @@ def filing_from_values(template, values: dict[str, Decimal | None], header: dict
                       else MISSING) for ln in template.lines]
     return Filing(source=source, sha256=sha256, pages=0, form=template.id,
                   form_title=template.title, header=dict(header), items=items)
+
+
+def parse_date(text: str) -> date | None:
+    """A date as filings print it (3/13/2017, 2017-03-13, March 13, 2017); None if not one."""
+    for fmt in _DATE_FORMATS:
+        try:
+            return datetime.strptime(text.strip(), fmt).date()
+        except ValueError:
+            continue
+    return None

@@ -48,4 +48,3 @@ def _read_umask() -> int:
 
 
 _UMASK = _read_umask()
-

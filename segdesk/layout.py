@@ -18,6 +18,19 @@ _CODE_SPLIT = re.compile(r"([\[(|{][0-9oOlISB]{4}[\])|}])")
 _CODE_DIGITS = str.maketrans("oOlISB", "001158")
 _SEPARATOR_END = re.compile(r"[.,]$")
 _GROUP = re.compile(r"^\d{3}([.,]\d{3})*[)\-]?$")
+# Digit groups split by spaces: a word ending in up to three bare digits, then three digits.
+_SPACED_HEAD = re.compile(r"(^|[\s($\-])\d{1,3}$")
+_SPACED_GROUP = re.compile(r"^\d{3}([.,]\d+)?[)\-]?$")
+# Form punctuation typed against a number: "between:10,000,000", "25,000,000;", "5%;".
+_TOUCHING = re.compile(r"^([A-Za-z][^:]*:)?([$(]?\d[\d.,]*\)?%?)([;:]+)?$")
+_LETTERS = re.compile(r"[A-Za-z]{2,}")
+# Letters OCR reads where digits stand ("oO" is a zero): a word of only these is no label text.
+_DIGIT_LIKE = set("oODQlIiSsBZz")
+# Dotted (or dashed) leaders: they lead from a label to its value, so what they follow is label.
+_LEADERS = re.compile(r"^[.\-_\u2026\u00b7]{3,}$")
+# How far, in heights of the text, a number may stand from the label word before it and
+# still be part of the label ("line 13)"): Courier's space is 0.6 of its height.
+_LABEL_GAP = 0.8
 
 
 @dataclass
@@ -57,6 +70,8 @@ class TextLine:
     top: float
     bottom: float
     tokens: list[Token] = field(default_factory=list)  # amounts and codes, left to right
+    # The tokens that stand as values: codes and amounts, less the numbers inside the label.
+    values: list[Token] = field(default_factory=list)
 
     @property
     def text(self) -> str:
@@ -69,10 +84,15 @@ def code_of(token: Token) -> str | None:
 
 
 def split_glued(words: list[Word]) -> list[Word]:
-    """`4,332,108,232[7010]` -> amount and code as two words (glyph widths shared evenly)."""
+    """`4,332,108,232[7010]` -> amount and code as two words (glyph widths shared evenly);
+    `between:10,000,000` and `25,000,000;` -> the number apart from the form's punctuation."""
     out = []
     for w in words:
-        parts = [p for p in _CODE_SPLIT.split(w.text) if p]
+        touching = _TOUCHING.match(w.text)
+        if touching and (touching.group(1) or touching.group(3)):
+            parts = [p for p in touching.groups() if p]
+        else:
+            parts = [p for p in _CODE_SPLIT.split(w.text) if p]
         if len(parts) == 1:
             out.append(w)
             continue
@@ -100,7 +120,47 @@ def text_lines(words: list[Word]) -> list[TextLine]:
     for line in lines:
         line.words.sort(key=lambda w: w.x0)
         line.tokens = _tokens(line.words)
+        line.values = _values(line)
     return lines
+
+
+_NUMBER_LIKE = frozenset(_DIGIT_LIKE | set("0123456789.,()-"))
+
+
+def is_text(word: str) -> bool:
+    """A word of label text: two letters at least, not a code, not an OCR'd number ("oO")."""
+    return bool(_LETTERS.search(word)) and not _NUMBER_LIKE.issuperset(word) \
+        and not CODE_PATTERN.match(word)
+
+
+def _values(line: TextLine) -> list[Token]:
+    """The line's tokens less the numbers that belong to its label text.
+
+    A number is the label's when it stands before the label's last word ("1. A.", "(add lines
+    1, 2 and 3)") or follows a label word (or such a number) at a word's spacing ("line 13)",
+    "Regulation 30.7"), or leaders follow it: a value stands apart, after leaders, a code or
+    a column's gap."""
+    words = line.words
+    if not line.tokens:
+        return []
+    text = [is_text(w.text) for w in words]
+    last_text = max((i for i, t in enumerate(text) if t), default=-1)
+    in_label: set[int] = set()
+    labelish = False
+    for i, w in enumerate(words):
+        if i <= last_text:
+            labelish = True
+            if not text[i]:
+                in_label.add(id(w))
+            continue
+        near = i and w.x0 - words[i - 1].x1 < _LABEL_GAP * max(w.height, words[i - 1].height)
+        labelish = labelish and bool(near) and looks_like_amount(w.text)
+        if labelish:
+            in_label.add(id(w))
+        elif i + 1 < len(words) and _LEADERS.match(words[i + 1].text) \
+                and words[i + 1].x0 - w.x1 < _LABEL_GAP * w.height:
+            in_label.add(id(w))  # a wrapped label's last word: "line" / "6 ........"
+    return [t for t in line.tokens if not any(id(w) in in_label for w in t.words)]
 
 
 def _tokens(words: list[Word]) -> list[Token]:
@@ -133,5 +193,9 @@ def _continues(prev: Word, nxt: Word) -> bool:
     if gap > max(prev.height, nxt.height) * 0.9:
         return False
     if prev.text in ("$", "(", "-"):
+        return True
+    if _SPACED_HEAD.search(prev.text) and _SPACED_GROUP.match(nxt.text) \
+            and gap <= max(prev.height, nxt.height) * 0.6:
+        # "4 332 108 232": a space as the thousands separator (amounts.py says so on the line).
         return True
     return bool(_SEPARATOR_END.search(prev.text)) and bool(_GROUP.match(nxt.text))

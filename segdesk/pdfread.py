@@ -5,19 +5,26 @@ Every way a file can be unreadable becomes a SegdeskError with one line a user u
 from __future__ import annotations
 
 import hashlib
-import threading
 import math
+import os
+import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import BinaryIO, Callable, Iterator, Sequence
 
 from .errors import SegdeskError
+from .pdflimits import PageTooCostly, file_deadline, late_page, page_budget, past
+from .pdflimits import install as install_limits
+from .safefile import open_regular
 
 # pdfium is not thread-safe: the PDF pane (GUI thread) and OCR (worker threads) take turns.
 PDFIUM_LOCK = threading.RLock()
 
 MAX_PAGES = 5000
 MAX_BYTES = 1 << 30  # 1 GiB
+# A page box narrower or lower than an inch is no page (MediaBox [0 0 0 0]): read as Letter.
+MIN_PAGE_SIDE = 72.0
+LETTER = (612.0, 792.0)
 
 
 @dataclass(slots=True)
@@ -37,17 +44,29 @@ class Word:
 
 @dataclass(slots=True)
 class PageWords:
+    """A page's words in its reading frame: the page turned so that its text runs left to right
+    (`turn` degrees clockwise from the page as displayed) and, on a straightened scan, by
+    `skew`. `width` and `height` are the reading frame's; `page_box` maps back to the page as
+    a viewer (pdfium) shows it."""
     number: int  # 1-based
     width: float
     height: float
     words: list[Word]
     ocr: bool = False
     skew: float = 0.0  # degrees the words' frame is turned from the page (OCR straightens scans)
+    turn: int = 0  # 0, 90, 180, 270: the displayed page is the reading frame turned clockwise
+    problem: str = ""  # why some or all of the page could not be read ("" when it was)
+    image_cover: float = 0.0  # share of the page that images cover
+    too_costly: bool = False  # over pdflimits' bounds: not to be rendered for OCR either
 
     def page_box(self, box: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
-        """A box in the words' frame -> the page's: on a straightened scan, turned back by `skew`."""
-        if not self.skew:
-            return box
+        """A box in the words' frame -> the displayed page's: turned back by `skew`, then by
+        `turn`."""
+        if self.skew:
+            box = self._unskewed(box)
+        return turned_box(box, self.turn, self.width, self.height) if self.turn else box
+
+    def _unskewed(self, box):
         turn = math.radians(self.skew)
         cos, sin = math.cos(turn), math.sin(turn)
         cx, cy = self.width / 2, self.height / 2
@@ -59,9 +78,22 @@ class PageWords:
         return (min(xs), min(ys), max(xs), max(ys))
 
 
+def turned_box(box, turn: int, width: float, height: float):
+    """A box on a `width` x `height` page (top-left origin) -> the same box once the page is
+    turned `turn` degrees clockwise (0, 90, 180, 270)."""
+    x0, top, x1, bottom = box
+    if turn == 90:
+        return (height - bottom, x0, height - top, x1)
+    if turn == 180:
+        return (width - x1, height - bottom, width - x0, height - top)
+    if turn == 270:
+        return (top, width - x1, bottom, width - x0)
+    return box
+
+
 def sha256_of(path: str | Path) -> str:
     digest = hashlib.sha256()
-    with open(path, "rb") as fh:
+    with open_regular(path, "PDF file") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
@@ -69,29 +101,36 @@ def sha256_of(path: str | Path) -> str:
 
 def check_file(path: str | Path) -> Path:
     """Reject what is plainly not a readable PDF before a parser sees it."""
-    path = Path(path)
-    name = path.name
-    if not path.exists():
-        raise SegdeskError(f"{name}: no such file")
-    if path.is_dir():
-        raise SegdeskError(f"{name}: is a folder, not a PDF file")
+    _checked(path).close()
+    return Path(path)
+
+
+def _checked(path: str | Path) -> BinaryIO:
+    """The PDF open for reading, once it looks like a whole PDF of a sane size."""
+    name = Path(path).name
+    fh = open_regular(path, "PDF file")  # a FIFO, a device, a folder: refused, never waited on
     try:
-        size = path.stat().st_size
-        with open(path, "rb") as fh:
+        size = os.fstat(fh.fileno()).st_size
+        if size == 0:
+            raise SegdeskError(f"{name}: the file is empty")
+        if size > MAX_BYTES:
+            raise SegdeskError(f"{name}: too large to be a filing ({size / 2**20:,.0f} MB)")
+        try:
             head = fh.read(1024)
             fh.seek(max(0, size - 2048))
-            tail = fh.read()
-    except OSError as exc:
-        raise SegdeskError(f"{name}: cannot be read ({exc.strerror})") from None
-    if size == 0:
-        raise SegdeskError(f"{name}: the file is empty")
-    if b"%PDF-" not in head:
-        raise SegdeskError(f"{name}: not a PDF file")
-    if size > MAX_BYTES:
-        raise SegdeskError(f"{name}: too large to be a filing ({size / 2**20:,.0f} MB)")
-    if b"%%EOF" not in tail:
-        raise SegdeskError(f"{name}: the PDF is truncated (it ends before its end-of-file marker)")
-    return path
+            tail = fh.read(2048)
+            fh.seek(0)
+        except OSError as exc:
+            raise SegdeskError(f"{name}: cannot be read ({exc.strerror})") from None
+        if b"%PDF-" not in head:
+            raise SegdeskError(f"{name}: not a PDF file")
+        if b"%%EOF" not in tail:
+            raise SegdeskError(f"{name}: the PDF is truncated (it ends before its end-of-file "
+                               "marker)")
+    except BaseException:
+        fh.close()
+        raise
+    return fh
 
 
 def open_pdf(path: str | Path):
@@ -100,15 +139,20 @@ def open_pdf(path: str | Path):
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
     from pdfminer.psparser import PSException
 
-    path = check_file(path)
-    name = path.name
+    name = Path(path).name
+    install_limits()  # before the first stream (a cross-reference stream) is decoded
+    stream = _checked(path)
     try:
-        pdf = pdfplumber.open(path)
+        # The checked file itself (not the path again), closed with the PDF.
+        pdf = pdfplumber.PDF(stream, stream_is_external=False, path=Path(path))
         count = len(pdf.pages)
     except Exception as exc:  # pdfminer raises many undocumented types on broken files
+        stream.close()
         cause = _root_cause(exc)
         if isinstance(cause, PDFPasswordIncorrect) or "password" in str(cause).lower():
             raise SegdeskError(f"{name}: the PDF is encrypted with a password") from None
+        if isinstance(cause, PageTooCostly):
+            raise SegdeskError(f"{name}: the PDF cannot be read ({cause})") from None
         if isinstance(cause, PDFEncryptionError):
             raise SegdeskError(f"{name}: the PDF is encrypted in a way segdesk cannot read") \
                 from None
@@ -127,22 +171,105 @@ def open_pdf(path: str | Path):
 
 
 def iter_page_words(pdf, progress: Callable[[int, int], None] | None = None,
-                    cancelled: Callable[[], bool] | None = None) -> Iterator[PageWords]:
-    """Words of each page with coordinates; each page's parse is freed before the next."""
-    total = len(pdf.pages)
-    for index in range(total):
+                    cancelled: Callable[[], bool] | None = None,
+                    pages: Sequence[int] | None = None,
+                    deadline: float | None = None) -> Iterator[PageWords]:
+    """Words of each page (or of `pages`, 1-based) with coordinates; each page's parse is
+    freed before the next.
+
+    A page that cannot be read is yielded without words and with its `problem`: one damaged
+    page never loses the rest of the filing. Pages not reached by `deadline` (a
+    time.monotonic(); by default MAX_FILE_SECONDS from now) are yielded unread, flagged."""
+    numbers = list(pages) if pages is not None else range(1, len(pdf.pages) + 1)
+    total = len(numbers)
+    deadline = file_deadline() if deadline is None else deadline
+    for done, number in enumerate(numbers, start=1):
+        index = number - 1
         if cancelled and cancelled():
             raise Cancelled()
-        page = pdf.pages[index]
-        try:
-            words = [Word(w["text"], float(w["x0"]), float(w["top"]), float(w["x1"]),
-                          float(w["bottom"])) for w in page.extract_words()]
-        except Exception:  # a single broken page must not lose the rest of the filing
-            words = []
-        yield PageWords(index + 1, float(page.width), float(page.height), words)
-        page.close()  # drops the page's parsed layout: memory stays flat on long files
+        if past(deadline):
+            yield PageWords(index + 1, LETTER[0], LETTER[1], [], problem=late_page(index + 1),
+                            too_costly=True)
+        else:
+            page = pdf.pages[index]
+            try:
+                yield read_page(page, index + 1)
+            finally:
+                page.close()  # drops the page's parsed layout: memory stays flat on long files
         if progress:
-            progress(index + 1, total)
+            progress(done, total)
+
+
+def read_page(page, number: int) -> PageWords:
+    """One pdfplumber page's words in its reading frame, or its problem."""
+    try:
+        with page_budget(number):
+            return _read_page(page, number)
+    except Exception as exc:  # pdfminer raises many undocumented types on a broken page
+        cause = _root_cause(exc)
+        if isinstance(cause, PageTooCostly):
+            return PageWords(number, LETTER[0], LETTER[1], [], problem=str(cause),
+                             too_costly=True)
+        return PageWords(number, LETTER[0], LETTER[1], [],
+                         problem=f"page {number} could not be read (damaged: "
+                                 f"{type(cause).__name__})")
+
+
+def _read_page(page, number: int) -> PageWords:
+    import pdfplumber.utils
+
+    width, height = float(page.width), float(page.height)
+    chars, images = page.chars, page.images
+    if min(width, height) < MIN_PAGE_SIDE:
+        # An empty or absurdly small MediaBox: pdf.js and pdfium show the page as US Letter,
+        # its content where it stands from the bottom-left corner; read it in that frame.
+        shift = LETTER[1] - height
+        chars = [dict(c, top=c["top"] + shift, bottom=c["bottom"] + shift) for c in chars]
+        images = [dict(im, top=im["top"] + shift, bottom=im["bottom"] + shift) for im in images]
+        width, height = LETTER
+    cover = _image_cover(images, width, height)
+    turn = _text_turn(chars)
+    if turn:
+        back = (360 - turn) % 360
+        chars = [_turned_char(c, back, width, height) for c in chars]
+        if turn in (90, 270):
+            width, height = height, width
+    words = [Word(w["text"], float(w["x0"]), float(w["top"]), float(w["x1"]), float(w["bottom"]))
+             for w in pdfplumber.utils.extract_words(chars)]
+    if words:
+        # Text standing beyond the page box is still read: the page is as wide as its text
+        # (pairing a value with its code measures gaps against the page's width).
+        width = max(width, max(w.x1 for w in words))
+        height = max(height, max(w.bottom for w in words))
+    return PageWords(number, width, height, words, turn=turn, image_cover=cover)
+
+
+def _text_turn(chars: list[dict]) -> int:
+    """How far (0, 90, 180, 270 degrees clockwise) the page as displayed is turned from the
+    frame its text reads in: the commonest direction of its characters' baselines."""
+    counts = [0, 0, 0, 0]
+    for c in chars:
+        a, b = c["matrix"][:2]
+        if a or b:
+            # The baseline's angle, counter-clockwise, y up (PDF space): 0 for upright text.
+            counts[round(math.degrees(math.atan2(b, a)) / 90) % 4] += 1
+    quarter = max(range(4), key=lambda q: (counts[q], q == 0))
+    return (360 - quarter * 90) % 360
+
+
+def _turned_char(c: dict, turn: int, width: float, height: float) -> dict:
+    x0, top, x1, bottom = turned_box((c["x0"], c["top"], c["x1"], c["bottom"]), turn, width,
+                                     height)
+    return dict(c, x0=x0, top=top, x1=x1, bottom=bottom, doctop=top, upright=True)
+
+
+def _image_cover(images: list[dict], width: float, height: float) -> float:
+    """The share of the page that images cover."""
+    area = width * height or 1.0
+    covered = sum(max(0.0, float(min(im["x1"], width) - max(im["x0"], 0)))
+                  * max(0.0, float(min(im["bottom"], height) - max(im["top"], 0)))
+                  for im in images)
+    return min(1.0, covered / area)
 
 
 class Cancelled(Exception):

@@ -32,6 +32,7 @@ def filing_json(review: Review) -> dict:
                    **{k: v for k, v in f.header.items()
                       if k not in ("firm", "end_date", "submit_date")}},
         "ocr_pages": f.ocr_pages,
+        "notes": f.notes,
         "lines": [{
             "id": it.id, "code": it.code, "statement": it.statement,
             "line": f"{it.line}{it.letter}", "label": it.label,
@@ -63,6 +64,7 @@ def check_summary(review: Review) -> str:
     f, tpl = review.filing, review.template
     out = [f"{f.header.get('firm', '(firm not found)')} \u2014 {f.form_title}, "
            f"end date {f.header.get('end_date', '?')} ({Path(f.source).name}, {f.pages} pages)"]
+    out += [f"  note: {note}" for note in f.notes]
     items = review.open_items()
     for st in tpl.statements:
         checks = [c for c in review.checks() if c.statement == st.id]

@@ -11,26 +11,30 @@ sign-off voids it, on the audit trail.
 """
 from __future__ import annotations
 
+import functools
 import json
 import os
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterable
 
-from .amounts import decimal_text
+from .amounts import amount_problem, decimal_text
 from .engine import Change, CheckResult, Engine
 from .errors import SegdeskError
 from .extract import extract
 from .filing import Filing, LineItem
 from .fsutil import user_data_dir, write_atomic
+from .safefile import read_bounded
 from .templates import FormTemplate, builtin_template
 from .verdict import (LineVerdict, OpenItem, check_open, confirmation_snapshot, line_verdict,
                       open_items, verdict_line)
 from .vocab import VALUE_ACTIONS, AuditAction, LineState, LineStatus, ReviewState
 
 SESSION_SUFFIX = ".segdesk"
+# A review holds a few thousand edits at most: anything larger is not one (read no further).
+MAX_REVIEW_BYTES = 64 << 20
 FORMAT_VERSION = 1
 
 
@@ -78,33 +82,43 @@ class Review:
         self.reviewer = reviewer.strip()  # who records changes now; "" until someone says
         self.extracted: dict[str, Decimal | None] = {it.id: it.value for it in filing.items}
         self.engine = Engine(self.template, self.extracted,
-                             {it.id: it.alternatives for it in filing.items if it.alternatives})
+                             {it.id: it.alternatives for it in filing.items if it.alternatives},
+                             rounding=filing.rounding)
         self.audit: list[AuditEntry] = []
         # Confirmed (accepted) lines -> what the confirmation was given on (verdict.py).
         self.confirmations: dict[str, dict] = {}
         self.notes: dict[str, str] = {}
+        # Variance since an earlier filing (segdesk.compare): why each flagged line moved, and
+        # the filing compared with when the reviewer chose one (its SHA-256; None: the previous).
+        self.explanations: dict[str, str] = {}
+        self.compare_with: str | None = None
         self.signed_off: Signature | None = None
         self.approved: Signature | None = None
         self.voided: str = ""  # what the last void said, for the window to show
         self.session_path: Path | None = None
         self.autosave = False
         self.listeners: list[Callable[[Change], None]] = []
+        self.ocr_pages: list[int] = []  # pages OCR'd on the reviewer's request (1-based)
         self._generation = 0  # bumped by every change; open_items() is cached per generation
         self._items: tuple[int, list[OpenItem]] | None = None
 
     # ------------------------------------------------------------------ opening
     @classmethod
     def open(cls, pdf_path: str | Path, reviewer: str = "", progress=None, cancelled=None,
-             page_source=None) -> "Review":
-        """Extract the PDF (OCR where a page has no usable text layer) into a fresh review.
+             page_source=None, ocr_pages: Iterable[int] = ()) -> "Review":
+        """Extract the PDF (OCR where a page has no usable text layer, and on `ocr_pages`,
+        the pages the reviewer had OCR'd again) into a fresh review.
 
         The saved review, if any, is at `session_path`; `load` applies it (the caller decides
         what to tell the reviewer, and what to do when it was made on another version).
         """
+        ocr_pages = sorted(set(ocr_pages))
         if page_source is None:
-            from .ocr import page_source
+            from .ocr import page_source as ocr_source
+            page_source = functools.partial(ocr_source, forced=ocr_pages)
         filing = extract(pdf_path, progress=progress, cancelled=cancelled, page_source=page_source)
         review = cls(filing, reviewer=reviewer)
+        review.ocr_pages = ocr_pages
         review.session_path = session_path_for(pdf_path)
         review.autosave = True
         return review
@@ -272,6 +286,27 @@ class Review:
         self._record(line_id, value, value, note, AuditAction.NOTE, raw=True)
         self._changed(Change(lines={line_id}))
 
+    def set_explanation(self, line_id: str, text: str) -> None:
+        """Why a line flagged for its change since the filing compared with moved."""
+        text = text.strip()
+        if self.explanations.get(line_id, "") == text:
+            return
+        self._require_reviewer()
+        if text:
+            self.explanations[line_id] = text
+        else:
+            self.explanations.pop(line_id, None)
+        value = decimal_text(self.engine.values[line_id])
+        self._record(line_id, value, value, f"variance explained: {text}" if text
+                     else "variance explanation removed", AuditAction.NOTE, raw=True)
+        self._changed(Change(lines={line_id}))
+
+    def set_compare_with(self, sha256: str | None) -> None:
+        """Compare with this filing of the library rather than the previous one (None)."""
+        if self.compare_with != sha256:
+            self.compare_with = sha256
+            self._changed(Change())
+
     # ------------------------------------------------------------------ sign-off
     def sign_off(self, reasons: dict[str, str] | None = None) -> Signature:
         """The preparer's sign-off. Allowed when the filing is reconciled, or with a written
@@ -379,9 +414,12 @@ class Review:
             "confirmations": {i: self.confirmations[i] for i in
                               sorted(self.confirmations, key=lambda i: self.template.by_id[i].order)},
             "notes": {k: v for k, v in self.notes.items() if v},
+            "explanations": dict(self.explanations),
+            "compare_with": self.compare_with,
             "signed_off": self.signed_off.to_json() if self.signed_off else None,
             "approved": self.approved.to_json() if self.approved else None,
             "audit": [asdict(a) for a in self.audit],
+            "ocr_pages": self.ocr_pages,
         }
 
     def save(self, path: str | Path | None = None) -> Path:
@@ -417,6 +455,9 @@ class Review:
                 s is None or (isinstance(s, dict) and isinstance(s.get("by"), str)
                               and isinstance(s.get("at"), str)) for s in signatures):
             raise SegdeskError(f"{name}: not a segdesk review file (damaged sign-off)")
+        explanations, compare_with = data.get("explanations") or {}, data.get("compare_with")
+        if not isinstance(explanations, dict) or not isinstance(compare_with, (str, type(None))):
+            raise SegdeskError(f"{name}: not a segdesk review file (damaged variance notes)")
         self.engine.set_values(values)
         self.confirmations = {}
         for line_id in reviewed:
@@ -427,13 +468,38 @@ class Review:
             self.confirmations[line_id] = snap if isinstance(snap, dict) \
                 else confirmation_snapshot(self, line_id)
         self.notes = {k: str(v) for k, v in notes.items() if k in self.extracted}
+        self.explanations = {k: str(v) for k, v in explanations.items() if k in self.extracted}
+        self.compare_with = compare_with
         self.audit = entries
+        self.ocr_pages = sorted(set(self.ocr_pages) | set(ocr_pages_of(data)))
         self.signed_off, self.approved = (
             None if s is None else Signature(s["by"], s["at"], {
                 str(k): str(v) for k, v in (s.get("reasons") or {}).items()})
             for s in signatures)
         self._generation += 1
         return len(values)
+
+
+def ocr_pages_of(data: dict) -> list[int]:
+    """The pages a saved review had OCR'd on request (its `ocr_pages`, whole numbers > 0)."""
+    pages = data.get("ocr_pages", [])
+    if not isinstance(pages, list):
+        return []
+    return sorted({p for p in pages if type(p) is int and 0 < p <= 100_000})
+
+
+def saved_ocr_pages(path: str | Path | None, pdf_path: str | Path) -> list[int]:
+    """`ocr_pages_of` the review file at `path`, when it was made on this version of the PDF;
+    none when there is no such (readable) file: what else is wrong with it is told when it is
+    loaded."""
+    if path is None or not Path(path).exists():
+        return []
+    try:
+        data = read_session(path)
+        from .pdfread import sha256_of
+        return ocr_pages_of(data) if data.get("sha256") == sha256_of(pdf_path) else []
+    except SegdeskError:
+        return []
 
 
 def session_path_for(pdf_path: str | Path) -> Path:
@@ -460,7 +526,7 @@ def pdf_for(path: str | Path) -> Path:
 
 def read_session(path: str | Path) -> dict:
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        data = json.loads(read_bounded(path, MAX_REVIEW_BYTES, "review file").decode("utf-8"))
     except OSError as exc:
         raise SegdeskError(f"{Path(path).name}: cannot read the review ({exc.strerror})") from None
     except (ValueError, UnicodeDecodeError):
@@ -486,6 +552,9 @@ def _decimal(text, path) -> Decimal | None:
         value = Decimal(str(text))
     except InvalidOperation:
         value = None
-    if value is None or not value.is_finite():
-        raise SegdeskError(f"{Path(path).name}: value {text!r} is not a number")
+    # Bounded as typed amounts are: a 5,000-digit value would fail deep in the proposals.
+    problem = "not a number" if value is None else amount_problem(value)
+    if problem:
+        shown = str(text) if len(str(text)) <= 40 else str(text)[:40] + "\u2026"
+        raise SegdeskError(f"{Path(path).name}: value {shown!r} is {problem}")
     return value

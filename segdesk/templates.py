@@ -38,6 +38,7 @@ class LineDef:
     unit: str = "usd"
     locate: Locate | None = None
     order: int = 0
+    aliases: tuple[str, ...] = ()  # other wordings of the label (statements printed without codes)
 
     @property
     def computed(self) -> bool:
@@ -66,6 +67,51 @@ class StatementDef:
     title: str
     heading: str
     authority: str = ""
+    # Phrases naming the statement where it is printed without codes, as a schedule of audited
+    # financial statements or by another vendor ("Segregation Requirements and Funds in ...").
+    schedule_titles: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Threshold:
+    """When a change since the previous filing is flagged: it exceeds both limits (a limit
+    that is None does not limit; from a previous 0 the relative one cannot be measured)."""
+
+    absolute: Decimal | None = None  # in the line's unit
+    relative: Decimal | None = None  # percent of the previous value
+
+    def over(self, other: "Threshold") -> "Threshold":
+        """These limits, each falling back to `other`'s where not set."""
+        return Threshold(self.absolute if self.absolute is not None else other.absolute,
+                         self.relative if self.relative is not None else other.relative)
+
+
+@dataclass(frozen=True)
+class VarianceDef:
+    """The form's variance thresholds: for the form, per statement, per line (most specific
+    first, key by key). No thresholds at all: nothing is flagged."""
+
+    default: Threshold = Threshold()
+    statements: dict[str, Threshold] = field(default_factory=dict)
+    lines: dict[str, Threshold] = field(default_factory=dict)
+
+    def threshold(self, line: "LineDef") -> Threshold:
+        return self.lines.get(line.id, Threshold()).over(
+            self.statements.get(line.statement, Threshold()).over(self.default))
+
+    def with_settings(self, settings: dict[str, Threshold]) -> "VarianceDef":
+        """These thresholds with the reviewer's settings laid over them, key by key. A
+        setting's scope is '' (the form), 'statement:<id>' or 'line:<id>'."""
+        statements, lines = dict(self.statements), dict(self.lines)
+        default = self.default
+        for scope, limits in settings.items():
+            kind, _, ident = scope.partition(":")
+            if not scope:
+                default = limits.over(default)
+            elif kind in ("statement", "line"):
+                target = statements if kind == "statement" else lines
+                target[ident] = limits.over(target.get(ident, Threshold()))
+        return VarianceDef(default, statements, lines)
 
 
 @dataclass
@@ -76,6 +122,9 @@ class FormTemplate:
     lines: list[LineDef]
     checks: list[CheckDef]
     source: str = ""
+    # Short forms labels use where printed without codes ("DCOs" -> "derivatives clearing ...").
+    abbreviations: dict[str, str] = field(default_factory=dict)
+    variance: VarianceDef = field(default_factory=VarianceDef)
     by_id: dict[str, LineDef] = field(init=False)
     by_code: dict[str, LineDef] = field(init=False)
 
@@ -118,7 +167,8 @@ def load_template(path: str | Path) -> FormTemplate:
 
 def _build(data: dict, where: str) -> FormTemplate:
     form = data["form"]
-    statements = [StatementDef(s["id"], s["title"], s["heading"], s.get("authority", ""))
+    statements = [StatementDef(s["id"], s["title"], s["heading"], s.get("authority", ""),
+                               tuple(s.get("schedule_titles", ())))
                   for s in data.get("statement", [])]
     statement_ids = {s.id for s in statements}
     lines: list[LineDef] = []
@@ -150,7 +200,7 @@ def _build(data: dict, where: str) -> FormTemplate:
             line=str(raw.get("line", "")), letter=raw.get("letter", ""), label=label,
             formula=formula, sign=raw.get("sign", "any"), unit=raw.get("unit", "usd"),
             locate=Locate(loc["anchor"], loc["label"], int(loc.get("index", 0))) if loc else None,
-            order=n - 1))
+            order=n - 1, aliases=tuple(raw.get("aliases", ()))))
     for ln in lines:
         for ref in ln.formula.refs if ln.formula else ():
             if ref not in seen:
@@ -169,7 +219,9 @@ def _build(data: dict, where: str) -> FormTemplate:
                 raise SegdeskError(f"form template {where}, check {chk.id}: unknown code {ref}")
         checks.append(chk)
     tpl = FormTemplate(id=form["id"], title=form["title"],
-                       statements=statements, lines=lines, checks=checks, source=where)
+                       statements=statements, lines=lines, checks=checks, source=where,
+                       abbreviations=dict(form.get("abbreviations", {})),
+                       variance=_variance(data.get("variance", {}), where, statement_ids, seen))
     for chk in checks:
         if chk.type == "target" and not tpl.cover_ids(chk.cover or ""):
             raise SegdeskError(f"form template {where}, check {chk.id}: no cover rows "
@@ -177,11 +229,51 @@ def _build(data: dict, where: str) -> FormTemplate:
     return tpl
 
 
+def _variance(raw, where: str, statement_ids: set[str], line_ids) -> VarianceDef:
+    here = f"form template {where}, [variance]"
+    if not isinstance(raw, dict):
+        raise SegdeskError(f"{here} must be a table")
+    unknown = set(raw) - {"absolute", "relative", "statement", "line"}
+    if unknown:
+        raise SegdeskError(f"{here}: unknown key {sorted(unknown)[0]!r}")
+
+    def limits(table, name: str) -> Threshold:
+        if not isinstance(table, dict):
+            raise SegdeskError(f"{here}{name} must be a table")
+        bad = set(table) - {"absolute", "relative"} - ({"statement", "line"} if not name else set())
+        if bad:
+            raise SegdeskError(f"{here}{name}: unknown key {sorted(bad)[0]!r}")
+        out = []
+        for key in ("absolute", "relative"):
+            if key not in table:
+                out.append(None)
+                continue
+            value = _decimal(table[key], where, f"[variance]{name} {key}")
+            if not value.is_finite() or value < 0:
+                raise SegdeskError(f"{here}{name}: {key} must be a number at least 0, "
+                                   f"not {table[key]!r}")
+            out.append(value)
+        return Threshold(*out)
+
+    def scoped(kind: str, known, what: str) -> dict[str, Threshold]:
+        tables = raw.get(kind, {})
+        if not isinstance(tables, dict):
+            raise SegdeskError(f"{here}.{kind} must be a table")
+        for key in tables:
+            if key not in known:
+                raise SegdeskError(f"{here}.{kind}: unknown {what} {key!r}")
+        return {key: limits(table, f".{kind}.{key}") for key, table in tables.items()}
+
+    return VarianceDef(limits(raw, ""), scoped("statement", statement_ids, "statement"),
+                       scoped("line", line_ids, "line"))
+
+
 def _decimal(text: str, where: str, name: str) -> Decimal:
     try:
         return Decimal(str(text))
     except InvalidOperation:
-        raise SegdeskError(f"form template {where}, check {name}: {text!r} is not a number") from None
+        where_in = name if name.startswith("[") else f"check {name}"
+        raise SegdeskError(f"form template {where}, {where_in}: {text!r} is not a number") from None
 
 
 def _reject_cycles(lines: list[LineDef], where: str, seen: dict[str, int]) -> None:

@@ -29,11 +29,12 @@ def seed():
 
 @pytest.fixture(autouse=True)
 def _isolated_user_data(tmp_path_factory, monkeypatch):
-    """Sessions and caches a test writes never reach the real user folders."""
+    """Sessions, caches and the library a test writes never reach the real user folders."""
     home = tmp_path_factory.mktemp("xdg")
     monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(home / "cache"))
+    monkeypatch.setenv("SEGDESK_LIBRARY", str(home / "library.sqlite3"))
 
 
 @pytest.fixture(scope="session")

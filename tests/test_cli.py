@@ -1,5 +1,6 @@
 """The `segdesk` command as another tool runs it: real processes, real files."""
 import json
+import os
 import subprocess
 import sys
 from decimal import Decimal
@@ -174,3 +175,14 @@ def _umask():
     mask = os.umask(0o022)
     os.umask(mask)
     return mask
+
+
+def test_gui_launcher_without_a_console_logs_what_it_cannot_print(tmp_path):
+    """`segdesk-gui` (Windows' pythonw: no sys.stdout, no sys.stderr): a message goes to the log."""
+    script = ("import sys; sys.stdout = sys.stderr = None; sys.argv = ['segdesk-gui', 'gone.pdf.segdesk']\n"
+              "from segdesk.cli import gui_main; raise SystemExit(gui_main())")
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60,
+                         cwd=tmp_path, env={**os.environ, "XDG_DATA_HOME": str(tmp_path / "data")})
+    assert run.returncode == 2 and run.stdout == "" and run.stderr == ""
+    log = (tmp_path / "data" / "segdesk" / "segdesk-gui.log").read_text()
+    assert log == "segdesk: gone.pdf.segdesk: no such file\n"

@@ -18,6 +18,7 @@ from segdesk.extract import extract
 from segdesk.filing import SUSPECT
 from segdesk.ocr import page_source, reocr_page
 from segdesk.ocr.cache import OcrCache
+from segdesk.ocr.pages import PAGE_DPI
 from segdesk.ocr.engine import default_engine
 from segdesk.pdfread import Cancelled, PageWords, Word, iter_page_words, open_pdf, sha256_of
 from segdesk.session import Review
@@ -125,7 +126,7 @@ def test_a_cached_scan_reopens_without_ocr(scans):
     _, scan, filing, pages = scans[SCAN_SET[0]]
     cache = OcrCache(sha256_of(scan), default_engine().name)
     for page in pages:
-        cache.put(page)
+        cache.put(page, PAGE_DPI)
     never = CountingEngine(fail=True)
     again = extract(scan, page_source=functools.partial(page_source, engine=never))
     assert never.calls == 0
@@ -193,14 +194,20 @@ def test_cancelling_stops_between_pages(small_scan):
         _source(small_scan, engine=CountingEngine(), use_cache=False, cancelled=lambda: True)
 
 
-def test_ocr_this_page_again_bypasses_and_replaces_the_cache(small_scan):
-    _source(small_scan)  # cache filled
+def test_ocr_this_page_again_bypasses_the_cache_and_stays_a_choice(small_scan):
+    first = _source(small_scan)  # cache filled
     engine = CountingEngine()
     page = reocr_page(small_scan, 2, engine=engine)  # the text page, OCR'd on request
     assert engine.calls in (2, 3) and page.ocr and page.number == 2
     assert "[7030]" in {w.text for w in page.words}
+    # A pure cache: without the choice, page 2 is read from its text layer as before ...
     later = _source(small_scan, engine=CountingEngine(fail=True))
-    assert [p.ocr for p in later] == [True, True]
+    assert [p.ocr for p in later] == [True, False] and later[1].words == first[1].words
+    # ... and with it (the review keeps it), by careful OCR, from the cache or without it.
+    forced = _source(small_scan, engine=CountingEngine(fail=True), forced={2})
+    assert [p.ocr for p in forced] == [True, True] and forced[1].words == page.words
+    uncached = _source(small_scan, engine=CountingEngine(), forced={2}, use_cache=False)
+    assert uncached[1].words == page.words
 
 
 def test_ocr_this_page_again_rejects_a_page_that_does_not_exist(small_scan):

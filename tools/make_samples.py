@@ -45,6 +45,13 @@ class Style:
     damaged: dict[str, str] = field(default_factory=dict)
     blank: tuple[str, ...] = ()
     extra_pages: int = 0
+    supporting_first: bool = False  # the supporting documents before the filing, not after
+    # Line ids whose row starts a continuation page (a statement ending on a page of 1-3 lines).
+    break_before: tuple[str, ...] = ()
+    wrap_width: float | None = None  # widest a label runs before it wraps (points)
+    codeless_last_line: bool = False  # code-less rows' values on the label's last line
+    cover_inline: bool = False  # cover targets filled into the wording ("between: 1 and 2; or")
+    value_drop: float = 0.0  # points a coded value stands below its code's baseline
 
 
 STYLES: dict[str, Style] = {
@@ -135,6 +142,20 @@ def _cover_wording(cells: list[LineDef]) -> str:
     return f"{label}:% and%." if percent else f"{label}:and; or"
 
 
+def _cover_filled(cells: list[LineDef], sheet: "_Sheet") -> str:
+    """The fill-in wording with its blanks filled: 'between: 10,000,000 and 25,000,000; or'.
+
+    The punctuation touches the numbers, as typed into the form's blanks."""
+    label = cells[0].label.removesuffix(" (low)").removesuffix(" (high)")
+    percent = cells[0].unit == "percent"
+    shown = [sheet.amount_text(c) + "%" * percent for c in cells]
+    if len(cells) == 1:
+        return f"{label}: {shown[0]}; or"
+    if "between" not in label:
+        label += " between"
+    return f"{label}: {shown[0]} and {shown[1]}" + ("." if percent else "; or")
+
+
 # ---------------------------------------------------------------- printing
 
 def _bold(font: str) -> str:
@@ -216,10 +237,14 @@ class _Sheet:
     def room(self, lines: float):
         """Go on to a continuation page unless `lines` more lines fit."""
         if self.y - lines * self.pitch < self.bottom:
-            heading = self.heading
-            self.canvas.showPage()
-            self.begin(f"{heading} (continued)")
-            self.heading = heading
+            self.new_page()
+
+    def new_page(self):
+        """A continuation page of the statement being printed."""
+        heading = self.heading
+        self.canvas.showPage()
+        self.begin(f"{heading} (continued)")
+        self.heading = heading
 
     def row(self, row: _Row, right: float | None = None) -> tuple[float, float]:
         """Print a row's number, letter and (wrapped) label; returns (values baseline, label end).
@@ -228,6 +253,8 @@ class _Sheet:
         (found by `locate`) on its first line, the line that reads the label."""
         x = self.left + {"section": 0, "group": 22, "item": 38 if row.letter else 22}[row.kind]
         limit = self.right if row.kind == "section" else (right or self.label_right)
+        if self.style.wrap_width and row.kind != "section":
+            limit = min(limit, x + self.style.wrap_width)
         bold = row.kind == "section"
         lines = simpleSplit(row.text, self.bold if bold else self.style.font, self.size, limit - x)
         if bold:
@@ -239,7 +266,8 @@ class _Sheet:
         self.text(self.left + 22, top, row.letter)
         for i, text in enumerate(lines):
             self.text(x, top - i * self.pitch, text, bold)
-        at = 0 if any(c.locate for c in row.cells) else len(lines) - 1
+        first = any(c.locate for c in row.cells) and not self.style.codeless_last_line
+        at = 0 if first else len(lines) - 1
         self.y = top - len(lines) * self.pitch - self.pitch * 0.15
         return top - at * self.pitch, x + self.width(lines[at], bold)
 
@@ -261,10 +289,11 @@ class _Sheet:
             amount, bold = self.amount_text(ln), ln.formula is not None
             x = right - self.width(amount, bold)
             if amount:
-                self.text(x, y, amount, bold)
+                drop = self.style.value_drop if ln.code else 0.0
+                self.text(x, y - drop, amount, bold)
                 if cells[-1].formula and len(cells) > 1:  # a net row: the seed underlines it
                     self.canvas.setLineWidth(0.5)
-                    self.canvas.line(x, y - 1.5, right, y - 1.5)
+                    self.canvas.line(x, y - drop - 1.5, right, y - drop - 1.5)
             if ln.code:
                 self.text(code_x, y - (LOWERED if col and not self.style.code_first else 0),
                           f"[{ln.code}]")
@@ -285,6 +314,8 @@ def _page_order(tpl: FormTemplate):
 
 def _print_rows(sheet: _Sheet, rows: list[_Row], right: float | None = None):
     for row in rows:
+        if any(c.id in sheet.style.break_before for c in row.cells):
+            sheet.new_page()
         at, end = sheet.row(row, right)
         if row.cells:
             start = sheet.cells(row.cells, at)
@@ -311,7 +342,11 @@ def _cover_page(sheet: _Sheet, heading: str, lines: list[LineDef]):
                          ("Contact Email Address", h["contact_email"])):
         sheet.text(sheet.left + 160, sheet.y, value)
         sheet.line(label)
-    _print_rows(sheet, _cover_rows(lines), right=sheet.columns[0][0] - 40)
+    rows = _cover_rows(lines)
+    if sheet.style.cover_inline:
+        rows = [_Row(r.kind, _cover_filled(r.cells, sheet), r.number, r.letter)
+                if r.cells else r for r in rows]
+    _print_rows(sheet, rows, right=sheet.columns[0][0] - 40)
     sheet.y -= sheet.pitch
     sheet.line("Attach supporting documents")
 
@@ -336,18 +371,25 @@ def render_filing(out_path: str | Path, values: dict[str, Decimal], header: dict
     out.parent.mkdir(parents=True, exist_ok=True)
     tpl = builtin_template()
     sheet = _Sheet(out, header, values, style)
+    rng = random.Random(len(values))
+    if style.supporting_first:
+        _supporting_pages(sheet, rng)
     for stmt in _page_order(tpl):
         if stmt.id == "cover":
             _cover_page(sheet, stmt.heading, tpl.lines_of(stmt.id))
         else:
             _statement_page(sheet, tpl, stmt.id)
         sheet.canvas.showPage()
-    rng = random.Random(len(values))
-    for number in range(1, style.extra_pages + 1):
-        _supporting_page(sheet, number, rng)
-        sheet.canvas.showPage()
+    if not style.supporting_first:
+        _supporting_pages(sheet, rng)
     sheet.canvas.save()
     return out
+
+
+def _supporting_pages(sheet: "_Sheet", rng: random.Random):
+    for number in range(1, sheet.style.extra_pages + 1):
+        _supporting_page(sheet, number, rng)
+        sheet.canvas.showPage()
 
 
 # ---------------------------------------------------------------- supporting documents, a letter

@@ -15,12 +15,15 @@ from ..engine import FAILS, Change
 from ..entry import parse_input
 from ..session import Review
 from ..vocab import CheckStatus, ItemKind, LineState, LineStatus
-from . import style
+from . import compare_cells, style
 from .line_detail import ocr_confidence
 
 LINE, CODE, LABEL, EXTRACTED, VALUE, COMPUTED, DIFFERENCE, STATUS = range(8)
-COLUMNS = ("Line", "Code", "Label", "Extracted", "Value", "Computed", "Difference", "Status")
-NUMERIC = (EXTRACTED, VALUE, COMPUTED, DIFFERENCE)
+# Against an earlier filing (compare_cells), shown when there is one to compare with.
+PREVIOUS, CHANGE, CHANGE_PCT = range(8, 11)
+COLUMNS = ("Line", "Code", "Label", "Extracted", "Value", "Computed", "Difference", "Status",
+           *compare_cells.COLUMN_TITLES)
+NUMERIC = (EXTRACTED, VALUE, COMPUTED, DIFFERENCE, PREVIOUS, CHANGE, CHANGE_PCT)
 
 LINE_ID_ROLE = Qt.ItemDataRole.UserRole + 1  # the line id of a line row, None for headers
 ROW_KIND_ROLE = Qt.ItemDataRole.UserRole + 2  # "statement" | "section" | "line"
@@ -56,6 +59,7 @@ class _Look:
     background: object
     chip: object
     status_text: str
+    flag: object = None  # the variance flag's mark on the Change cell
 
 
 class LineModel(QAbstractTableModel):
@@ -65,6 +69,7 @@ class LineModel(QAbstractTableModel):
     def __init__(self, review: Review, parent=None):
         super().__init__(parent)
         self.review = review
+        self.comparison = None  # segdesk.compare.Comparison: the filing compared with
         self.rows: list[Row] = []
         self.row_of: dict[str, int] = {}
         self._build()
@@ -119,6 +124,19 @@ class LineModel(QAbstractTableModel):
         self._open = now
         return moved
 
+    # ------------------------------------------------------------------ comparison
+    def set_comparison(self, comparison) -> None:
+        """Compare with another filing (None: with none): Previous, Change, Change % and flags."""
+        self.comparison = comparison
+        self._looks.clear()
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, PREVIOUS, CHANGE_PCT)
+        if self.rows:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self.rows) - 1,
+                                                               len(COLUMNS) - 1))
+
+    def line_change(self, line_id: str):
+        return compare_cells.change_of(self.comparison, line_id, self.review.value(line_id))
+
     # ------------------------------------------------------------------ refresh
     def refresh(self, change: Change) -> None:
         """Repaint the rows an edit touched: moved values, and targets of moved checks."""
@@ -154,7 +172,8 @@ class LineModel(QAbstractTableModel):
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
         if orientation == Qt.Orientation.Horizontal:
             if role == Qt.ItemDataRole.DisplayRole:
-                return COLUMNS[section]
+                return compare_cells.previous_title(self.comparison) if section == PREVIOUS \
+                    else COLUMNS[section]
             if role == Qt.ItemDataRole.TextAlignmentRole and section in NUMERIC:
                 return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
@@ -185,6 +204,8 @@ class LineModel(QAbstractTableModel):
         if role == _DECORATION:
             if column == STATUS:
                 return self._look(row).chip
+            if column == CHANGE:
+                return self._look(row).flag
             # A mark that survives the selection colour, which hides the row's red background.
             return style.fail_mark() if column == DIFFERENCE and r.line_id in self._failing else None
         if role == _EDIT:
@@ -239,8 +260,15 @@ class LineModel(QAbstractTableModel):
         foreground = [None, None, None, style.MUTED_TEXT, None, None,
                       style.FAIL_TEXT if failing else style.MUTED_TEXT, None]
         marks = self._marks(line_id)
+        moved = self.line_change(line_id)
+        flagged = moved is not None and moved.flagged
+        text += compare_cells.cells(moved, ln.unit)
+        fonts += [self._number_font, self._bold_number if flagged else self._number_font,
+                  self._number_font]
+        foreground += [style.MUTED_TEXT] + [compare_cells.FLAG_TEXT if flagged else None] * 2
         return _Look(text, fonts, foreground, style.FAIL_BACKGROUND if failing else None,
-                     style.status_chip(status, marks), status + marks)
+                     style.status_chip(status, marks), status + marks,
+                     compare_cells.flag_mark() if flagged else None)
 
     def _marks(self, line_id: str) -> str:
         """Reviewed and noted lines carry a mark after their status."""
@@ -270,6 +298,9 @@ class LineModel(QAbstractTableModel):
             parts.append(f"open: {verdict.reason} \u2014 {verdict.hint}")
         elif verdict.state == LineState.CONFIRMED:
             parts.append("confirmed")
+        if flag := compare_cells.flag_tooltip(self.line_change(line_id), ln.unit,
+                                              review.explanations.get(line_id, "")):
+            parts.append(flag)
         if review.notes.get(line_id):
             parts.append(f"note: {review.notes[line_id]}")
         return "\n".join(parts)

@@ -1,7 +1,7 @@
 """Opening a filing off the GUI thread: extraction with progress, cancellation, and the saved
-review read back; first, when asked, OCR of one page again (which replaces that page's cached
-OCR, so the extraction reads it). The outcome arrives as one signal; the window decides what to
-tell the user."""
+review read back; first, when asked, OCR of one page again (the review keeps that page among
+those read by OCR). The outcome arrives as one signal; the window decides what to tell the
+user."""
 from __future__ import annotations
 
 import threading
@@ -14,7 +14,7 @@ from PySide6.QtCore import QThread, Signal
 from .. import ocr
 from ..errors import SegdeskError
 from ..pdfread import Cancelled
-from ..session import Review, SessionMismatch
+from ..session import Review, SessionMismatch, saved_ocr_pages, session_path_for
 
 
 @dataclass
@@ -64,9 +64,13 @@ def load(path: str, reviewer: str, progress=None, cancelled=None,
     there is no OCR engine)."""
     out = Loaded(path=str(path), reocr_page=reocr_page)
     try:
+        # The pages OCR'd on request stay so: the review keeps them (the cache only saves time).
+        forced = saved_ocr_pages(session_path_for(path), path)
         if reocr_page is not None:
             ocr.reocr_page(path, reocr_page, progress, cancelled)
-        review = Review.open(path, reviewer=reviewer, progress=progress, cancelled=cancelled)
+            forced.append(reocr_page)
+        review = Review.open(path, reviewer=reviewer, progress=progress, cancelled=cancelled,
+                             ocr_pages=forced)
     except Cancelled:
         out.cancelled = True
         return out
@@ -83,6 +87,11 @@ def load(path: str, reviewer: str, progress=None, cancelled=None,
             out.session_found = True
         except SessionMismatch as exc:
             out.session_problem, out.mismatch = str(exc), True
+        except SegdeskError as exc:
+            out.session_problem = str(exc)
+    if reocr_page is not None and not out.session_problem:
+        try:
+            review.save()  # the page read again is the reviewer's choice: kept in the review
         except SegdeskError as exc:
             out.session_problem = str(exc)
     return out

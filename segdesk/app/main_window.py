@@ -25,6 +25,7 @@ from .checks_panel import ChecksPanel
 from .commands import ConfirmCommand, NoteCommand, SetValueCommand
 from .file_flow import FileFlow, dropped_file
 from .grid_pane import GridPane
+from .history import History
 from .line_detail import describe_line
 from .line_model import LineModel
 from .pdf_view import PdfView
@@ -58,6 +59,7 @@ class MainWindow(QMainWindow):
         self.page_box.valueChanged.connect(self._page_entered)
         self.status = StatusLine(self.statusBar(), [self.files.progress, self.files.cancel_button])
         self.status.show_reviewer(self.settings.reviewer)
+        self.history = History(self)  # the library, the comparison, the trend: docks and a menu
         self._restore_layout()
         self._update_enabled()
 
@@ -150,6 +152,8 @@ class MainWindow(QMainWindow):
             self.pdf.show_message("No PDF for this review.")
         self.page_box.setRange(1 if self.pdf.page_count() else 0, self.pdf.page_count())
         self.page_total.setText(f" of {self.pdf.page_count()}")
+        if review.filing.read_pages and self.pdf.page_count():  # a long file: its filing first
+            self.pdf.go_to_page(review.filing.read_pages[0])
         if pdf_path:
             self.settings.add_recent(pdf_path)
         self.grid_pane.message.hide()

@@ -34,7 +34,9 @@ class _Renderer:
         import pypdfium2
         with PDFIUM_LOCK:
             self.doc = pypdfium2.PdfDocument(str(path))
-            self.sizes = [self.doc[i].get_size() for i in range(len(self.doc))]
+            # Sizes from the page tree, no page loaded: a long file opens at once, and pages
+            # are parsed only when painted.
+            self.sizes = [self.doc.get_page_size(i) for i in range(len(self.doc))]
         # Set while a load may be OCR'ing: pages then render only from the cache, so that the
         # window never waits for its turn at pdfium (PDFIUM_LOCK) behind a page being OCR'd.
         self.paused = False

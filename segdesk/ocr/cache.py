@@ -13,8 +13,8 @@ from ..errors import SegdeskError
 from ..fsutil import user_data_dir, write_atomic
 from ..pdfread import PageWords, Word
 
-# Bump when the OCR reading changes in a way that changes its words.
-FORMAT = 2
+# Bump when the OCR reading changes in a way that changes its words, or the file's layout.
+FORMAT = 3
 
 
 def cache_dir() -> Path:
@@ -22,38 +22,40 @@ def cache_dir() -> Path:
 
 
 class OcrCache:
+    """A pure cache: each page's OCR kept under what made it (the file, the engine and its
+    model, the resolution), so reading with it gives what reading without it would. Which
+    pages are OCR'd is never decided here: a page OCR'd on request is only used when the
+    caller asks for that page at that resolution again (the review keeps that choice)."""
+
     def __init__(self, sha256: str, engine: str, folder: Path | None = None):
         self.path = _path(sha256, folder)
         self.key = {"format": FORMAT, "engine": engine, "sha256": sha256}
-        self.pages: dict[int, PageWords] = self._load()
+        self.pages: dict[tuple[int, int], PageWords] = self._load()
 
-    @staticmethod
-    def exists(sha256: str, folder: Path | None = None) -> bool:
-        return _path(sha256, folder).exists()
+    def get(self, number: int, dpi: int) -> PageWords | None:
+        return self.pages.get((number, dpi))
 
-    def get(self, number: int) -> PageWords | None:
-        return self.pages.get(number)
-
-    def put(self, page: PageWords) -> None:
-        self.pages[page.number] = page
-        data = dict(self.key, pages=[asdict(p) for p in sorted(self.pages.values(),
-                                                                key=lambda p: p.number)])
+    def put(self, page: PageWords, dpi: int) -> None:
+        self.pages[(page.number, dpi)] = page
+        entries = [dict(asdict(p), dpi=d) for (_, d), p in sorted(self.pages.items())]
         try:
-            write_atomic(self.path, json.dumps(data, separators=(",", ":")).encode())
+            write_atomic(self.path, json.dumps(dict(self.key, pages=entries),
+                                               separators=(",", ":")).encode())
         except SegdeskError:
             pass  # a cache that cannot be written only costs time next time
 
-    def _load(self) -> dict[int, PageWords]:
+    def _load(self) -> dict[tuple[int, int], PageWords]:
         try:
             data = json.loads(self.path.read_text(encoding="utf-8"))
             if {k: data.get(k) for k in self.key} != self.key:
                 return {}
             pages = {}
             for raw in data["pages"]:
+                dpi = raw.pop("dpi")
                 words = [Word(**dict(w, alternatives=tuple(w["alternatives"])))
                          for w in raw.pop("words")]
                 page = PageWords(words=words, **raw)
-                pages[page.number] = page
+                pages[(page.number, dpi)] = page
             return pages
         except (OSError, ValueError, KeyError, TypeError):
             return {}  # absent or damaged: read the pages again

@@ -26,6 +26,9 @@ from ..pdfread import Cancelled, Word
 # segdesk reads filings that print none, and a blurred 5 reads as one).
 DIGIT_CHARS = "0123456789,.-()[]%"
 MODEL = "eng.traineddata"
+OSD_MODEL = "osd.traineddata"  # orientation detection: used where installed
+# Orientation detection this sure (tesseract's own scale; upright pages score 8-11) is taken.
+_OSD_SURE = 2.0
 # A runner-up character at least this sure (0..1) gives the word an alternative reading.
 _CHOICE_FLOOR = 0.02
 _MAX_ALTERNATIVES = 8
@@ -43,6 +46,10 @@ _SETTINGS = {"tessedit_do_invert": "0", "textord_noise_rejrows": "0",
 
 class OcrUnavailable(SegdeskError):
     """No OCR engine is installed: scanned pages cannot be read."""
+
+
+class OcrFailed(SegdeskError):
+    """Tesseract could not read an image at all (it may be turned, or hold no text)."""
 
 
 class OcrEngine(Protocol):
@@ -77,11 +84,30 @@ class Tesseract:
             api.SetImage(image.convert("L"))
             api.SetSourceResolution(dpi)
             if not api.Recognize():
-                raise SegdeskError("OCR failed: tesseract could not read the page image")
+                raise OcrFailed("OCR failed: tesseract could not read the page image")
             return _words(api.GetIterator())
         finally:
             api.Clear()
             self._idle.put(api)
+
+    def orientation(self, image: Image.Image, dpi: int = 300) -> int | None:
+        """How far (0, 90, 180, 270 degrees, clockwise) the text of `image` is turned from
+        upright, by tesseract's orientation detection; None where its model (osd) is not
+        installed or it is not sure."""
+        if not (self.tessdata / OSD_MODEL).is_file():
+            return None
+        from tesserocr import PSM, PyTessBaseAPI
+        try:
+            with PyTessBaseAPI(path=f"{self.tessdata}{os.sep}", lang="osd",
+                               psm=PSM.OSD_ONLY) as api:
+                api.SetImage(image.convert("L"))
+                api.SetSourceResolution(dpi)
+                found = api.DetectOrientationScript()
+        except RuntimeError:
+            return None
+        if not found or found.get("orient_conf", 0) < _OSD_SURE:
+            return None
+        return int(found["orient_deg"]) % 360
 
     def _api(self):
         try:
@@ -173,9 +199,15 @@ def default_engine() -> OcrEngine:
     OcrUnavailable saying what is missing."""
     try:
         importlib.import_module("tesserocr")
-    except ImportError:
+    except ModuleNotFoundError:
         raise OcrUnavailable("scanned pages cannot be read: the OCR engine (tesserocr) is not "
                              "installed") from None
+    except ImportError as exc:
+        # Installed but not loadable: tesserocr's older macOS arm64 wheels link Homebrew's
+        # libtesseract instead of carrying it. The loader's first line names the library.
+        reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        raise OcrUnavailable("scanned pages cannot be read: the OCR engine (tesserocr) cannot "
+                             f"be loaded ({reason})") from None
     tessdata = model_dir()
     if tessdata is None:
         raise OcrUnavailable("scanned pages cannot be read: the OCR engine's English model "

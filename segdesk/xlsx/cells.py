@@ -126,12 +126,13 @@ class Sheet:
                 self.ws.row_dimensions[row[0].row].height = LINE_HEIGHT * lines
 
     def print_setup(self, firm: str, date: str, header_rows: int,
-                    columns: int | None = None) -> None:
-        """Landscape, one page wide, firm and date at the top, header rows on every page;
-        only the first `columns` columns print when given (technical ones stay on screen)."""
+                    technical: int | None = None) -> None:
+        """Landscape, one page wide, firm and date at the top, header rows on every page.
+        The `technical` column (defined names, check ids) is hidden, so it never prints
+        whatever columns follow it (a comparison with an earlier filing)."""
         ws = self.ws
-        if columns is not None:
-            ws.print_area = f"A1:{get_column_letter(columns)}{max(ws.max_row, 1)}"
+        if technical is not None:
+            ws.column_dimensions[get_column_letter(technical)].hidden = True
         ws.page_setup.orientation = "landscape"
         ws.page_setup.fitToWidth = 1
         ws.page_setup.fitToHeight = 0

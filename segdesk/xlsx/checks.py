@@ -27,7 +27,7 @@ from . import styles
 from .cached import ExcelError, Result
 from .group import Group
 
-# The last column, the engine's name for the check, is technical and does not print.
+# The last column, the engine's name for the check, is technical: hidden, it does not print.
 COLUMNS = ["Check", "Kind", "Rule", "Reported", "Computed", "Difference", "Ties now",
            "Target low", "Target high", "Result at export", "Detail", "Name"]
 WIDTHS = [44, 11, 44, 18, 18, 18, 9, 18, 18, 11, 44, 26]
@@ -99,7 +99,7 @@ def write_checks(group: Group, firm: str, date: str) -> list[StatementChecks]:
                  f"$G{HEADER_ROWS + 1}=FALSE)"], fill=styles.RED_FILL, font=styles.RED_FONT))
     sheet.true_false(f"G{HEADER_ROWS + 1}:G{last}")
     sheet.widths(WIDTHS)
-    sheet.print_setup(firm, date, HEADER_ROWS, columns=NAME - 1)
+    sheet.print_setup(firm, date, HEADER_ROWS, technical=NAME)
     return blocks
 
 

@@ -9,15 +9,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from functools import cached_property
+from datetime import date
 from decimal import Decimal
 
+from ..compare import Comparison, comparison_for
+from ..filing import parse_date
 from ..session import Review
 from .cached import ExcelError, Result
 from .cells import Book, Sheet
 
 _NAME_CHARS = re.compile(r"[^A-Za-z0-9_]")
-_DATE_FORMATS = ("%m/%d/%Y", "%m/%d/%y", "%Y-%m-%d", "%B %d, %Y", "%b %d, %Y", "%d-%b-%Y")
 
 
 @dataclass
@@ -66,17 +68,17 @@ class Group:
     def value(self, line_id: str) -> Decimal | None:
         return self.review.value(line_id)
 
+    @cached_property
+    def comparison(self) -> Comparison | None:
+        """The filing this one is compared with, from the library: the one the reviewer chose,
+        else the previous one (None: none there)."""
+        return comparison_for(self.review, against=self.review.compare_with)
+
+    @property
+    def explanations(self) -> dict[str, str]:
+        return self.review.explanations
+
     def excel(self, formula) -> Result:
         """What Excel computes for a template formula over the value cells."""
         result = formula.evaluate_like_excel(self.value)
         return ExcelError("#DIV/0!") if result is None else result
-
-
-def parse_date(text: str) -> date | None:
-    """A date as filings print it (3/13/2017, 2017-03-13, March 13, 2017); None if not one."""
-    for fmt in _DATE_FORMATS:
-        try:
-            return datetime.strptime(text.strip(), fmt).date()
-        except ValueError:
-            continue
-    return None

@@ -8,8 +8,9 @@ from openpyxl.utils import get_column_letter
 from ..vocab import LineState, LineStatus
 from . import styles
 from .group import Group
+from .previous import write_comparison
 
-# The last column, the line's defined name, is for formulas and does not print.
+# The line's defined name is for formulas: its column is hidden and does not print.
 COLUMNS = ["Line", "Code", "Label", "Extracted text", "Value", "Computed", "Status",
            "Review", "Page", "How it was read", "Reviewer's note", "Name"]
 WIDTHS = [6, 7, 58, 18, 18, 18, 10, 10, 6, 36, 36, 18]
@@ -34,12 +35,14 @@ def _write_statement(group: Group, statement, firm: str, date: str) -> None:
     row = HEADER_ROWS + 1
     first = row
     section = None
+    rows = {}
     for ln in group.template.lines_of(statement.id):
         if ln.section and ln.section != section:
             section = ln.section
             sheet.text(row, 3, section, "section")
             row += 1
         _write_line(group, sheet, row, ln)
+        rows[ln.id] = row
         row += 1
     last = row - 1
     group.status_ranges[statement.id] = sheet.ref(first, STATUS, last)
@@ -50,7 +53,11 @@ def _write_statement(group: Group, statement, firm: str, date: str) -> None:
         formula=[f"AND(ISNUMBER(${f}{first}),ISNUMBER(${v}{first}),${f}{first}<>${v}{first})"],
         fill=styles.RED_FILL, font=styles.RED_FONT))
     sheet.widths(WIDTHS)
-    sheet.print_setup(firm, date, HEADER_ROWS, columns=NAME - 1)
+    if group.comparison is not None:  # the filing compared with, beside the lines
+        write_comparison(sheet, HEADER_ROWS, len(COLUMNS) + 1, rows, VALUE, group.comparison,
+                         group.value, group.explanations,
+                         {i: group.template.by_id[i].unit for i in rows})
+    sheet.print_setup(firm, date, HEADER_ROWS, technical=NAME)
 
 
 def _write_line(group: Group, sheet, row: int, ln) -> None:

@@ -1,0 +1,91 @@
+"""Batch reading: 200 generated filings (4 firms, 50 business days each) read by `segdesk batch`
+as a whole process with --jobs 1 and --jobs 2, into a fresh library each time.
+
+On 2 cores the pool should approach twice the throughput of one worker. Generating the PDFs
+is not timed. On a machine shared with other work the ratio says as much about the others as
+about the pool, so the workers' own CPU time is measured too (in-process, on a sample): how
+much of the cores the pool got, and what a filing costs.
+"""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from segdesk import batch
+from segdesk.library import Library
+from tools.series import write_series
+
+FIRMS = ("Credit Suisse Securities (USA) LLC", "Example Futures LLC", "Sample Clearing Corp.",
+         "Northwind Derivatives Inc.")
+DAYS = 50
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def generate(folder: Path) -> int:
+    count = 0
+    for n, firm in enumerate(FIRMS):
+        count += len(write_series(folder / f"firm{n}", DAYS, seed=n, header={"firm": firm},
+                                  prefix=f"firm{n}"))
+    return count
+
+
+def timed_batch(folder: Path, jobs: int, scratch: Path) -> float:
+    library = scratch / f"library-{jobs}.sqlite3"
+    env = dict(os.environ, SEGDESK_LIBRARY=str(library))
+    started = time.perf_counter()
+    run = subprocess.run([sys.executable, "-m", "segdesk", "batch", str(folder), "--jobs",
+                          str(jobs), "-o", str(scratch / f"summary-{jobs}.xlsx")],
+                         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                         text=True)
+    elapsed = time.perf_counter() - started
+    if run.returncode != 0:
+        raise RuntimeError(f"segdesk batch --jobs {jobs} failed: {run.stderr[-500:]}")
+    return elapsed
+
+
+CPU_SAMPLE = 40
+
+
+def timed_read(path: str):
+    """batch.read_one, with the CPU seconds the worker spent on the file (`cpu`)."""
+    started = time.process_time()
+    outcome = batch.read_one(path)
+    outcome.cpu = time.process_time() - started
+    return outcome
+
+
+def cpu_share(folder: Path, scratch: Path) -> tuple[float, float]:
+    """(CPU seconds per filing, share of 2 cores the 2 workers got) on CPU_SAMPLE filings."""
+    files = batch.collect([folder])[:CPU_SAMPLE]
+    with Library(scratch / "library-cpu.sqlite3") as library:
+        started = time.perf_counter()
+        outcomes = batch.run(files, jobs=2, library=library, reader=timed_read)
+        wall = time.perf_counter() - started
+    cpu = sum(o.cpu for o in outcomes)
+    return cpu / len(outcomes), cpu / (2 * wall)
+
+
+def run(out: Path) -> list[tuple[str, str]]:
+    with tempfile.TemporaryDirectory(prefix="segdesk-bench-batch-") as tmp:
+        scratch = Path(tmp)
+        folder = scratch / "filings"
+        started = time.perf_counter()
+        count = generate(folder)
+        generated = time.perf_counter() - started
+        load = os.getloadavg()[0]
+        one = timed_batch(folder, 1, scratch)
+        two = timed_batch(folder, 2, scratch)
+        per_filing, share = cpu_share(folder, scratch)
+    return [
+        (f"{count} filings generated (not timed)", f"{generated:.0f} s"),
+        ("batch --jobs 1: wall / throughput", f"{one:.1f} s / {count / one:.2f} filings/s"),
+        ("batch --jobs 2: wall / throughput", f"{two:.1f} s / {count / two:.2f} filings/s"),
+        ("speed-up, --jobs 2 over --jobs 1", f"{one / two:.2f}x"),
+        ("load average when it started (1 min)", f"{load:.1f}"),
+        (f"CPU per filing in a worker ({CPU_SAMPLE} filings)", f"{per_filing:.2f} s"),
+        ("share of 2 cores the 2 workers got", f"{share * 100:.0f} %"),
+    ]

@@ -1,0 +1,47 @@
+"""Where the libraries' own warnings go: a log file, and stderr only with `--verbose`.
+
+pdfminer logs a warning for every oddity of a damaged PDF ("Not adding object 9 to xref",
+"Could not get FontBBox"), and libraries raise Python warnings; left alone, Python prints them
+on stderr, where the command line promises one line for bad input and none for good input.
+"""
+from __future__ import annotations
+
+import logging
+import logging.handlers
+import os
+import sys
+from pathlib import Path
+
+LOG_NAME = "segdesk.log"
+_LOG_BYTES = 1 << 20  # one file of 1 MB and one older: the log never grows without bound
+_FORMAT = "%(asctime)s %(process)d %(name)s %(levelname)s: %(message)s"
+
+
+def log_path() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or os.environ.get("LOCALAPPDATA") \
+        or Path.home() / ".cache"
+    return Path(base) / "segdesk" / LOG_NAME
+
+
+def route_library_logs(verbose: bool = False) -> None:
+    """Send every log record and Python warning to the log file (if it can be written), and
+    with `verbose` to stderr too; nothing reaches stderr otherwise."""
+    logging.captureWarnings(True)  # warnings.warn(...) -> the 'py.warnings' logger
+    logging.raiseExceptions = False  # a log that cannot be written must not print a traceback
+    root = logging.getLogger()
+    for handler in list(root.handlers):
+        root.removeHandler(handler)
+    root.setLevel(logging.INFO if verbose else logging.WARNING)
+    path = log_path()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handler: logging.Handler = logging.handlers.RotatingFileHandler(
+            path, maxBytes=_LOG_BYTES, backupCount=1, encoding="utf-8", delay=True)
+    except OSError:
+        handler = logging.NullHandler()  # still keeps Python's last-resort printing away
+    handler.setFormatter(logging.Formatter(_FORMAT))
+    root.addHandler(handler)
+    if verbose:
+        loud = logging.StreamHandler(sys.stderr)
+        loud.setFormatter(logging.Formatter("segdesk: [%(name)s] %(message)s"))
+        root.addHandler(loud)
