@@ -239,7 +239,7 @@ def dropped_file(mime) -> str | None:
 def restored_notice(review: Review, restored: int) -> str:
     parts = [_count(restored, "corrected value")]
     if review.reviewed:
-        parts.append(f"{_count(len(review.reviewed), 'line')} marked reviewed")
+        parts.append(f"{_count(len(review.reviewed), 'line')} confirmed")
     notes = sum(1 for v in review.notes.values() if v)
     if notes:
         parts.append(_count(notes, "note"))
