@@ -139,7 +139,7 @@ def test_a_review_file_opens_its_pdf(tmp_path, sample_pdf):
 @pytest.mark.parametrize("content, message", [
     ('{"segdesk_session": 1, "values": []}', "damaged structure"),
     ('{"segdesk_session": 1, "audit": [{"nonsense": 1}]}', "damaged audit trail"),
-    ('{"segdesk_session": 1, "values": {"7010": "NaN"}}', "'NaN' is not a number"),
+    ('{"segdesk_session": 1, "values": {"7010": "NaN"}}', "'NaN' is not a finite number"),
     ('{"values": {}}', "not a segdesk review file"),
     ("{not json", "damaged JSON"),
 ])
