@@ -74,7 +74,7 @@ def run(out: Path) -> list[tuple[str, str]]:
     apply_style(app)
     rows = []
     settings = Settings(QSettings(str(out / "bench_gui.ini"), QSettings.Format.IniFormat))
-    settings.reviewer = "bench"  # else the first edit would ask for a name, and wait forever
+    settings.reviewer = "bench"  # a change needs a name; no dialog asking for it here
     window = MainWindow(settings)
     window.resize(1600, 960)
     window.show()

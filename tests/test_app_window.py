@@ -233,7 +233,7 @@ def test_mark_reviewed_and_note(qtbot, window, monkeypatch):
     assert "1 suspect" not in window.status.problems_label.text()
     window.grid.select_lines(["7010"])
     window.act.reviewed.trigger()
-    assert status_text(window, "7010") == "confirmed"
+    assert status_text(window, "7010") == "\u2713 confirmed"
     assert window.pdf.boxes["7010"].status == "confirmed"
     window.grid.select_lines(["7345"])
     monkeypatch.setattr(prompts, "ask_text", lambda *a, **k: "checked against the bank letter")

@@ -58,6 +58,12 @@ class WindowActions:
                                    tip="Confirm every value repaired on reading ('o' read as 0, "
                                        "'.' read as a thousands separator) on the current "
                                        "line's statement; Ctrl+Z takes them back one at a time")
+        # Sign-off and approval are attestations, not edits: they are not on the undo stack
+        # (a later change voids them, on the audit trail).
+        self.sign_off = a("&Sign off\u2026", w.sign_off, tip="Sign the review off as its "
+                          "preparer (reconciled, or with a reason for each open item)")
+        self.approve = a("A&pprove\u2026", w.approve, tip="Approve the sign-off as a second "
+                         "person (not the preparer, nor anyone who changed a value)")
         self.note = a("N&ote\u2026", w.edit_note, "Ctrl+Alt+N", SP.SP_FileDialogContentsView,
                       "Write a note on the current line")
         self.apply = a("&Apply proposed fix", w.checks.apply_selected, "Ctrl+Return",
@@ -109,7 +115,7 @@ class WindowActions:
     def need_review(self) -> list[QAction]:
         """Actions that act on an open review."""
         return [self.export, self.close, self.next, self.prev, self.reviewed, self.confirm_next,
-                self.confirm_corrected, self.note, self.apply,
+                self.confirm_corrected, self.note, self.apply, self.sign_off, self.approve,
                 self.find, self.find_next, self.find_prev, *self.shown]
 
     def build_menus(self) -> None:
@@ -133,6 +139,8 @@ class WindowActions:
         edit_menu.addAction(self.settings)
         review_menu = bar.addMenu("&Review")
         review_menu.addActions([self.next, self.prev])
+        review_menu.addSeparator()
+        review_menu.addActions([self.sign_off, self.approve])
         review_menu.addSeparator()
         review_menu.addAction(self.reocr)
         view_menu = bar.addMenu("&View")

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from ..amounts import format_amount
 from ..session import AuditEntry, Review
-from ..vocab import AuditAction, CheckStatus, ItemKind, LineState, action_word
+from ..vocab import AuditAction, CheckStatus, ItemKind, LineState, LineStatus, action_word
 
 
 def describe_line(review: Review, line_id: str) -> str:
@@ -34,17 +34,19 @@ def describe_line(review: Review, line_id: str) -> str:
                     else "Not found on the page.")
     if confidence := ocr_confidence(item):
         said.append(confidence.capitalize() + ".")
+    verdict = review.line_verdict(line_id)
     if line_id in review.engine.derived:
         check = review.engine.derived_by.get(line_id, "")
         target = review.template.by_id.get(check)
         total = f" [{e(target.code or target.id)}]" if target else ""
         said.append(f"segdesk worked out <b>{e(format_amount(value, ln.unit))}</b> from the "
-                    f"total{total}; type the printed value if it differs.")
-    verdict = review.line_verdict(line_id)
+                    f"total{total}.")
     if verdict.state == LineState.OPEN:
-        # The reason repeats the print sentence for an unsettled read; a change says more.
-        why = f"{verdict.reason}; " if verdict.cause in ("changed", "re-derived", "cleared") else ""
-        said.append(f"<span style='color:#B71C1C'><b>Open:</b> {e(why)}{e(verdict.hint)}.</span>")
+        # The core's reason repeats the print sentence for an unsettled read (missing, suspect,
+        # repaired); for a derived or changed value it says what the print cannot.
+        unsettled = verdict.cause in (LineStatus.MISSING, LineStatus.SUSPECT, LineStatus.CORRECTED)
+        why = "" if unsettled else f"{verdict.reason} \u2014 "
+        said.append(f"<span style='color:#B71C1C'><b>open</b>: {e(why)}{e(verdict.hint)}.</span>")
     elif verdict.state == LineState.CONFIRMED:
         said.append("<span style='color:#1B5E20'><b>\u2713 Confirmed.</b></span>")
     shown = verdict.hint
@@ -53,7 +55,7 @@ def describe_line(review: Review, line_id: str) -> str:
     total_open = False
     for open_item in review.open_items():
         if open_item.kind == ItemKind.CHECK and review.check(open_item.id).target == line_id:
-            said.append(f"<span style='color:#B71C1C'><b>Open:</b> {e(open_item.reason)}; "
+            said.append(f"<span style='color:#B71C1C'><b>open</b>: {e(open_item.reason)}; "
                         f"{e(open_item.hint)}.</span>")
             shown += open_item.reason
             total_open = True

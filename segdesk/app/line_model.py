@@ -347,7 +347,7 @@ class LineModel(QAbstractTableModel):
                   self._number_font]
         foreground += [style.MUTED_TEXT] + [compare_cells.FLAG_TEXT if flagged else None] * 2
         return _Look(text, fonts, foreground, style.FAIL_BACKGROUND if failing else None,
-                     style.status_chip(state, marks), state + marks,
+                     style.status_chip(state, marks), style.chip_text(state, marks),
                      compare_cells.flag_mark() if flagged else None)
 
     def _tooltip(self, line_id: str) -> str:

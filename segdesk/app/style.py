@@ -103,10 +103,15 @@ def fail_mark() -> QPixmap:
     return pixmap
 
 
+def chip_text(status: str, marks: str = "") -> str:
+    """The words on a status chip (and its accessible text): '✓ confirmed', 'edited ✓ ✎'."""
+    return (f"{CONFIRMED_MARK} " if status == LineState.CONFIRMED else "") + status + marks
+
+
 @lru_cache(maxsize=64)
 def status_chip(status: str, marks: str = "") -> QPixmap:
     """A status drawn as a rounded chip (cached: the grid shows it as a plain decoration)."""
-    text = (f"{CONFIRMED_MARK} " if status == "confirmed" else "") + status + marks
+    text = chip_text(status, marks)
     font = QApplication.font()
     metrics = QFontMetrics(font)
     ratio = max(1.0, QApplication.primaryScreen().devicePixelRatio()
