@@ -10,7 +10,7 @@ from .amounts import parse_amount
 from .errors import SegdeskError
 from .filing import MISSING, SUSPECT, Filing, LineItem
 from .labels import context_after, match_rows, rows_of, schedule_of
-from .layout import TextLine, Token, code_of, is_text, split_glued, text_lines
+from .layout import TextLine, Token, code_of, is_text, page_lines
 from .pdfread import PageWords, iter_page_words, open_pdf, sha256_of
 from .templates import FormTemplate, LineDef, builtin_template, builtin_templates
 from .triage import MIN_PAGES as TRIAGE_MIN_PAGES, triage
@@ -119,7 +119,7 @@ class _FilingReader:
             self.header.setdefault(key, value)
 
     def read_page(self, page: PageWords) -> None:
-        lines = text_lines(split_glued(page.words))
+        lines = page_lines(page.words)
         if self._read_schedule(page, lines):
             return
         self._read_header(lines)

@@ -7,7 +7,6 @@ on stderr, where the command line promises one line for bad input and none for g
 from __future__ import annotations
 
 import logging
-import logging.handlers
 import os
 import sys
 from pathlib import Path
@@ -32,16 +31,38 @@ def route_library_logs(verbose: bool = False) -> None:
     for handler in list(root.handlers):
         root.removeHandler(handler)
     root.setLevel(logging.INFO if verbose else logging.WARNING)
-    path = log_path()
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handler: logging.Handler = logging.handlers.RotatingFileHandler(
-            path, maxBytes=_LOG_BYTES, backupCount=1, encoding="utf-8", delay=True)
-    except OSError:
-        handler = logging.NullHandler()  # still keeps Python's last-resort printing away
+    handler = _LogFile(log_path())
     handler.setFormatter(logging.Formatter(_FORMAT))
     root.addHandler(handler)
     if verbose:
         loud = logging.StreamHandler(sys.stderr)
         loud.setFormatter(logging.Formatter("segdesk: [%(name)s] %(message)s"))
         root.addHandler(loud)
+
+
+class _LogFile(logging.Handler):
+    """The rotating log file, opened at the first record: most runs log nothing, and
+    logging.handlers (sockets, pickle, queues: ~10 ms) is then never imported."""
+
+    def __init__(self, path: Path):
+        super().__init__()
+        self._path = path
+        self._file: logging.Handler | None = None
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if self._file is None:
+            import logging.handlers
+            try:
+                self._path.parent.mkdir(parents=True, exist_ok=True)
+                self._file = logging.handlers.RotatingFileHandler(
+                    self._path, maxBytes=_LOG_BYTES, backupCount=1, encoding="utf-8",
+                    delay=True)
+            except OSError:
+                self._file = logging.NullHandler()  # still keeps Python's last resort away
+            self._file.setFormatter(self.formatter)
+        self._file.emit(record)
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()
+        super().close()

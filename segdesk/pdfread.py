@@ -250,7 +250,9 @@ def _text_turn(chars: list[dict]) -> int:
     counts = [0, 0, 0, 0]
     for c in chars:
         a, b = c["matrix"][:2]
-        if a or b:
+        if not b and a:  # a level baseline (nearly every character): no angle to compute
+            counts[0 if a > 0 else 2] += 1
+        elif a or b:
             # The baseline's angle, counter-clockwise, y up (PDF space): 0 for upright text.
             counts[round(math.degrees(math.atan2(b, a)) / 90) % 4] += 1
     quarter = max(range(4), key=lambda q: (counts[q], q == 0))
