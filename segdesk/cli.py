@@ -19,6 +19,9 @@ VERBOSE_HELP = "--verbose (with any command): also print the PDF libraries' warn
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    if hasattr(sys.stdout, "reconfigure"):
+        # A file name that is not UTF-8 (held as surrogates) is printed back byte for byte.
+        sys.stdout.reconfigure(errors="surrogateescape")
     # --verbose, anywhere on the line and for every command: the PDF libraries' warnings on
     # stderr too (they always go to the log file, never alone to stderr).
     from .logs import route_library_logs
@@ -79,6 +82,7 @@ def _headless(argv: list[str]) -> int:
     p.add_argument("-o", "--output", required=True)
     _session_options(p, " (one filing only)")
     p.add_argument("--reviewer", default="")
+    p.add_argument("--force", action="store_true", help="replace OUT.xlsx even if it is read-only")
     p = sub.add_parser(
         "review", help="change the review file beside the PDF, as the window does; print the "
                        "verdict",
@@ -137,18 +141,23 @@ def _open(pdf: str, args, reviewer: str = ""):
     """The filing with its review: --session, else the review file beside the PDF (the one the
     window saves), unless --no-session. A review file made on another version of the PDF is not
     applied, and that is said on stderr."""
+    from .review_file import BadReviewFile
     from .session import Review, SessionMismatch, saved_ocr_pages, session_path_for
     # The pages the review had OCR'd on request are read so again (never left to the cache).
     saved = args.session or (None if args.no_session else session_path_for(pdf))
     review = Review.open(pdf, reviewer=reviewer, ocr_pages=saved_ocr_pages(saved, pdf))
     review.autosave = False  # reading only
-    if args.session:
-        review.load(args.session)
-    elif not args.no_session:
-        try:
-            review.restore()
-        except SessionMismatch as exc:
-            print(f"segdesk: warning: {exc}", file=sys.stderr)
+    try:
+        if args.session:
+            review.load(args.session)
+        elif not args.no_session:
+            try:
+                review.restore()
+            except SessionMismatch as exc:
+                print(f"segdesk: warning: {exc}", file=sys.stderr)
+    except BadReviewFile as exc:
+        how = "run without --session" if args.session else "give --no-session"
+        raise SegdeskError(f"{exc}; not applied: fix or move it, or {how}") from None
     return review
 
 
@@ -161,7 +170,7 @@ def _export(args) -> int:
         if not review.reconciled:
             print(f"segdesk: warning: {Path(review.filing.source).name} is {review.verdict()}; "
                   f"the workbook says so", file=sys.stderr)
-    out = export_workbook(reviews, args.output)
+    out = export_workbook(reviews, args.output, force=args.force)
     print(f"wrote {out}")
     return 0
 

@@ -134,17 +134,25 @@ class Engine:
             self.values[line_id] = value
             comps.add(self._component[line_id])
         members = [i for c in comps for i in self._members[c]]
-        before_values = {i: self.value(i) for i in members}
+        before = {i: (self.value(i), self.derived_by.get(i)) for i in members}
         self._derive(comps)
-        change = Change(lines={i for i in members if self.value(i) != before_values[i]})
+        change = Change(lines={i for i in members if self.value(i) != before[i][0]})
         change.lines.update(values)
+        # A derivation can move to another check with the value unchanged: the check that
+        # solved it was 'derived' and may now tie or fail, so both are evaluated again.
+        moved = {i for i in members if self.derived_by.get(i) != before[i][1]}
         old = {}
-        for check_id in dict.fromkeys(c for i in change.lines for c in self._readers[i]):
+        for check_id in dict.fromkeys(c for i in change.lines | moved for c in self._readers[i]):
             old[check_id] = self.results[check_id]
             self.results[check_id] = self._evaluate(check_id)
-        # Proposals read the other checks' new results, so they come second.
-        self._propose(old)
-        change.checks = {c for c, res in old.items() if self.results[c].key() != res.key()}
+        # Proposals read the other checks' new results, so they come second. A proposal says
+        # which checks that tie it would break: a check sharing a line with one evaluated
+        # again may propose differently, so it is proposed again too.
+        nearby = dict.fromkeys(c for x in old for line in self.results[x].codes
+                               for c in self._readers[line])
+        keys = {c: (old[c] if c in old else self.results[c]).key() for c in nearby}
+        self._propose(nearby)
+        change.checks = {c for c, key in keys.items() if self.results[c].key() != key}
         return change
 
     # ------------------------------------------------------------------ derivation

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 import random
+import re
 import sqlite3
 import time
 from dataclasses import dataclass, field
@@ -149,14 +150,23 @@ def record_of(review, state: str | None = None) -> tuple[FilingRecord, dict[str,
     header = f.header
     end_text = header.get("end_date", "") or ""
     rec = FilingRecord(
-        sha256=f.sha256, path=str(Path(f.source).resolve()) if f.source else "", form=f.form,
-        firm=header.get("firm", "") or "", form_title=f.form_title,
-        end_date=parse_date(end_text) if end_text else None, end_date_text=end_text,
-        submit_date_text=header.get("submit_date", "") or "", pages=f.pages,
+        sha256=f.sha256, path=_sql_text(str(Path(f.source).resolve())) if f.source else "",
+        form=f.form, firm=_sql_text(header.get("firm", "") or ""), form_title=f.form_title,
+        end_date=parse_date(end_text) if end_text else None, end_date_text=_sql_text(end_text),
+        submit_date_text=_sql_text(header.get("submit_date", "") or ""), pages=f.pages,
         state=state or review_state(review),
-        review_path=str(review.session_path) if review.session_path else None,
+        review_path=_sql_text(str(review.session_path)) if review.session_path else None,
         figures=figures_of(review.template, review.value))
     return rec, {line_id: review.value(line_id) for line_id in review.extracted}
+
+
+def _sql_text(text: str) -> str:
+    """Text SQLite can store: a lone surrogate (a byte of a file name that is not UTF-8, or
+    text a damaged PDF decodes to) cannot be encoded, so it becomes U+FFFD."""
+    return _SURROGATE.sub("\ufffd", text)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class LibraryError(SegdeskError):
@@ -318,7 +328,7 @@ class Library:
 
     def at_path(self, path: str | Path) -> FilingRecord | None:
         """The filing last seen at `path` (it may have changed since: compare hashes)."""
-        found = self._select("WHERE f.path = ?", (str(Path(path).resolve()),))
+        found = self._select("WHERE f.path = ?", (_sql_text(str(Path(path).resolve())),))
         return found[0] if found else None
 
     def filings(self, firm: str | None = None, form: str | None = None) -> list[FilingRecord]:

@@ -16,25 +16,24 @@ import json
 import os
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Callable, Iterable
 
-from .amounts import amount_problem, decimal_text
+from .amounts import decimal_text
 from .engine import Change, CheckResult, Engine
 from .errors import SegdeskError
 from .extract import extract
 from .filing import Filing, LineItem
-from .fsutil import user_data_dir, write_atomic
-from .safefile import read_bounded
+from .fsutil import remove_stale_temps, user_data_dir, write_atomic
+from .review_file import merge_unknown, read_review, review_name, split_unknown
+from .review_store import ReviewStore
 from .templates import FormTemplate, builtin_template
 from .verdict import (LineVerdict, OpenItem, check_open, confirmation_snapshot, line_verdict,
                       open_items, verdict_line)
 from .vocab import VALUE_ACTIONS, AuditAction, LineState, LineStatus, ReviewState
 
 SESSION_SUFFIX = ".segdesk"
-# A review holds a few thousand edits at most: anything larger is not one (read no further).
-MAX_REVIEW_BYTES = 64 << 20
 FORMAT_VERSION = 1
 
 
@@ -101,6 +100,15 @@ class Review:
         self.ocr_pages: list[int] = []  # pages OCR'd on the reviewer's request (1-based)
         self._generation = 0  # bumped by every change; open_items() is cached per generation
         self._items: tuple[int, list[OpenItem]] | None = None
+        self._open_checks: tuple[int, set[str]] | None = None
+        # Each line's verdict, dropped when a change touches the line or a check reading it.
+        self._verdicts: dict[str, LineVerdict] = {}
+        # Entries for lines this form does not know, saved back unchanged (review_file).
+        self.unknown: dict = {}
+        self.dirty = False  # changes not yet in the review file
+        self.last_save_error = ""  # why the last save failed; "" once one succeeds
+        self.save_listeners: list[Callable[[Review], None]] = []  # told after every save
+        self._store: ReviewStore | None = None
 
     # ------------------------------------------------------------------ opening
     @classmethod
@@ -123,13 +131,31 @@ class Review:
         review.autosave = True
         return review
 
+    @property
+    def store(self) -> ReviewStore | None:
+        """The review file at `session_path`: reads, compare-before-write, the lock."""
+        if self.session_path is None:
+            return None
+        if self._store is None or self._store.path != self.session_path:
+            self._store = ReviewStore(self.session_path)
+        return self._store
+
     def restore(self) -> int:
         """Apply the saved review of this PDF if there is one; how many values it changed.
 
-        Raises SessionMismatch when it was saved for another version of the PDF."""
-        if self.session_path is None or not self.session_path.exists():
+        Raises SessionMismatch when it was saved for another version of the PDF, and
+        BadReviewFile (NewerReviewFile) when it cannot be used."""
+        if self.session_path is None:
+            return 0
+        remove_stale_temps(self.session_path)  # of saves a kill interrupted
+        if not self.session_path.exists():
             return 0
         return self.load(self.session_path)
+
+    def close(self) -> None:
+        """Done with this review: its lock is released."""
+        if self._store is not None:
+            self._store.close()
 
     # ------------------------------------------------------------------ reading
     def item(self, line_id: str) -> LineItem:
@@ -178,15 +204,25 @@ class Review:
         return self.engine.checks_of(line_id)
 
     def check_is_open(self, check_id: str) -> bool:
-        return check_open(self, self.engine.results[check_id])
+        return check_id in self.open_check_ids()
+
+    def open_check_ids(self) -> set[str]:
+        """Every check that fails or cannot be told (listed as an item or not)."""
+        if self._open_checks is None or self._open_checks[0] != self._generation:
+            self._open_checks = (self._generation, {
+                res.id for res in self.engine.results.values() if check_open(self, res)})
+        return self._open_checks[1]
 
     # ------------------------------------------------------------------ the verdict
     def line_verdict(self, line_id: str) -> LineVerdict:
         """The line's review state with, when open, why and what would close it."""
-        return line_verdict(self, line_id)
+        verdict = self._verdicts.get(line_id)
+        if verdict is None:
+            verdict = self._verdicts[line_id] = line_verdict(self, line_id)
+        return verdict
 
     def line_state(self, line_id: str) -> LineState:
-        return line_verdict(self, line_id).state
+        return self.line_verdict(line_id).state
 
     def is_confirmed(self, line_id: str) -> bool:
         return self.line_state(line_id) == LineState.CONFIRMED
@@ -394,11 +430,31 @@ class Review:
 
     def _changed(self, change: Change) -> None:
         self._generation += 1
+        self.dirty = True
+        # A line's verdict reads its value, its confirmation (whose lapse set_value already
+        # counts as a change of the line) and the checks that read it (a missing value's hint).
+        for line_id in change.lines:
+            self._verdicts.pop(line_id, None)
+        for check_id in change.checks:
+            for line_id in self.engine.results[check_id].codes:
+                self._verdicts.pop(line_id, None)
         # The screen follows the engine first; a failed save is then reported on its own.
         for listener in self.listeners:
             listener(change)
         if self.autosave and self.session_path:
+            self.try_save()
+
+    def try_save(self) -> bool:
+        """Save to the review file; on failure keep the change in memory, record why in
+        `last_save_error` (the window shows it until a save succeeds) and return False."""
+        try:
             self.save()
+        except SegdeskError as exc:
+            self.last_save_error = str(exc)
+            for listener in self.save_listeners:
+                listener(self)
+            return False
+        return True
 
     # ------------------------------------------------------------------ persistence
     def to_dict(self) -> dict:
@@ -423,61 +479,74 @@ class Review:
         }
 
     def save(self, path: str | Path | None = None) -> Path:
+        """Write the review to its review file (merged with what someone else wrote there
+        meanwhile, see ReviewStore) or, given `path`, to that file as it is."""
         target = Path(path) if path else self.session_path
         if target is None:
             raise SegdeskError("no session file to save to")
-        write_atomic(target, json.dumps(self.to_dict(), indent=1).encode("utf-8"))
+        data = merge_unknown(self.to_dict(), self.unknown)
+        if target != self.session_path:
+            # A copy elsewhere: the review file still lacks what it lacked.
+            write_atomic(target, json.dumps(data, indent=1).encode("utf-8"))
+        else:
+            written = self.store.write(data)
+            self.dirty, self.last_save_error = False, ""
+            if written is not data:  # someone else's changes merged in: show them here too
+                change = self._apply(written)
+                for listener in self.listeners:
+                    listener(change)
+        for listener in self.save_listeners:
+            listener(self)
         return target
 
     def load(self, path: str | Path, force: bool = False) -> int:
-        """Apply a saved review. Returns how many values it changed."""
-        data = read_session(path)
+        """Apply a saved review (every field checked first: BadReviewFile). Returns how many
+        values it changed."""
+        if self.store is not None and Path(path) == self.session_path:
+            data = self.store.read()  # and remembered, to compare with before each write
+        else:
+            data = read_review(path)
         if data.get("sha256") != self.filing.sha256 and not force:
             raise SessionMismatch(
                 f"{Path(path).name} was saved for a different version of "
                 f"{data.get('source', 'this PDF')}; it was not applied")
-        name = Path(path).name
-        raw_values, reviewed = data.get("values", {}), data.get("reviewed", [])
-        notes, audit = data.get("notes", {}), data.get("audit", [])
-        if not (isinstance(raw_values, dict) and isinstance(notes, dict)
-                and isinstance(reviewed, list) and isinstance(audit, list)
-                and all(isinstance(a, dict) for a in audit)):
-            raise SegdeskError(f"{name}: not a segdesk review file (damaged structure)")
-        values = {i: _decimal(text, path) for i, text in raw_values.items() if i in self.extracted}
+        self._apply(data)
+        return sum(1 for i in data.get("values") or {} if i in self.extracted)
+
+    def _apply(self, data: dict) -> Change:
+        """Make this review what `data` (checked by review_file.validate) says: its values
+        (a line it does not name goes back to the value read), confirmations, notes, sign-off
+        and audit trail. Entries for lines the form does not know are kept in `unknown`."""
+        data, self.unknown = split_unknown(data, self.extracted)
+        values = {i: None if text is None else Decimal(text)
+                  for i, text in data["values"].items()}
+        values = {**{i: self.extracted[i] for i in self.edited() if i not in values}, **values}
         fields = AuditEntry.__dataclass_fields__
-        try:
-            entries = [AuditEntry(**{k: v for k, v in a.items() if k in fields}) for a in audit]
-        except TypeError:
-            raise SegdeskError(f"{name}: not a segdesk review file (damaged audit trail)") from None
-        confirmations = data.get("confirmations") or {}
-        signatures = [data.get(k) for k in ("signed_off", "approved")]
-        if not isinstance(confirmations, dict) or not all(
-                s is None or (isinstance(s, dict) and isinstance(s.get("by"), str)
-                              and isinstance(s.get("at"), str)) for s in signatures):
-            raise SegdeskError(f"{name}: not a segdesk review file (damaged sign-off)")
-        explanations, compare_with = data.get("explanations") or {}, data.get("compare_with")
-        if not isinstance(explanations, dict) or not isinstance(compare_with, (str, type(None))):
-            raise SegdeskError(f"{name}: not a segdesk review file (damaged variance notes)")
-        self.engine.set_values(values)
+        entries = [AuditEntry(**{k: v for k, v in a.items() if k in fields})
+                   for a in data.get("audit") or []]
+        before_reviewed, before_notes = set(self.reviewed), dict(self.notes)
+        change = self.engine.set_values(values)
+        confirmations = data["confirmations"]
         self.confirmations = {}
-        for line_id in reviewed:
-            if not (isinstance(line_id, str) and line_id in self.extracted):
-                continue
+        for line_id in data["reviewed"]:
             snap = confirmations.get(line_id)
             # A file from before confirmations were recorded: confirmed as the values are now.
             self.confirmations[line_id] = snap if isinstance(snap, dict) \
                 else confirmation_snapshot(self, line_id)
-        self.notes = {k: str(v) for k, v in notes.items() if k in self.extracted}
-        self.explanations = {k: str(v) for k, v in explanations.items() if k in self.extracted}
-        self.compare_with = compare_with
+        self.notes = dict(data["notes"])
+        self.explanations = dict(data["explanations"])
+        self.compare_with = data.get("compare_with")
         self.audit = entries
         self.ocr_pages = sorted(set(self.ocr_pages) | set(ocr_pages_of(data)))
         self.signed_off, self.approved = (
-            None if s is None else Signature(s["by"], s["at"], {
-                str(k): str(v) for k, v in (s.get("reasons") or {}).items()})
-            for s in signatures)
+            None if s is None else Signature(s["by"], s["at"], dict(s.get("reasons") or {}))
+            for s in (data.get("signed_off"), data.get("approved")))
         self._generation += 1
-        return len(values)
+        self._verdicts.clear()
+        change.lines.update(before_reviewed ^ set(self.reviewed),
+                            (k for k in {*before_notes, *self.notes}
+                             if before_notes.get(k) != self.notes.get(k)))
+        return change
 
 
 def ocr_pages_of(data: dict) -> list[int]:
@@ -505,11 +574,11 @@ def saved_ocr_pages(path: str | Path | None, pdf_path: str | Path) -> list[int]:
 def session_path_for(pdf_path: str | Path) -> Path:
     """Beside the PDF when that folder is writable, else in the user's data folder."""
     pdf_path = Path(pdf_path).resolve()
-    beside = pdf_path.with_name(pdf_path.name + SESSION_SUFFIX)
+    beside = pdf_path.with_name(review_name(pdf_path.name))  # a shorter name for a long one
     if os.access(pdf_path.parent, os.W_OK) and (not beside.exists() or os.access(beside, os.W_OK)):
         return beside
     from .pdfread import sha256_of
-    return user_data_dir() / "sessions" / f"{sha256_of(pdf_path)[:16]}-{pdf_path.name}{SESSION_SUFFIX}"
+    return user_data_dir() / "sessions" / review_name(f"{sha256_of(pdf_path)[:16]}-{pdf_path.name}")
 
 
 def pdf_for(path: str | Path) -> Path:
@@ -521,19 +590,15 @@ def pdf_for(path: str | Path) -> Path:
     if beside.exists():
         return beside
     source = read_session(path).get("source") or beside.name
+    if isinstance(source, str) and review_name(source) == path.name \
+            and path.with_name(source).exists():
+        return path.with_name(source)  # a long PDF name, whose review has a shorter one
     raise SegdeskError(f"{path.name}: its PDF {source} is not beside it; open the PDF itself")
 
 
 def read_session(path: str | Path) -> dict:
-    try:
-        data = json.loads(read_bounded(path, MAX_REVIEW_BYTES, "review file").decode("utf-8"))
-    except OSError as exc:
-        raise SegdeskError(f"{Path(path).name}: cannot read the review ({exc.strerror})") from None
-    except (ValueError, UnicodeDecodeError):
-        raise SegdeskError(f"{Path(path).name}: not a segdesk review file (damaged JSON)") from None
-    if not isinstance(data, dict) or "segdesk_session" not in data:
-        raise SegdeskError(f"{Path(path).name}: not a segdesk review file")
-    return data
+    """A review file's content, every field checked (review_file.read_review)."""
+    return read_review(path)
 
 
 def _now() -> str:
@@ -543,18 +608,3 @@ def _now() -> str:
 def _person(name: str) -> str:
     """Names compared as people write them: case and spacing do not make another person."""
     return " ".join(name.split()).casefold()
-
-
-def _decimal(text, path) -> Decimal | None:
-    if text is None:
-        return None
-    try:
-        value = Decimal(str(text))
-    except InvalidOperation:
-        value = None
-    # Bounded as typed amounts are: a 5,000-digit value would fail deep in the proposals.
-    problem = "not a number" if value is None else amount_problem(value)
-    if problem:
-        shown = str(text) if len(str(text)) <= 40 else str(text)[:40] + "\u2026"
-        raise SegdeskError(f"{Path(path).name}: value {shown!r} is {problem}")
-    return value

@@ -137,10 +137,10 @@ def test_a_review_file_opens_its_pdf(tmp_path, sample_pdf):
 
 
 @pytest.mark.parametrize("content, message", [
-    ('{"segdesk_session": 1, "values": []}', "damaged structure"),
-    ('{"segdesk_session": 1, "audit": [{"nonsense": 1}]}', "damaged audit trail"),
+    ('{"segdesk_session": 1, "values": []}', "values is a list, not a mapping"),
+    ('{"segdesk_session": 1, "audit": [{"nonsense": 1}]}', "audit entry 1 has no time"),
     ('{"segdesk_session": 1, "values": {"7010": "NaN"}}', "'NaN' is not a finite number"),
-    ('{"values": {}}', "not a segdesk review file"),
+    ('{"values": {}}', "no segdesk_session field: not a review file"),
     ("{not json", "damaged JSON"),
 ])
 def test_a_damaged_review_file_is_one_line(tmp_path, sample_pdf, content, message):

@@ -164,5 +164,5 @@ def test_explanations_and_the_filing_compared_with_are_kept_in_the_review(templa
     data = json.loads(saved.read_text())
     data["explanations"] = ["not", "a", "table"]
     saved.write_text(json.dumps(data))
-    with pytest.raises(SegdeskError, match="damaged variance notes"):
+    with pytest.raises(SegdeskError, match="explanations is a list, not a mapping"):
         review_of(template, path=tmp_path / "a.pdf").load(saved)

@@ -211,5 +211,5 @@ def test_a_damaged_sign_off_in_the_file_is_one_line(review, tmp_path):
     data = json.loads(path.read_text())
     data["signed_off"] = {"by": 3}
     path.write_text(json.dumps(data))
-    with pytest.raises(SegdeskError, match="damaged sign-off"):
+    with pytest.raises(SegdeskError, match="signed_off.by is a number, not text"):
         Review(extract(AS_GIVEN)).load(path)

@@ -45,7 +45,8 @@ def install_excepthook(parent) -> None:
         try:
             prompts.show_error(parent, "Unexpected error",
                                f"segdesk hit an unexpected error and did not finish that action:\n\n"
-                               f"{kind.__name__}: {value}\n\nYour review is saved after every change.",
+                               f"{kind.__name__}: {value}\n\nThe status bar says whether your review "
+                               f"is saved.",
                                details)
         finally:
             showing.clear()

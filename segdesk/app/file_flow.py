@@ -18,6 +18,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QFileDialog, QMenu, QProgressBar, QPushButton
 
 from ..errors import SegdeskError
+from ..review_file import set_aside, unknown_lines
 from ..session import SESSION_SUFFIX, Review, pdf_for
 from . import prompts
 from .loader import Loaded, Loader
@@ -129,6 +130,12 @@ class FileFlow(QObject):
                                else "Cannot open this file", result.error)
             return
         review = result.review
+        if result.locked is not None and not self._resolve_lock(result):
+            review.close()
+            return
+        if window.review is not None and not window.guard.may_leave("Continue"):
+            review.close()
+            return
         restored = result.restored if result.session_found else None
         if result.session_problem:
             resolved = self._resolve_session(result)
@@ -156,16 +163,26 @@ class FileFlow(QObject):
         review = result.review
         session = review.session_path
         choices = ["Start a new review"] + (["Apply it anyway"] if result.mismatch else [])
-        text = (f"{result.session_problem}.\n\nThe saved review is kept as a backup copy either "
-                f"way ({session.name}.bak-\u2026).")
-        choice = prompts.ask_choice(self.window, "Saved review does not match", text, choices)
+        if result.mismatch:
+            text = (f"{result.session_problem}.\n\nThe saved review is kept as a backup copy "
+                    f"either way ({session.name}.bak-\u2026).")
+        else:  # it cannot be used: set aside, never deleted
+            text = (f"{result.session_problem}.\n\nStarting a new review keeps that file, "
+                    f"renamed {session.name}.bad-\u2026")
+        title = "Saved review does not match" if result.mismatch else "Saved review cannot be used"
+        choice = prompts.ask_choice(self.window, title, text, choices)
         if choice is None:
             self.window.statusBar().showMessage(f"Did not open {Path(result.path).name}", 5000)
+            review.close()
             return False
         backup = session.with_name(f"{session.name}.bak-{datetime.now():%Y%m%d-%H%M%S}")
         try:
             if choice == 0:
-                session.rename(backup)
+                if result.mismatch:
+                    session.rename(backup)
+                else:
+                    set_aside(session)
+                review.store.forget()
                 return None
             shutil.copy2(session, backup)
             restored = review.load(session, force=True)
@@ -173,7 +190,30 @@ class FileFlow(QObject):
             return restored
         except (OSError, SegdeskError) as exc:
             prompts.show_error(self.window, "Saved review", f"{session.name}: {exc}")
+            review.close()
             return False
+
+    def _resolve_lock(self, result: Loaded) -> bool:
+        """Someone else has this review open: open it read-only, or take it over. False: not
+        opened."""
+        review, holder = result.review, result.locked
+        choice = prompts.ask_choice(
+            self.window, "Review open elsewhere",
+            f"{holder}.\n\nOpen it read-only (your changes are not saved to the review file), "
+            f"or take it over (the other window can then no longer save to it)?",
+            ["Open read-only", "Take it over"])
+        if choice is None:
+            self.window.statusBar().showMessage(f"Did not open {Path(result.path).name}", 5000)
+            return False
+        if choice == 0:
+            review.store.open_read_only(holder)
+            return True
+        try:
+            review.store.take_lock(self.window.settings.reviewer, take_over=True)
+        except SegdeskError as exc:
+            prompts.show_error(self.window, "Review open elsewhere", str(exc))
+            return False
+        return True
 
     def fill_recent(self, menu: QMenu) -> None:
         menu.clear()
@@ -199,14 +239,35 @@ class FileFlow(QObject):
             prompts.show_error(window, "Export", "Excel export is not available in this version of "
                                                  "segdesk (the segdesk.xlsx module is missing).")
             return
+        items = window.review.open_items()
+        if items:
+            shown = "\n".join(f"\u2022 {it.label}: {it.reason}" for it in items[:6])
+            more = f"\n\u2026 and {len(items) - 6} more" if len(items) > 6 else ""
+            choice = prompts.ask_choice(
+                window, "Export a filing that is not reconciled",
+                f"{window.review.verdict().split(' (')[0]}. The workbook's master check will "
+                f"be FALSE, with these listed under it:\n\n{shown}{more}",
+                ["Export anyway", "Go to the first open item"], default=1)
+            if choice != 0:
+                if choice == 1:
+                    window.go_to_item(items[0])
+                return
         base = Path(window.pdf_path).with_suffix(".xlsx") if window.pdf_path \
             else Path.home() / "review.xlsx"
         path, _ = QFileDialog.getSaveFileName(window, "Export to Excel", str(base),
                                               "Excel workbook (*.xlsx)")
         if not path:
             return
+        from ..xlsx import ReadOnlyTarget
         try:
-            out = export_workbook([window.review], path)
+            try:
+                out = export_workbook([window.review], path)
+            except ReadOnlyTarget:
+                if prompts.ask_choice(window, "Export to Excel", f"{Path(path).name} is "
+                                      f"read-only. Replace it?", ["Replace it"]) is None:
+                    window.statusBar().showMessage(f"Did not replace {Path(path).name}", 8000)
+                    return
+                out = export_workbook([window.review], path, force=True)
         except SegdeskError as exc:
             prompts.show_error(window, "Export failed", str(exc))
             return
@@ -226,10 +287,15 @@ def dropped_file(mime) -> str | None:
 def restored_notice(review: Review, restored: int) -> str:
     parts = [_count(restored, "corrected value")]
     if review.reviewed:
-        parts.append(f"{_count(len(review.reviewed), 'line')} marked reviewed")
+        parts.append(f"{_count(len(review.reviewed), 'line')} confirmed")
     notes = sum(1 for v in review.notes.values() if v)
     if notes:
         parts.append(_count(notes, "note"))
+    unknown = unknown_lines(review.unknown)
+    if unknown:
+        shown = ", ".join(unknown[:5]) + (", \u2026" if len(unknown) > 5 else "")
+        parts.append(f"entries for {_count(len(unknown), 'line')} this form does not know kept "
+                     f"({html.escape(shown)})")
     last = review.audit[-1] if review.audit else None
     when = f"; last change {last.time.replace('T', ' ')[:16]} UTC by {html.escape(last.reviewer)}" \
         if last else ""

@@ -14,6 +14,7 @@ from PySide6.QtCore import QThread, Signal
 from .. import ocr
 from ..errors import SegdeskError
 from ..pdfread import Cancelled
+from ..review_lock import LockedByOther
 from ..session import Review, SessionMismatch, saved_ocr_pages, session_path_for
 
 
@@ -28,6 +29,7 @@ class Loaded:
     error: str = ""  # the file could not be opened: why
     cancelled: bool = False
     reocr_page: int | None = None  # the page OCR'd again before opening
+    locked: LockedByOther | None = None  # someone else has the review open: who
 
 
 class Loader(QThread):
@@ -81,6 +83,13 @@ def load(path: str, reviewer: str, progress=None, cancelled=None,
         out.error = f"{Path(path).name}: out of memory reading the file"
         return out
     out.review = review
+    if review.store is not None:
+        try:
+            review.store.take_lock(reviewer)
+        except LockedByOther as exc:
+            out.locked = exc  # the window asks: read-only, or take it over
+        except SegdeskError:
+            pass  # a folder that refuses the lock file refuses the review too: saving says so
     if review.session_path and review.session_path.exists():
         try:
             out.restored = review.restore()

@@ -1,5 +1,5 @@
-"""The status bar's permanent labels: the filing, the pages read by OCR, the open problems and
-the reviewer."""
+"""The status bar's permanent labels: whether the review is saved, the filing, the pages read
+by OCR, the open problems and the reviewer."""
 from __future__ import annotations
 
 from collections import Counter
@@ -26,9 +26,13 @@ class StatusLine:
         self.problems_label.setObjectName("problemsLabel")
         self.reviewer_label = QLabel()
         self.reviewer_label.setObjectName("reviewerLabel")
+        self.save_label = QLabel()
+        self.save_label.setObjectName("saveLabel")
+        self.save_label.hide()
         for widget in busy:
             bar.addPermanentWidget(widget)
-        for widget in (self.filing_label, self.ocr_label, self.problems_label, self.reviewer_label):
+        for widget in (self.save_label, self.filing_label, self.ocr_label, self.problems_label,
+                       self.reviewer_label):
             widget.setContentsMargins(8, 0, 8, 0)
             bar.addPermanentWidget(widget)
 
@@ -68,6 +72,25 @@ class StatusLine:
                                         f"{'s' * (confirmed != 1)} confirmed" + signed)
             self.problems_label.setStyleSheet("color: #2E7D32; font-weight: 600;")
         self.problems_label.setToolTip(review.verdict())
+
+    def show_save(self, review: Review | None) -> None:
+        """Whether the review file holds every change: shown, in red, for as long as it does
+        not (a failed save, a read-only review), never claiming a save that did not happen."""
+        store = review.store if review is not None else None
+        if review is None or store is None:
+            self.save_label.hide()
+            return
+        if store.read_only:
+            text = f"Read-only: {store.read_only}; changes are not saved"
+        elif review.last_save_error:
+            text = f"NOT SAVED: {review.last_save_error} \u2014 retrying"
+        else:
+            self.save_label.hide()
+            return
+        self.save_label.setText(text if len(text) <= 90 else text[:89] + "\u2026")
+        self.save_label.setToolTip(text)
+        self.save_label.setStyleSheet("color: #B71C1C; font-weight: 600;")
+        self.save_label.show()
 
     def show_reviewer(self, name: str) -> None:
         self.reviewer_label.setText(f"Reviewer: {name or '(not set)'}")

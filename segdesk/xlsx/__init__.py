@@ -8,25 +8,33 @@ load. The file is written atomically and never over a source PDF.
 from __future__ import annotations
 
 import os
+import stat
 from datetime import date, datetime, timezone
 from pathlib import Path
 
 from ..errors import SegdeskError
-from ..fsutil import write_atomic
+from ..fsutil import check_name, write_atomic
 from ..session import Review
-from .cells import ILLEGAL_CHARACTERS_RE, Book
+from .cells import Book
 from .group import Group
+from .text import fit_cell, xml_text
 from .trend import write_trend
 from .workbook import write_filing
 
-__all__ = ["export_workbook"]
+__all__ = ["ReadOnlyTarget", "export_workbook"]
+PROPERTY_MAX = 255
 
 
-def export_workbook(reviews: list[Review], out_path: str | Path) -> Path:
+class ReadOnlyTarget(SegdeskError):
+    """The workbook would replace a read-only file: someone protected it; ask first."""
+
+
+def export_workbook(reviews: list[Review], out_path: str | Path, force: bool = False) -> Path:
+    """Write the workbook; a read-only file at `out_path` is only replaced with `force`."""
     reviews = list(reviews)
     if not reviews:
         raise SegdeskError("nothing to export: no filing given")
-    out = _target(Path(out_path).expanduser(), reviews)
+    out = _target(Path(out_path).expanduser(), reviews, force)
     now = datetime.now(timezone.utc).replace(microsecond=0)
     book = Book()
     if len(reviews) == 1:
@@ -49,8 +57,9 @@ def export_workbook(reviews: list[Review], out_path: str | Path) -> Path:
     return out
 
 
-def _target(out: Path, reviews: list[Review]) -> Path:
+def _target(out: Path, reviews: list[Review], force: bool) -> Path:
     """Refuse, before any work, a target that would overwrite a PDF or cannot be written."""
+    check_name(out)  # first: asking about a name too long fails with a raw OSError
     for review in reviews:
         source = review.filing.source
         if source and _same_file(out, Path(source)):
@@ -62,7 +71,19 @@ def _target(out: Path, reviews: list[Review]) -> Path:
         raise SegdeskError(f"{out.name}: the workbook's file name must end in .xlsx")
     if not out.parent.is_dir():
         raise SegdeskError(f"cannot write {out}: the folder {out.parent} does not exist")
+    if not force and _read_only(out):
+        raise ReadOnlyTarget(f"{out} is read-only; it was not replaced (give --force to "
+                             f"replace it)")
     return out
+
+
+def _read_only(path: Path) -> bool:
+    """No write permission bit at all (chmod a-w; Windows' read-only attribute). The mode is
+    read rather than asking os.access, which says yes to root whatever the mode."""
+    try:
+        return stat.S_IMODE(path.stat().st_mode) & 0o222 == 0
+    except OSError:
+        return False
 
 
 def _same_file(a: Path, b: Path) -> bool:
@@ -91,4 +112,5 @@ def _properties(book: Book, groups: list[Group], now: datetime) -> None:
 
 
 def _clean(text: str) -> str:
-    return ILLEGAL_CHARACTERS_RE.sub("", text)
+    """A document property: XML text, at most the 255 characters Excel's own dialog keeps."""
+    return fit_cell(xml_text(text), PROPERTY_MAX)[0]

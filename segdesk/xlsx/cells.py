@@ -2,17 +2,18 @@
 
 Every cell of the workbook goes through `Sheet`, so two rules hold everywhere:
 - text (much of it read from a PDF) is written as an inline string, never as a formula, even
-  when it starts with = + - or @, and with characters XML cannot hold removed;
+  when it starts with = + - or @, as text XML can hold (`text.xml_text`), and cut with a
+  notice at Excel's 32,767 characters (each cut is listed in `Book.cuts` for the Summary);
 - a formula is written together with the value it computes, for `cached.with_cached_values`.
 """
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.workbook.defined_name import DefinedName
@@ -21,9 +22,18 @@ from openpyxl.worksheet.worksheet import Worksheet
 from ..errors import SegdeskError
 from . import styles
 from .cached import Result, with_cached_values
+from .text import fit_cell, xml_text
 
 _FORMULA_START = ("=", "+", "-", "@")
 LINE_HEIGHT = 15  # points per line of 11-point text
+MAX_ROW_HEIGHT = 409  # points: Excel's largest row height; a taller row is a damaged file
+
+
+@dataclass(frozen=True)
+class Cut:
+    sheet: str
+    cell: str
+    characters: int  # how many characters were cut
 
 
 class Book:
@@ -32,6 +42,7 @@ class Book:
         self.wb.remove(self.wb.active)
         self.results: dict[str, dict[str, Result]] = {}
         self._styles: dict[tuple[str, str], str] = {}
+        self.cuts: list[Cut] = []  # text cut to fit a cell, in the order written
 
     def sheet(self, title: str) -> "Sheet":
         return Sheet(self, self.wb.create_sheet(title))
@@ -78,7 +89,9 @@ class Sheet:
         cell = self.ws.cell(row, col)
         cell.style = self.book.style(role)
         if value:
-            value = ILLEGAL_CHARACTERS_RE.sub("", str(value))
+            value, cut = fit_cell(xml_text(value))
+            if cut:
+                self.book.cuts.append(Cut(self.title, cell.coordinate, cut))
             cell.value = value
             cell.data_type = "s"  # openpyxl would take a leading '=' for a formula
             if value.startswith(_FORMULA_START):
@@ -123,7 +136,8 @@ class Sheet:
         for row in self.ws.iter_rows():
             lines = max((_wrapped_lines(cell, widths) for cell in row), default=1)
             if lines > 1:
-                self.ws.row_dimensions[row[0].row].height = LINE_HEIGHT * lines
+                self.ws.row_dimensions[row[0].row].height = min(LINE_HEIGHT * lines,
+                                                                MAX_ROW_HEIGHT)
 
     def print_setup(self, firm: str, date: str, header_rows: int,
                     technical: int | None = None) -> None:
@@ -155,4 +169,4 @@ def _wrapped_lines(cell, widths: list[float]) -> int:
 
 def _header_text(text: str) -> str:
     """Page header text: '&' starts a header code, so it is doubled; the header is short."""
-    return ILLEGAL_CHARACTERS_RE.sub("", text)[:100].replace("&", "&&")
+    return xml_text(text)[:100].replace("&", "&&")

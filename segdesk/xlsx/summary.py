@@ -18,8 +18,10 @@ from .cells import LINE_HEIGHT, Sheet
 from .checks import StatementChecks
 from .figures import LABELS, key_figures
 from .group import Group
+from .text import CELL_MAX
 
 MASTER_ROW = 3
+MAX_CUTS = 20  # cut cells named on the Summary; the rest are counted
 NOT_TYING_ROW, OPEN_LINES_ROW = 4, 5
 WIDTHS = [30, 22, 20, 20, 20, 24]
 
@@ -30,6 +32,7 @@ def write_summary(group: Group, sheet: Sheet, blocks: list[StatementChecks],
     sheet.text(1, 1, f"{group.review.filing.form_title} \u2014 reconciled by segdesk", "title")
     row = _open_items(group, sheet, OPEN_LINES_ROW + 2)
     row = _facts(group, sheet, row + 1, now)
+    row = _cuts(group, sheet, row)
     row = _key_figures(group, sheet, row + 1)
     row, feeds = _statements(group, sheet, row + 1, blocks)
     _master(group, sheet, feeds)
@@ -115,6 +118,24 @@ def _facts(group: Group, sheet: Sheet, row: int, now: datetime) -> int:
         sheet.number(row, 2, value, "0")
     if plugs:
         sheet.text(row, 3, ", ".join(group.template.by_id[i].code or i for i in plugs))
+    return row + 1
+
+
+def _cuts(group: Group, sheet: Sheet, row: int) -> int:
+    """Say which cells hold text cut to fit Excel, so a reader knows it is not the whole.
+
+    Written once every other sheet of the group and the facts above are written, since those
+    are where text from the PDF and the reviewer goes."""
+    mine = [c for c in group.book.cuts
+            if not group.prefix or c.sheet.startswith(group.prefix + " ")]
+    if not mine:
+        return row
+    shown = ", ".join(f"{c.sheet}!{c.cell} ({c.characters:,} characters)" for c in mine[:MAX_CUTS])
+    more = f" and {len(mine) - MAX_CUTS} more" if len(mine) > MAX_CUTS else ""
+    sheet.text(row, 1, "Text cut to fit Excel", "bold")
+    sheet.text(row, 2, f"{len(mine)} cell{'s' * (len(mine) != 1)} longer than Excel's "
+                       f"{CELL_MAX:,} characters, each ending in \u2026[cut: N characters]: "
+                       f"{shown}{more}", "wrap")
     return row + 1
 
 
