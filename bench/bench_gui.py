@@ -73,7 +73,9 @@ def run(out: Path) -> list[tuple[str, str]]:
     app = QApplication.instance() or QApplication([])
     apply_style(app)
     rows = []
-    window = MainWindow(Settings(QSettings(str(out / "bench_gui.ini"), QSettings.Format.IniFormat)))
+    settings = Settings(QSettings(str(out / "bench_gui.ini"), QSettings.Format.IniFormat))
+    settings.reviewer = "bench"  # a change needs a name; no dialog asking for it here
+    window = MainWindow(settings)
     window.resize(1600, 960)
     window.show()
 

@@ -15,6 +15,7 @@ from pathlib import Path
 LOG_NAME = "segdesk.log"
 _LOG_BYTES = 1 << 20  # one file of 1 MB and one older: the log never grows without bound
 _FORMAT = "%(asctime)s %(process)d %(name)s %(levelname)s: %(message)s"
+_ours: list[logging.Handler] = []  # the handlers this module put on the root logger
 
 
 def log_path() -> Path:
@@ -29,8 +30,9 @@ def route_library_logs(verbose: bool = False) -> None:
     logging.captureWarnings(True)  # warnings.warn(...) -> the 'py.warnings' logger
     logging.raiseExceptions = False  # a log that cannot be written must not print a traceback
     root = logging.getLogger()
-    for handler in list(root.handlers):
+    for handler in _ours:  # a second call (tests, the self-test) replaces what the first set
         root.removeHandler(handler)
+    _ours.clear()
     root.setLevel(logging.INFO if verbose else logging.WARNING)
     path = log_path()
     try:
@@ -40,8 +42,10 @@ def route_library_logs(verbose: bool = False) -> None:
     except OSError:
         handler = logging.NullHandler()  # still keeps Python's last-resort printing away
     handler.setFormatter(logging.Formatter(_FORMAT))
-    root.addHandler(handler)
+    _ours.append(handler)
     if verbose:
         loud = logging.StreamHandler(sys.stderr)
         loud.setFormatter(logging.Formatter("segdesk: [%(name)s] %(message)s"))
-        root.addHandler(loud)
+        _ours.append(loud)
+    for handler in _ours:
+        root.addHandler(handler)

@@ -102,6 +102,9 @@ class Review:
         self.ocr_pages: list[int] = []  # pages OCR'd on the reviewer's request (1-based)
         self._generation = 0  # bumped by every change; open_items() is cached per generation
         self._items: tuple[int, list[OpenItem]] | None = None
+        self._open_checks: tuple[int, set[str]] | None = None
+        # Each line's verdict, dropped when a change touches the line or a check reading it.
+        self._verdicts: dict[str, LineVerdict] = {}
         # Entries for lines this form does not know, saved back unchanged (review_file).
         self.unknown: dict = {}
         self.dirty = False  # changes not yet in the review file
@@ -203,15 +206,25 @@ class Review:
         return self.engine.checks_of(line_id)
 
     def check_is_open(self, check_id: str) -> bool:
-        return check_open(self, self.engine.results[check_id])
+        return check_id in self.open_check_ids()
+
+    def open_check_ids(self) -> set[str]:
+        """Every check that fails or cannot be told (listed as an item or not)."""
+        if self._open_checks is None or self._open_checks[0] != self._generation:
+            self._open_checks = (self._generation, {
+                res.id for res in self.engine.results.values() if check_open(self, res)})
+        return self._open_checks[1]
 
     # ------------------------------------------------------------------ the verdict
     def line_verdict(self, line_id: str) -> LineVerdict:
         """The line's review state with, when open, why and what would close it."""
-        return line_verdict(self, line_id)
+        verdict = self._verdicts.get(line_id)
+        if verdict is None:
+            verdict = self._verdicts[line_id] = line_verdict(self, line_id)
+        return verdict
 
     def line_state(self, line_id: str) -> LineState:
-        return line_verdict(self, line_id).state
+        return self.line_verdict(line_id).state
 
     def is_confirmed(self, line_id: str) -> bool:
         return self.line_state(line_id) == LineState.CONFIRMED
@@ -420,6 +433,13 @@ class Review:
     def _changed(self, change: Change) -> None:
         self._generation += 1
         self.dirty = True
+        # A line's verdict reads its value, its confirmation (whose lapse set_value already
+        # counts as a change of the line) and the checks that read it (a missing value's hint).
+        for line_id in change.lines:
+            self._verdicts.pop(line_id, None)
+        for check_id in change.checks:
+            for line_id in self.engine.results[check_id].codes:
+                self._verdicts.pop(line_id, None)
         # The screen follows the engine first; a failed save is then reported on its own.
         for listener in self.listeners:
             listener(change)
@@ -524,6 +544,7 @@ class Review:
             None if s is None else Signature(s["by"], s["at"], dict(s.get("reasons") or {}))
             for s in (data.get("signed_off"), data.get("approved")))
         self._generation += 1
+        self._verdicts.clear()
         change.lines.update(before_reviewed ^ set(self.reviewed),
                             (k for k in {*before_notes, *self.notes}
                              if before_notes.get(k) != self.notes.get(k)))

@@ -89,10 +89,16 @@ def confirmation_snapshot(review: "Review", line_id: str) -> dict:
     return snap
 
 
+_CLEAR = LineVerdict(LineState.CLEAR)
+
+
 def line_verdict(review: "Review", line_id: str) -> LineVerdict:
     engine, item = review.engine, review.item(line_id)
     reported, extracted = engine.values[line_id], review.extracted[line_id]
     snap = review.confirmations.get(line_id)
+    if snap is None and reported == extracted and item.status == LineStatus.OK \
+            and line_id not in engine.derived:
+        return _CLEAR  # the common case, first: read cleanly and left alone
     value_text = decimal_text(engine.value(line_id))
     same_value = snap is not None and snap.get("value") == value_text
     name = _name(review, line_id)
@@ -192,8 +198,9 @@ def open_items(review: "Review") -> list[OpenItem]:
             found.append(((ln.order, 0, ""), OpenItem(ItemKind.LINE, ln.id, ln.code,
                                                       verdict.reason, verdict.hint, (ln.id,),
                                                       verdict.cause)))
+    open_checks = review.open_check_ids()
     for res in engine.results.values():
-        if not check_open(review, res):
+        if res.id not in open_checks:
             continue
         if res.status != CheckStatus.FAILS and any(i in open_lines for i in res.codes):
             continue  # an open line already says why this cannot be told

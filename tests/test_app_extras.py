@@ -21,12 +21,15 @@ from tests.conftest import ROOT, SAMPLES
 
 @pytest.fixture
 def window(qtbot, tmp_path, monkeypatch):
-    errors = []
+    errors, asked = [], []
     monkeypatch.setattr(prompts, "show_error", lambda p, t, text, d="": errors.append(text))
+    # No modal dialog in a test: questions are recorded and answered from `win.answers`.
+    monkeypatch.setattr(prompts, "ask_choice", lambda p, t, text, choices, default=0: (
+        asked.append(text), win.answers.pop(0) if win.answers else None)[1])
     settings = Settings(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
     settings.reviewer = "Ann Tester"
     win = MainWindow(settings)
-    win.errors = errors
+    win.errors, win.asked, win.answers = errors, asked, []
     qtbot.addWidget(win)
     win.show()
     return win
@@ -54,7 +57,9 @@ def test_export_writes_the_workbook(qtbot, window, tmp_path, monkeypatch):
     out = tmp_path / "review.xlsx"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
     window.model.setData(window.model.index(window.model.row_of["7010"], VALUE), "4,332,108,000")
+    window.answers = [0]  # not reconciled now: export anyway
     window.act.export.trigger()
+    assert window.asked and window.asked[0].startswith("not reconciled: 2 open.")
     assert not window.errors and out.exists()
     assert load_workbook(out).sheetnames
     assert "Exported" in window.grid_pane.message.text()

@@ -85,8 +85,8 @@ def test_batch_over_a_folder_with_good_bad_and_duplicate_files(folder, tmp_path)
         "[7198] up 50,000,000 (+61.8 %); more than 1,000,000 and 5 %"]
     assert by_name["broken.PDF"]["State"] == "unreadable"
     assert "truncated" in by_name["broken.PDF"]["Note"]
-    assert by_name["letter.pdf"]["Note"] == (
-        "letter.pdf: no Daily Seg filing found in it (no line-item codes on its 1 page)")
+    assert by_name["letter.pdf"]["Note"].startswith(
+        "letter.pdf: no Daily Seg filing found in it (no line-item codes")
 
     with Library() as lib:
         assert lib.count() == 2

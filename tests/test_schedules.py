@@ -131,3 +131,20 @@ def test_schedules_among_a_coded_filings_pages_are_not_the_filing(pdf_dir, tmp_p
     assert {it.id: it.value for it in filing.items} == seed[1]
     assert filing.rounding == 0 and filing.notes == []
     assert filing.header["end_date"] == "3/13/2017"
+
+
+def test_schedules_inside_a_long_file_are_found_by_triage(pdf_dir, tmp_path, seed):
+    """Audited statements: the schedules after pages of other documents; triage reads only
+    the schedules' pages in full, and every value is still read."""
+    import pypdfium2
+    from tests.pdfs import filing_pdf
+    merged = pypdfium2.PdfDocument.new()
+    supporting = pypdfium2.PdfDocument(str(filing_pdf(pdf_dir, "winjammer", extra_pages=10)))
+    merged.import_pages(supporting, list(range(4, 14)))  # its supporting pages only
+    merged.import_pages(pypdfium2.PdfDocument(str(schedules_pdf(pdf_dir, "times"))))
+    path = tmp_path / "annual_report.pdf"
+    merged.save(str(path))
+    filing = extract(path)
+    assert filing.pages == 16 and filing.read_pages == list(range(11, 17))
+    printed = {it.id: it.value for it in filing.items if it.statement != "cover"}
+    assert printed == {k: v for k, v in seed[1].items() if not k.startswith("cover.")}

@@ -6,6 +6,7 @@ import shutil
 from decimal import Decimal
 
 import openpyxl
+from openpyxl.utils import get_column_letter
 import pytest
 
 from segdesk.library import Library
@@ -53,7 +54,9 @@ def test_previous_change_and_explanations_in_the_statement_sheets(days, tmp_path
     variance, explanation = cols["Variance"], cols["Explanation"]
     cash = row_of(ws, "7070")
     assert ws.cell(cash, prev).value == 484614211
-    assert ws.cell(cash, change).value == f"=E{cash}-L{cash}"  # live, over the Value column
+    value_col, prev_col = get_column_letter(cols["Value"]), get_column_letter(prev)
+    # live, the Value column less the Previous one
+    assert ws.cell(cash, change).value == f"={value_col}{cash}-{prev_col}{cash}"
     assert vs.cell(cash, change).value == 50000000
     assert round(vs.cell(cash, pct).value, 1) == 10.3
     assert ws.cell(cash, variance).value == \

@@ -450,3 +450,22 @@ def test_target_bounds_are_worked_out_in_helper_cells(exported):
     assert [values.cell(h + k, 4).value for k in (15, 17)] == [400_000_000, 500_000_000]
     for _, cell in saved.formula_cells():
         assert cell.value.count("IF(") <= 2, cell.value  # no formula buries the rule in IFs
+
+
+def test_sign_off_and_approval_on_summary_and_audit(template, seed, tmp_path):
+    header, values, _ = seed
+    review = review_of(template, values, header, reviewer="Ann Preparer")
+    review.sign_off()
+    review.reviewer = "Bob Approver"
+    review.approve()
+    saved = Saved(export_workbook([review], tmp_path / "signed.xlsx"))
+    summary, rows = saved.values["Summary"], saved.label_rows("Summary")
+    for label, name, signature in (("Prepared (signed off) by", "Ann Preparer", review.signed_off),
+                                   ("Approved by", "Bob Approver", review.approved)):
+        r = rows[label]
+        assert summary.cell(r, 2).value == name
+        assert summary.cell(r, 3).value == datetime.fromisoformat(signature.at).replace(tzinfo=None)
+    assert summary["B3"].value is True
+    audit = [row for row in saved.values["Audit"].iter_rows(min_row=5, values_only=True)]
+    assert [(r[1], r[4]) for r in audit[:2]] == [("Ann Preparer", "signed off"),
+                                                 ("Bob Approver", "approved")]

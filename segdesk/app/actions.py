@@ -45,6 +45,12 @@ class WindowActions:
                       "Go to the previous open problem")
         self.reviewed = a("&Confirm", w.toggle_reviewed, "Ctrl+M", SP.SP_DialogApplyButton,
                           "Confirm the selected lines as they are (again: withdraw it)")
+        # Sign-off and approval are attestations, not edits: they are not on the undo stack
+        # (a later change voids them, on the audit trail).
+        self.sign_off = a("&Sign off\u2026", w.sign_off, tip="Sign the review off as its "
+                          "preparer (reconciled, or with a reason for each open item)")
+        self.approve = a("A&pprove\u2026", w.approve, tip="Approve the sign-off as a second "
+                         "person (not the preparer, nor anyone who changed a value)")
         self.note = a("N&ote\u2026", w.edit_note, "Ctrl+Alt+N", SP.SP_FileDialogContentsView,
                       "Write a note on the current line")
         self.apply = a("&Apply proposed fix", w.checks.apply_selected, "Ctrl+Return",
@@ -82,7 +88,8 @@ class WindowActions:
 
     def need_review(self) -> list[QAction]:
         """Actions that act on an open review."""
-        return [self.export, self.close, self.next, self.prev, self.reviewed, self.note, self.apply]
+        return [self.export, self.close, self.next, self.prev, self.reviewed, self.note, self.apply,
+                self.sign_off, self.approve]
 
     def build_menus(self) -> None:
         w = self._window
@@ -102,6 +109,8 @@ class WindowActions:
         edit_menu.addAction(self.settings)
         review_menu = bar.addMenu("&Review")
         review_menu.addActions([self.next, self.prev])
+        review_menu.addSeparator()
+        review_menu.addActions([self.sign_off, self.approve])
         review_menu.addSeparator()
         review_menu.addAction(self.reocr)
         view_menu = bar.addMenu("&View")

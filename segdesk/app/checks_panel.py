@@ -115,7 +115,10 @@ class ChecksPanel(QWidget):
                 self._fill(item, self.review.check(check_id))
                 item.setExpanded(item.childCount() > 0)
         # A confirmation can settle a check without changing it: the filter reads them all.
-        self._filter()
+        if self.only_problems.isChecked():
+            self._filter()
+        else:
+            self._update_title()
 
     def _fill(self, item: QTreeWidgetItem, res: CheckResult) -> None:
         unit = self.review.template.by_id[res.target].unit if res.target in \
@@ -172,7 +175,7 @@ class ChecksPanel(QWidget):
         checks = self.review.checks()
         failing = sum(1 for r in checks if r.status == FAILS)
         # What is open is the review's to say (Review.check_is_open), not the panel's.
-        still = sum(1 for r in checks if self.review.check_is_open(r.id))
+        still = len(self.review.open_check_ids())
         self.title.setText(f"Checks \u2014 {len(checks)} checks, {failing} failing, "
                            f"{still} open" + ("" if still else " \u2014 all tie"))
 

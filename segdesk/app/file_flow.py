@@ -239,6 +239,19 @@ class FileFlow(QObject):
             prompts.show_error(window, "Export", "Excel export is not available in this version of "
                                                  "segdesk (the segdesk.xlsx module is missing).")
             return
+        items = window.review.open_items()
+        if items:
+            shown = "\n".join(f"\u2022 {it.label}: {it.reason}" for it in items[:6])
+            more = f"\n\u2026 and {len(items) - 6} more" if len(items) > 6 else ""
+            choice = prompts.ask_choice(
+                window, "Export a filing that is not reconciled",
+                f"{window.review.verdict().split(' (')[0]}. The workbook's master check will "
+                f"be FALSE, with these listed under it:\n\n{shown}{more}",
+                ["Export anyway", "Go to the first open item"], default=1)
+            if choice != 0:
+                if choice == 1:
+                    window.go_to_item(items[0])
+                return
         base = Path(window.pdf_path).with_suffix(".xlsx") if window.pdf_path \
             else Path.home() / "review.xlsx"
         path, _ = QFileDialog.getSaveFileName(window, "Export to Excel", str(base),
@@ -274,7 +287,7 @@ def dropped_file(mime) -> str | None:
 def restored_notice(review: Review, restored: int) -> str:
     parts = [_count(restored, "corrected value")]
     if review.reviewed:
-        parts.append(f"{_count(len(review.reviewed), 'line')} marked reviewed")
+        parts.append(f"{_count(len(review.reviewed), 'line')} confirmed")
     notes = sum(1 for v in review.notes.values() if v)
     if notes:
         parts.append(_count(notes, "note"))

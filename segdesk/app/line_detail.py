@@ -4,7 +4,7 @@ from __future__ import annotations
 import html
 
 from ..session import Review
-from ..vocab import VALUE_ACTIONS, LineStatus
+from ..vocab import VALUE_ACTIONS, LineState, LineStatus
 
 
 def describe_line(review: Review, line_id: str) -> str:
@@ -26,6 +26,12 @@ def describe_line(review: Review, line_id: str) -> str:
         bits.append(f"= {html.escape(ln.formula.text)}")
     if review.notes.get(line_id):
         bits.append(f"<i>note: {html.escape(review.notes[line_id])}</i>")
+    verdict = review.line_verdict(line_id)
+    if verdict.state == LineState.OPEN:
+        bits.append(f"<b>open</b>: {html.escape(verdict.reason)} \u2014 "
+                    f"{html.escape(verdict.hint)} (Ctrl+M confirms)")
+    elif verdict.state == LineState.CONFIRMED:
+        bits.append("confirmed")
     edits = [a for a in review.audit if a.line == line_id and a.action in VALUE_ACTIONS]
     if edits:
         last = edits[-1]

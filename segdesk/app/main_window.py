@@ -15,6 +15,7 @@ from PySide6.QtGui import QIcon, QUndoStack
 from PySide6.QtWidgets import QMainWindow, QMenu, QSplitter
 
 from ..engine import Change
+from ..errors import SegdeskError
 from ..resource_files import icon_path
 from ..session import Review
 from ..vocab import AuditAction
@@ -137,6 +138,7 @@ class MainWindow(QMainWindow):
         old_model = self.model
         self.review, self.pdf_path = review, pdf_path
         self.guard.watch(review)
+        self._voided_shown = review.voided
         review.reviewer = self.settings.reviewer
         review.listeners.append(self._on_change)
         self.model = LineModel(review, self)
@@ -233,7 +235,51 @@ class MainWindow(QMainWindow):
         if text is not None and text != self.review.notes.get(line_id, ""):
             self.undo_stack.push(NoteCommand(self.review, line_id, text))
 
+    def sign_off(self) -> bool:
+        """Sign the review off; when it is not reconciled, with a reason for each open item."""
+        if self.review is None or not self.ensure_reviewer():
+            return False
+        items = self.review.open_items()
+        reasons = prompts.ask_reasons(self, items) if items else {}
+        if reasons is None:
+            return False
+        try:
+            signed = self.review.sign_off(reasons)
+        except SegdeskError as exc:
+            prompts.show_error(self, "Sign off", str(exc))
+            return False
+        self.show_message(html.escape(f"Signed off by {signed.by} at {signed.at}"
+                                      + (f", with {len(reasons)} open item"
+                                         f"{'s' * (len(reasons) != 1)} explained"
+                                         if reasons else "")
+                                      + ". Any change now voids the sign-off."))
+        return True
+
+    def approve(self) -> bool:
+        """Approve the sign-off as a second person (four eyes)."""
+        if self.review is None or not self.ensure_reviewer():
+            return False
+        try:
+            approved = self.review.approve()
+        except SegdeskError as exc:
+            prompts.show_error(self, "Approve", str(exc) + (
+                "\n\nThe approver's name is the reviewer's name in Edit \u25b8 Settings."
+                if "four eyes" in str(exc) else ""))
+            return False
+        self.show_message(html.escape(f"Approved by {approved.by} at {approved.at}."))
+        return True
+
+    def go_to_item(self, item) -> None:
+        """Select the line an open item is about (a check's: the line it checks)."""
+        line = item.id if item.kind == "line" else self.review.check(item.id).target
+        self.grid.select_lines([line])
+        self.grid.setFocus()
+
     def _on_change(self, change: Change) -> None:
+        if self.review.voided and self.review.voided != self._voided_shown:
+            self._voided_shown = self.review.voided
+            self.show_message(html.escape(self.review.voided[0].upper() + self.review.voided[1:]
+                                          + "."), error=True)
         self.model.refresh(change)
         self.checks.refresh(change.checks)
         for line_id in change.lines:
@@ -261,7 +307,7 @@ class MainWindow(QMainWindow):
                 self.grid.move_to_row(row)
                 self.grid.setFocus()
                 return True
-        self.statusBar().showMessage("No open problems left", 5000)
+        self.statusBar().showMessage("Nothing open: the filing is reconciled", 5000)
         return False
 
     def _line_activated(self, line_id: str) -> None:
