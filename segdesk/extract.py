@@ -10,8 +10,8 @@ from .amounts import parse_amount
 from .errors import SegdeskError
 from .filing import MISSING, SUSPECT, Filing, LineItem
 from .labels import context_after, match_rows, rows_of, schedule_of
-from .layout import TextLine, Token, code_of, is_text, split_glued, text_lines
-from .pdfread import PageWords, iter_page_words, open_pdf, sha256_of
+from .layout import TextLine, Token, code_of, is_text, page_lines
+from .pdfread import PageWords, close_pdf, iter_page_words, open_pdf, sha256_of
 from .templates import FormTemplate, LineDef, builtin_template, builtin_templates
 from .triage import MIN_PAGES as TRIAGE_MIN_PAGES, triage
 
@@ -61,7 +61,7 @@ def extract(path: str | Path, template: FormTemplate | None = None,
                 ocr_pages.append(page.number)
             reader.read_page(page)
     finally:
-        pdf.close()
+        close_pdf(pdf)
     if not reader.found_any():
         if problems and len(problems) == read:
             raise SegdeskError(f"{path.name}: the PDF is damaged: none of its pages can be read")
@@ -119,7 +119,7 @@ class _FilingReader:
             self.header.setdefault(key, value)
 
     def read_page(self, page: PageWords) -> None:
-        lines = text_lines(split_glued(page.words))
+        lines = page_lines(page.words)
         if self._read_schedule(page, lines):
             return
         self._read_header(lines)

@@ -104,6 +104,23 @@ def split_glued(words: list[Word]) -> list[Word]:
     return out
 
 
+# The last page's words and their lines (see page_lines).
+_last_page: tuple[list[Word], list[TextLine]] | None = None
+
+
+def page_lines(words: list[Word]) -> list[TextLine]:
+    """`text_lines(split_glued(words))` of a page's words. The OCR check (ocr/detect.py) and
+    the reader both need a page's lines, one after the other: the last page's are kept and
+    given again for the same word list (lines are never changed once built)."""
+    global _last_page
+    last = _last_page  # one read of the pair: another thread may replace it meanwhile
+    if last is not None and last[0] is words:
+        return last[1]
+    lines = text_lines(split_glued(words))
+    _last_page = (words, lines)
+    return lines
+
+
 def text_lines(words: list[Word]) -> list[TextLine]:
     """Words whose vertical middles agree (within a third of their height) share a line."""
     lines: list[TextLine] = []

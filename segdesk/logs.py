@@ -7,7 +7,6 @@ on stderr, where the command line promises one line for bad input and none for g
 from __future__ import annotations
 
 import logging
-import logging.handlers
 import os
 import sys
 from pathlib import Path
@@ -34,13 +33,7 @@ def route_library_logs(verbose: bool = False) -> None:
         root.removeHandler(handler)
     _ours.clear()
     root.setLevel(logging.INFO if verbose else logging.WARNING)
-    path = log_path()
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handler: logging.Handler = logging.handlers.RotatingFileHandler(
-            path, maxBytes=_LOG_BYTES, backupCount=1, encoding="utf-8", delay=True)
-    except OSError:
-        handler = logging.NullHandler()  # still keeps Python's last-resort printing away
+    handler = _LogFile(log_path())
     handler.setFormatter(logging.Formatter(_FORMAT))
     _ours.append(handler)
     if verbose:
@@ -49,3 +42,31 @@ def route_library_logs(verbose: bool = False) -> None:
         _ours.append(loud)
     for handler in _ours:
         root.addHandler(handler)
+
+
+class _LogFile(logging.Handler):
+    """The rotating log file, opened at the first record: most runs log nothing, and
+    logging.handlers (sockets, pickle, queues: ~10 ms) is then never imported."""
+
+    def __init__(self, path: Path):
+        super().__init__()
+        self._path = path
+        self._file: logging.Handler | None = None
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if self._file is None:
+            import logging.handlers
+            try:
+                self._path.parent.mkdir(parents=True, exist_ok=True)
+                self._file = logging.handlers.RotatingFileHandler(
+                    self._path, maxBytes=_LOG_BYTES, backupCount=1, encoding="utf-8",
+                    delay=True)
+            except OSError:
+                self._file = logging.NullHandler()  # still keeps Python's last resort away
+            self._file.setFormatter(self.formatter)
+        self._file.emit(record)
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()
+        super().close()

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from .pdfread import PDFIUM_LOCK
@@ -23,6 +24,7 @@ MIN_PAGES = 12
 MIN_TEXT = 20
 _CODE = re.compile(r"\[(\d{4})\]")
 _SPACE = re.compile(r"\s+")
+_DASHES = "[-\u2013\u2014]"  # what _normal reads as a dash
 
 
 @dataclass
@@ -85,11 +87,28 @@ def _holds_filing(text: str, codes: set[str], phrases: list[str], seen_codes: se
     if len(text.strip()) < MIN_TEXT:
         return True  # no text layer: a scanned page, for OCR to read
     found = codes.intersection(_CODE.findall(text))
-    flat = _normal(text)
-    said = {phrase for phrase in phrases if phrase in flat}
+    # A phrase is looked for as _normal would find it (any run of spaces between its words,
+    # any dash for its dashes), without normalising the page's text (~0.1 ms a page); and
+    # only where each of its words is in the text at all (most pages of a long file).
+    lower = text.lower()
+    said = {phrase for phrase in phrases
+            if all(word in lower for word in _words(phrase)) and _pattern(phrase).search(lower)}
     seen_codes |= found
     seen_phrases |= said
     return bool(found or said)
+
+
+@lru_cache(maxsize=None)
+def _words(phrase: str) -> tuple[str, ...]:
+    """The words of a phrase (dashes aside) a page printing it holds, longest (rarest) first."""
+    return tuple(sorted({w for w in phrase.split() if "-" not in w}, key=len, reverse=True))
+
+
+@lru_cache(maxsize=None)
+def _pattern(phrase: str) -> re.Pattern:
+    """A normalised phrase as it stands in lower-cased text that _normal makes it of."""
+    words = (re.escape(w).replace("\\-", _DASHES) for w in phrase.split(" "))
+    return re.compile(r"\s+".join(words))
 
 
 def _normal(text: str) -> str:

@@ -130,3 +130,19 @@ def test_triage_keeps_every_page_when_none_holds_a_filing(pdf_dir):
     from segdesk.triage import triage
     pdf = filing_pdf(pdf_dir, "winjammer", extra_pages=14)
     assert triage(pdf, []).pages == list(range(1, 19))
+
+
+@pytest.mark.parametrize("text, kept", [
+    # A heading wrapped, spaced, upper-cased and with an em dash: still the heading.
+    ("Broker LLC\nDAILY  SEGREGATION \u2014 SEGREGATION\n   STATEMENT\nAs of 3/13/2017", True),
+    ("Broker LLC\nDaily Segregation \u2013 Segregation Statement", True),
+    # Every word of the heading, but not as the heading: a page of other documents.
+    ("Statement of daily balances; segregation accounts - segregation ledger", False),
+])
+def test_triage_finds_a_heading_however_the_page_prints_it(text, kept):
+    from segdesk.templates import builtin_templates
+    from segdesk.triage import _holds_filing, markers
+    codes, phrases = markers(builtin_templates())
+    said: set[str] = set()
+    assert _holds_filing(text, codes, phrases, set(), said) == kept
+    assert said == ({"daily segregation - segregation statement"} if kept else set())

@@ -10,7 +10,7 @@ from functools import lru_cache
 
 from ..amounts import OK, parse_amount
 from ..extract import pair_codes
-from ..layout import code_of, split_glued, text_lines
+from ..layout import code_of, page_lines
 from ..pdfread import Word
 from ..templates import builtin_templates
 
@@ -31,7 +31,7 @@ def ocr_reason(words: list[Word], width: float, image_cover: float = 0.0) -> str
         return "no text layer"
     if sum(_garbled(w.text) for w in words) > GARBLED_SHARE * len(words):
         return "text layer is garbled"
-    pairs = pair_codes(text_lines(split_glued(words)), width)
+    pairs = pair_codes(page_lines(words), width)
     if not pairs:
         return "scanned page with no codes in its text layer" if image_cover >= SCAN_COVER \
             else None

@@ -15,12 +15,13 @@ from functools import lru_cache
 from itertools import product
 from pathlib import Path
 from queue import Empty, SimpleQueue
-from typing import Callable, Protocol
-
-from PIL import Image
+from typing import TYPE_CHECKING, Callable, Protocol
 
 from ..errors import SegdeskError
 from ..pdfread import Cancelled, Word
+
+if TYPE_CHECKING:  # only named in annotations: `segdesk extract` of a text PDF never loads PIL
+    from PIL import Image
 
 # Characters a value or a code is printed with: the digits pass reads nothing else (no "$":
 # segdesk reads filings that print none, and a blurred 5 reads as one).
