@@ -1,7 +1,9 @@
 """A review: one filing, the engine over its values, and every change the reviewer made.
 
-The review is saved beside the PDF (`FILING.pdf.segdesk`, JSON) after every change,
-atomically, so a crash or a kill loses nothing. It is only applied to the PDF it was made on.
+The review is written beside the PDF (`FILING.pdf.segdesk`, JSON) after every change,
+atomically, so a crash or a kill loses nothing written; a write that fails leaves the change
+here, `dirty`, with the reason in `last_save_error`, until a save succeeds. The file is never
+overwritten blindly (review_store.py). It is only applied to the PDF it was made on.
 
 Every change is recorded with the reviewer's name, which is never guessed from the login: a
 review without a name refuses changes (`NoReviewer`). What is open and whether the filing is

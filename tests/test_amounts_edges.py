@@ -70,3 +70,15 @@ def test_decimal_text_and_format_amount():
     assert decimal_text(None) is None and decimal_text(D("1.50")) == "1.50"
     assert format_amount(D(0)) == "0" and format_amount(D("0.5")) == "0.50"
     assert format_amount(D(-5)) == "-5" and format_amount(D("-0.5")) == "-0.50"
+
+
+@pytest.mark.parametrize("text, value, status, note", [
+    ("123 456", "123456", CORRECTED, "spaces read as thousands separators"),
+    ("12 345 678", "12345678", CORRECTED, "spaces read as thousands separators"),
+    ("1234 567", None, SUSPECT, "digits separated by spaces: '1234 567'"),
+    ("1 23 456", None, SUSPECT, "digits separated by spaces: '1 23 456'"),
+])
+def test_spaces_between_digit_groups(text, value, status, note):
+    got = parse_amount(text)
+    assert (got.value, got.status, got.note) == (
+        None if value is None else D(value), status, note)

@@ -183,3 +183,15 @@ def test_an_edit_evaluates_only_the_checks_that_read_a_changed_line(template, va
     eng.set_value("7040", None)  # now derived: its readers, and no more
     assert sorted(evaluated) == ["7040", "7060"]
     assert eng.results["7040"].status == DERIVED
+
+
+@pytest.mark.parametrize("off, status", [(3000, TIES), (-3000, TIES), (3001, FAILS)])
+def test_rounding_allows_each_amount_its_half_unit_and_no_more(template, values, off, status):
+    """Printed in thousands (each amount up to 500 off): 7040 and its five inputs may be
+    6 x 500 = 3,000 off together, not a dollar more."""
+    values["7040"] += off
+    res = Engine(template, values, rounding=D(500)).results["7040"]
+    assert res.status == status
+    if status == TIES:
+        assert res.detail == ("ties within rounding: 6 amounts printed to the nearest 1,000, "
+                              "each up to 500 off")

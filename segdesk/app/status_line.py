@@ -83,7 +83,7 @@ class StatusLine:
         if store.read_only:
             text = f"Read-only: {store.read_only}; changes are not saved"
         elif review.last_save_error:
-            text = f"NOT SAVED: {review.last_save_error} \u2014 retrying"
+            text = f"NOT SAVED (retrying): {review.last_save_error}"
         else:
             self.save_label.hide()
             return
