@@ -3,9 +3,10 @@ as a whole process with --jobs 1 and --jobs 2, into a fresh library each time.
 
 On 2 cores the pool should approach twice the throughput of one worker. Generating the PDFs
 is not timed. The two settings alternate, twice each, and the faster run of each counts (the
-one least disturbed by other work on the machine). On a machine shared with other work the ratio says as much about the others as
-about the pool, so the workers' own CPU time is measured too (in-process, on a sample): how
-much of the cores the pool got, and what a filing costs.
+one least disturbed by other work on the machine). On a machine shared with other work the
+ratio says as much about the others as about the pool, so the workers' own CPU time is
+measured too (in-process, on a sample): what a filing costs, and how much of the cores the
+workers got.
 """
 from __future__ import annotations
 

@@ -216,10 +216,27 @@ def _review(args) -> int:
         review.approve()
     if changes:
         review.save()
+        _into_library(review, args.sign_off)
     if review.voided:
         print(f"segdesk: {review.voided}", file=sys.stderr)
     print(review.verdict())
     return 0
+
+
+def _into_library(review, signed: bool) -> None:
+    """A reviewed filing's new state goes to the library; at sign-off, the variance flags
+    against the filing compared with that nobody explained are listed."""
+    from .compare import flag_text, unexplained_flags
+    from .library import Library
+    with Library() as library:
+        library.record_review(review)
+        if signed:
+            previous = library.get(review.compare_with) if review.compare_with else \
+                library.previous(library.get(review.filing.sha256))
+            since = previous.date_text if previous else ""
+            for change in unexplained_flags(review, library):
+                print(f"segdesk: variance not explained: {flag_text(review.template, change, since)}",
+                      file=sys.stderr)
 
 
 def _pair(text: str, option: str, form: str) -> tuple[str, str]:

@@ -160,7 +160,9 @@ def _derived(review: "Review", line_id: str, snap: dict | None, name: str) -> Li
     if snap.get("derived_by") != by:
         return LineVerdict(LineState.OPEN, f"{name} was re-derived from another check "
                                            f"after it was confirmed", hint, "re-derived")
-    inputs = snap.get("inputs") or {}
+    inputs = snap.get("inputs")
+    if not isinstance(inputs, dict):  # a damaged record holds nothing: the plug is open again
+        inputs = {}
     moved = [i for i, text in inputs.items()
              if i != line_id and decimal_text(engine.value(i)) != text]
     missing = [i for i in engine.results[by].codes if i not in inputs]

@@ -281,3 +281,12 @@ def test_a_flag_is_explained_in_the_window_undoably(compared, qtbot, monkeypatch
     window.undo_stack.undo()
     assert window.review.explanations == {}
     assert history.variance.tree.topLevelItem(0).text(5) == "(not yet explained)"
+
+
+def test_sign_off_lists_the_unexplained_flags(compared, qtbot):
+    window, history = compared, compared.history
+    window.review.set_explanation("7070", "a new clearing customer's deposit")
+    assert window.sign_off()
+    text = window.grid_pane.message.text()
+    assert "2 variance flags not explained: [7190] up 50,000,000 (+11.8 %) since 2017-03-13" \
+        in text and "[7198]" in text and "[7070]" not in text

@@ -199,3 +199,23 @@ def test_the_progress_bar_on_a_terminal():
     last = text.rsplit("\r", 1)[1]
     assert " 2/3 " in last and "files/s" in last and "ETA 0:00:0" in last
     assert text.endswith("\n")
+
+
+def test_segdesk_review_updates_the_library_and_lists_unexplained_flags_at_sign_off(
+        tmp_path, days):
+    first = shutil.copy(days[0], tmp_path / "yesterday.pdf")
+    second = shutil.copy(days[1], tmp_path / "today.pdf")
+    assert segdesk("batch", first).returncode == 0
+    run = segdesk("review", second, "--reviewer", "Ann", "--sign-off")
+    assert run.returncode == 0, run.stderr
+    lines = [ln for ln in run.stderr.splitlines() if "variance not explained" in ln]
+    assert lines == [
+        "segdesk: variance not explained: [7070] up 50,000,000 (+10.3 %) since 2017-03-13; "
+        "more than 1,000,000 and 10 %",
+        "segdesk: variance not explained: [7190] up 50,000,000 (+11.8 %) since 2017-03-13; "
+        "more than 1,000,000 and 10 %",
+        "segdesk: variance not explained: [7198] up 50,000,000 (+61.8 %) since 2017-03-13; "
+        "more than 1,000,000 and 5 %"]
+    with Library() as lib:
+        today = lib.filings(FIRM)[-1]
+        assert today.end_date.day == 14 and today.state == "signed_off"

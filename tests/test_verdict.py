@@ -213,3 +213,15 @@ def test_a_damaged_sign_off_in_the_file_is_one_line(review, tmp_path):
     path.write_text(json.dumps(data))
     with pytest.raises(SegdeskError, match="signed_off.by is a number, not text"):
         Review(extract(AS_GIVEN)).load(path)
+
+
+def test_a_damaged_confirmation_record_leaves_the_line_open(review, tmp_path):
+    review.set_value("7032", D("682626171"))
+    review.confirm("7033")
+    path = review.save(tmp_path / "r.segdesk")
+    data = json.loads(path.read_text())
+    data["confirmations"]["7033"]["inputs"] = ["7010"]
+    path.write_text(json.dumps(data))
+    again = Review(extract(AS_GIVEN), reviewer="Cy")
+    again.load(path)
+    assert again.open_item("7033").cause == "re-derived"

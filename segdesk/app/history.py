@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QDockWidget, QFormLayo
                                QLabel, QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout,
                                QWidget)
 
-from ..compare import comparison_for
+from ..compare import comparison_for, flag_text, unexplained
 from ..errors import SegdeskError
 from ..library import Library, default_path
 from ..templates import Threshold
@@ -156,6 +156,18 @@ class History(QObject):
         self.variance.show_flags(self.comparison, self.flags(),
                                  review.explanations if review else {},
                                  review.template if review else None)
+
+    def sign_off_note(self) -> str:
+        """What sign-off lists of the variance flags nobody explained ('' when none)."""
+        review = self.review
+        if review is None or self.comparison is None:
+            return ""
+        since = self.comparison.previous.date_text
+        open_flags = unexplained(self.flags(), review.explanations)
+        if not open_flags:
+            return ""
+        return (f" {len(open_flags)} variance flag{'s' * (len(open_flags) != 1)} not explained: "
+                + "; ".join(flag_text(review.template, c, since) for c in open_flags) + ".")
 
     def show_trend(self) -> None:
         review = self.review

@@ -252,7 +252,8 @@ class MainWindow(QMainWindow):
                                       + (f", with {len(reasons)} open item"
                                          f"{'s' * (len(reasons) != 1)} explained"
                                          if reasons else "")
-                                      + ". Any change now voids the sign-off."))
+                                      + ". Any change now voids the sign-off."
+                                      + self.history.sign_off_note()))
         return True
 
     def approve(self) -> bool:
