@@ -8,20 +8,22 @@ overwritten blindly (review_store.py). It is only applied to the PDF it was made
 Every change is recorded with the reviewer's name, which is never guessed from the login: a
 review without a name refuses changes (`NoReviewer`). What is open and whether the filing is
 reconciled is `segdesk.verdict`'s to say; the read methods here are how the window, the CLI
-and the workbook ask. Sign-off and four-eyes approval are kept here too: any change after a
-sign-off voids it, on the audit trail.
+and the workbook ask. Sign-off and four-eyes approval are asked for here and ruled on in
+`segdesk.signoff`: any change after a sign-off voids it, on the audit trail.
 """
 from __future__ import annotations
 
 import functools
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict
 from datetime import datetime, timezone
 from decimal import Decimal
 from pathlib import Path
 from typing import Callable, Iterable
 
+from . import signoff
 from .amounts import decimal_text
+from .audit import AuditEntry, now
 from .engine import Change, CheckResult, Engine
 from .errors import SegdeskError
 from .extract import extract
@@ -30,6 +32,7 @@ from .fsutil import remove_stale_temps, write_atomic
 from .review_file import merge_unknown, read_review, split_unknown
 from .review_paths import ocr_pages_of, session_path_for
 from .review_store import ReviewStore
+from .signoff import Signature
 from .templates import FormTemplate, builtin_template
 from .verdict import (LineVerdict, OpenItem, check_open, confirmation_snapshot, line_verdict,
                       open_items, verdict_line)
@@ -38,41 +41,12 @@ from .vocab import VALUE_ACTIONS, AuditAction, LineState, LineStatus, ReviewStat
 FORMAT_VERSION = 1
 
 
-@dataclass
-class AuditEntry:
-    time: str
-    reviewer: str
-    line: str
-    code: str | None
-    before: str | None
-    after: str | None
-    note: str = ""
-    action: str = AuditAction.EDIT  # an AuditAction value
-
-
-@dataclass(frozen=True)
-class Signature:
-    """A sign-off or an approval: who, when (UTC, ISO 8601), and for a sign-off of a filing
-    that was not reconciled, the reason given for each open item (item id -> reason)."""
-
-    by: str
-    at: str
-    reasons: dict[str, str] = field(default_factory=dict)
-
-    def to_json(self) -> dict:
-        return {"by": self.by, "at": self.at, **({"reasons": self.reasons} if self.reasons else {})}
-
-
 class SessionMismatch(SegdeskError):
     """The saved review was made on a different version of the PDF."""
 
 
 class NoReviewer(SegdeskError):
     """A change was asked for with no reviewer's name to record it under."""
-
-
-class SignOffRefused(SegdeskError):
-    """A sign-off or approval that the rules do not allow (the message says which)."""
 
 
 class Review:
@@ -350,32 +324,7 @@ class Review:
         reason for each open item (keyed by the item's id), each of which goes on the audit
         trail. Raises SignOffRefused otherwise."""
         self._require_reviewer()
-        reasons = {k: v.strip() for k, v in (reasons or {}).items() if v and v.strip()}
-        if self.signed_off is not None:
-            raise SignOffRefused(f"already signed off by {self.signed_off.by} at "
-                                 f"{self.signed_off.at}")
-        items = self.open_items()
-        ids = {it.id for it in items}
-        stray = [k for k in reasons if k not in ids]
-        if stray:
-            raise SignOffRefused(f"cannot sign off: {', '.join(stray)} "
-                                 f"{'is' if len(stray) == 1 else 'are'} not open; a reason is "
-                                 f"given only for an open item")
-        unexplained = [it for it in items if it.id not in reasons]
-        if unexplained:
-            shown = ", ".join(it.label for it in unexplained[:5])
-            more = f" and {len(unexplained) - 5} more" if len(unexplained) > 5 else ""
-            raise SignOffRefused(f"cannot sign off: not reconciled, and {len(unexplained)} open "
-                                 f"item{'s' * (len(unexplained) != 1)} {shown}{more} "
-                                 f"{'has' if len(unexplained) == 1 else 'have'} no reason given")
-        self.signed_off = Signature(self.reviewer, _now(), reasons)
-        self._record_filing(AuditAction.SIGN_OFF, "reconciled" if not items
-                            else f"not reconciled: {len(items)} open, each with a reason")
-        for it in items:
-            self.audit.append(AuditEntry(time=self.signed_off.at, reviewer=self.reviewer,
-                                         line=it.id, code=it.code, before=None, after=None,
-                                         note=f"{reasons[it.id]} (open: {it.reason})",
-                                         action=AuditAction.REASON))
+        self.signed_off = signoff.sign_off(self, reasons)
         self._changed(Change())
         return self.signed_off
 
@@ -383,38 +332,9 @@ class Review:
         """The second person's approval of a sign-off (four eyes): the approver is neither the
         preparer nor anyone who changed a value. Raises SignOffRefused otherwise."""
         self._require_reviewer()
-        if self.signed_off is None:
-            raise SignOffRefused("nothing to approve: the review is not signed off")
-        if self.approved is not None:
-            raise SignOffRefused(f"already approved by {self.approved.by} at {self.approved.at}")
-        me = _person(self.reviewer)
-        if me == _person(self.signed_off.by):
-            raise SignOffRefused(f"four eyes: {self.reviewer} signed this review off and cannot "
-                                 f"also approve it; another person must")
-        if me in {_person(n) for n in self.changed_values_by()}:
-            raise SignOffRefused(f"four eyes: {self.reviewer} changed values in this review and "
-                                 f"cannot approve it; another person must")
-        self.approved = Signature(self.reviewer, _now())
-        self._record_filing(AuditAction.APPROVE, f"sign-off by {self.signed_off.by} at "
-                                                 f"{self.signed_off.at} approved")
+        self.approved = signoff.approve(self)
         self._changed(Change())
         return self.approved
-
-    def _record_filing(self, action: AuditAction, note: str) -> None:
-        """An audit entry about the whole filing (its line is empty)."""
-        self.audit.append(AuditEntry(time=_now(), reviewer=self.reviewer, line="", code=None,
-                                     before=None, after=None, note=note, action=action))
-
-    def _void(self, what: str) -> None:
-        """A change after sign-off voids the sign-off (and any approval), on the audit trail."""
-        if self.signed_off is None:
-            return
-        signed, approved = self.signed_off, self.approved
-        self.voided = (f"sign-off by {signed.by} at {signed.at}"
-                       + (f" and approval by {approved.by}" if approved else "")
-                       + f" voided by a change to {what}")
-        self.signed_off = self.approved = None
-        self._record_filing(AuditAction.VOID, self.voided)
 
     # ------------------------------------------------------------------ recording
     def _require_reviewer(self) -> None:
@@ -423,9 +343,9 @@ class Review:
 
     def _record(self, line_id, before, after, note, action, raw=False) -> None:
         ln = self.template.by_id[line_id]
-        self._void(ln.code or ln.id)
+        signoff.void(self, ln.code or ln.id)
         self.audit.append(AuditEntry(
-            time=_now(), reviewer=self.reviewer, line=line_id, code=ln.code,
+            time=now(), reviewer=self.reviewer, line=line_id, code=ln.code,
             before=before if raw else decimal_text(before), after=after if raw else decimal_text(after),
             note=note, action=action))
 
@@ -549,11 +469,3 @@ class Review:
                              if before_notes.get(k) != self.notes.get(k)))
         return change
 
-
-def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
-
-
-def _person(name: str) -> str:
-    """Names compared as people write them: case and spacing do not make another person."""
-    return " ".join(name.split()).casefold()
