@@ -15,13 +15,11 @@ from __future__ import annotations
 
 import functools
 import json
-from dataclasses import asdict
-from datetime import datetime, timezone
 from decimal import Decimal
 from pathlib import Path
 from typing import Callable, Iterable
 
-from . import signoff
+from . import review_data, signoff
 from .amounts import decimal_text
 from .audit import AuditEntry, now
 from .engine import Change, CheckResult, Engine
@@ -29,16 +27,14 @@ from .errors import SegdeskError
 from .extract import extract
 from .filing import Filing, LineItem
 from .fsutil import remove_stale_temps, write_atomic
-from .review_file import merge_unknown, read_review, split_unknown
-from .review_paths import ocr_pages_of, session_path_for
+from .review_file import merge_unknown, read_review
+from .review_paths import session_path_for
 from .review_store import ReviewStore
 from .signoff import Signature
 from .templates import FormTemplate, builtin_template
 from .verdict import (LineVerdict, OpenItem, check_open, confirmation_snapshot, line_verdict,
                       open_items, verdict_line)
 from .vocab import VALUE_ACTIONS, AuditAction, LineState, LineStatus, ReviewState
-
-FORMAT_VERSION = 1
 
 
 class SessionMismatch(SegdeskError):
@@ -379,25 +375,8 @@ class Review:
 
     # ------------------------------------------------------------------ persistence
     def to_dict(self) -> dict:
-        return {
-            "segdesk_session": FORMAT_VERSION,
-            "source": Path(self.filing.source).name,
-            "sha256": self.filing.sha256,
-            "form": self.filing.form,
-            "reviewer": self.reviewer,
-            "saved": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-            "values": {i: decimal_text(self.engine.values[i]) for i in self.edited()},
-            "reviewed": sorted(self.reviewed, key=lambda i: self.template.by_id[i].order),
-            "confirmations": {i: self.confirmations[i] for i in
-                              sorted(self.confirmations, key=lambda i: self.template.by_id[i].order)},
-            "notes": {k: v for k, v in self.notes.items() if v},
-            "explanations": dict(self.explanations),
-            "compare_with": self.compare_with,
-            "signed_off": self.signed_off.to_json() if self.signed_off else None,
-            "approved": self.approved.to_json() if self.approved else None,
-            "audit": [asdict(a) for a in self.audit],
-            "ocr_pages": self.ocr_pages,
-        }
+        """What the review file holds for this review (review_data.py)."""
+        return review_data.to_data(self)
 
     def save(self, path: str | Path | None = None) -> Path:
         """Write the review to its review file (merged with what someone else wrote there
@@ -435,37 +414,9 @@ class Review:
         return sum(1 for i in data.get("values") or {} if i in self.extracted)
 
     def _apply(self, data: dict) -> Change:
-        """Make this review what `data` (checked by review_file.validate) says: its values
-        (a line it does not name goes back to the value read), confirmations, notes, sign-off
-        and audit trail. Entries for lines the form does not know are kept in `unknown`."""
-        data, self.unknown = split_unknown(data, self.extracted)
-        values = {i: None if text is None else Decimal(text)
-                  for i, text in data["values"].items()}
-        values = {**{i: self.extracted[i] for i in self.edited() if i not in values}, **values}
-        fields = AuditEntry.__dataclass_fields__
-        entries = [AuditEntry(**{k: v for k, v in a.items() if k in fields})
-                   for a in data.get("audit") or []]
-        before_reviewed, before_notes = set(self.reviewed), dict(self.notes)
-        change = self.engine.set_values(values)
-        confirmations = data["confirmations"]
-        self.confirmations = {}
-        for line_id in data["reviewed"]:
-            snap = confirmations.get(line_id)
-            # A file from before confirmations were recorded: confirmed as the values are now.
-            self.confirmations[line_id] = snap if isinstance(snap, dict) \
-                else confirmation_snapshot(self, line_id)
-        self.notes = dict(data["notes"])
-        self.explanations = dict(data["explanations"])
-        self.compare_with = data.get("compare_with")
-        self.audit = entries
-        self.ocr_pages = sorted(set(self.ocr_pages) | set(ocr_pages_of(data)))
-        self.signed_off, self.approved = (
-            None if s is None else Signature(s["by"], s["at"], dict(s.get("reasons") or {}))
-            for s in (data.get("signed_off"), data.get("approved")))
+        """Make this review what `data` (checked by review_file.validate) says
+        (review_data.apply); what changed on screen."""
+        change = review_data.apply(self, data)
         self._generation += 1
         self._verdicts.clear()
-        change.lines.update(before_reviewed ^ set(self.reviewed),
-                            (k for k in {*before_notes, *self.notes}
-                             if before_notes.get(k) != self.notes.get(k)))
         return change
-
