@@ -290,3 +290,28 @@ def test_sign_off_lists_the_unexplained_flags(compared, qtbot):
     text = window.grid_pane.message.text()
     assert "2 variance flags not explained: [7190] up 50,000,000 (+11.8 %) since 2017-03-13" \
         in text and "[7198]" in text and "[7070]" not in text
+
+
+def test_the_queue_stops_at_unexplained_flags_and_ctrl_shift_e_explains(compared, qtbot,
+                                                                         monkeypatch):
+    window = compared
+    from segdesk.app import prompts
+    monkeypatch.setattr(prompts, "ask_text", lambda *a, **k: "a new customer's deposit")
+    assert window.review.reconciled  # flags are notes: the filing still reconciles
+    stops = []
+    for _ in range(4):
+        window.go_to_problem(1)
+        stops.append(window.grid.current_line())
+    assert stops == ["7070", "7190", "7198", "7070"]  # the queue wraps round
+    assert "Variance flag, not explained: [7070] up 50,000,000" in \
+        window.statusBar().currentMessage()
+    window.grid.setFocus()
+    QTest.keyClick(window, Qt.Key.Key_E,
+                   Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert window.review.explanations == {"7070": "a new customer's deposit"}
+    window.go_to_problem(1)
+    assert window.grid.current_line() == "7190"
+    window.go_to_problem(1)
+    window.go_to_problem(1)
+    assert window.grid.current_line() == "7190"  # 7070 explained: out of the queue
+    assert window.review.reconciled

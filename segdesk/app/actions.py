@@ -66,6 +66,10 @@ class WindowActions:
                          "person (not the preparer, nor anyone who changed a value)")
         self.note = a("N&ote\u2026", w.edit_note, "Ctrl+Alt+N", SP.SP_FileDialogContentsView,
                       "Write a note on the current line")
+        self.explain = a("E&xplain the change\u2026",
+                         lambda: w.history.explain(w.grid.current_line()), "Ctrl+Shift+E",
+                         tip="Explain why the current line moved since the filing compared with "
+                             "(its variance flag); kept in the review and the workbook")
         self.apply = a("&Apply proposed fix", w.checks.apply_selected, "Ctrl+Return",
                        SP.SP_DialogYesButton, "Apply the fix selected in the checks panel")
         # The page is the one shown, or the one right-clicked (set as the action's data).
@@ -115,8 +119,8 @@ class WindowActions:
     def need_review(self) -> list[QAction]:
         """Actions that act on an open review."""
         return [self.export, self.close, self.next, self.prev, self.reviewed, self.confirm_next,
-                self.confirm_corrected, self.note, self.apply, self.sign_off, self.approve,
-                self.find, self.find_next, self.find_prev, *self.shown]
+                self.confirm_corrected, self.note, self.explain, self.apply, self.sign_off,
+                self.approve, self.find, self.find_next, self.find_prev, *self.shown]
 
     def build_menus(self) -> None:
         w = self._window
@@ -132,7 +136,7 @@ class WindowActions:
         edit_menu.addActions([self.undo, self.redo])
         edit_menu.addSeparator()
         edit_menu.addActions([self.reviewed, self.confirm_next, self.confirm_corrected, self.note,
-                              self.apply])
+                              self.explain, self.apply])
         edit_menu.addSeparator()
         edit_menu.addActions([self.find, self.find_next, self.find_prev])
         edit_menu.addSeparator()

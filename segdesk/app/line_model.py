@@ -15,6 +15,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyMod
 from PySide6.QtGui import QFont
 
 from ..amounts import format_amount
+from ..compare import unexplained
 from ..engine import FAILS, Change
 from ..entry import parse_input
 from ..session import Review
@@ -131,9 +132,20 @@ class LineModel(QAbstractTableModel):
 
     def is_problem(self, row: int) -> bool:
         """A row F8 stops at: an open line, or the line an open check is about
-        (Review.open_items decides; the grid only follows)."""
+        (Review.open_items decides; the grid only follows), or a line whose variance flag
+        nobody has explained yet (a note in the queue: it never blocks 'reconciled')."""
         r = self.rows[row]
-        return r.kind == "line" and r.line_id in self._open
+        return r.kind == "line" and (r.line_id in self._open or self.unexplained_flag(r.line_id))
+
+    def unexplained_flag(self, line_id: str):
+        """The line's variance flag (a LineChange) when it has no explanation yet, else None."""
+        if self.comparison is None:
+            return None
+        change = self.line_change(line_id)
+        if change is None or not change.flagged \
+                or not unexplained([change], self.review.explanations):
+            return None
+        return change
 
     def state(self, line_id: str) -> str:
         """The word the line's chip (and its box on the page) shows: a total that fails says

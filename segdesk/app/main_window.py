@@ -15,6 +15,7 @@ from PySide6.QtCore import QPoint, Qt, Signal
 from PySide6.QtGui import QIcon, QUndoStack
 from PySide6.QtWidgets import QMainWindow, QMenu, QSplitter
 
+from ..compare import flag_text
 from ..engine import Change
 from ..resource_files import icon_path
 from ..session import Review
@@ -244,6 +245,11 @@ class MainWindow(ReviewEdits, WindowLayout, QMainWindow):
                 self.statusBar().showMessage(
                     f"Open item {n} of {len(items)} \u2014 Space: confirm and next", 15000)
                 return
+        flag = self.model.unexplained_flag(line_id)
+        if flag is not None:
+            self.statusBar().showMessage(
+                f"Variance flag, not explained: {flag_text(self.review.template, flag)} \u2014 "
+                f"Ctrl+Shift+E: explain it (a note: it does not block reconciled)", 15000)
 
     def _line_activated(self, line_id: str) -> None:
         self._show_detail(line_id)
