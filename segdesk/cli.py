@@ -142,7 +142,8 @@ def _open(pdf: str, args, reviewer: str = ""):
     window saves), unless --no-session. A review file made on another version of the PDF is not
     applied, and that is said on stderr."""
     from .review_file import BadReviewFile
-    from .session import Review, SessionMismatch, saved_ocr_pages, session_path_for
+    from .review_paths import saved_ocr_pages, session_path_for
+    from .session import Review, SessionMismatch
     # The pages the review had OCR'd on request are read so again (never left to the cache).
     saved = args.session or (None if args.no_session else session_path_for(pdf))
     review = Review.open(pdf, reviewer=reviewer, ocr_pages=saved_ocr_pages(saved, pdf))
@@ -284,7 +285,7 @@ def _gui(argv: list[str]) -> int:
         return run_self_test()
     size = _size(args.size) if args.size else None
     from .resource_files import sample_pdf
-    from .session import pdf_for
+    from .review_paths import pdf_for
     sample = sample_pdf()
     filing = str(pdf_for(args.filing)) if args.filing else (str(sample) if sample.exists() else None)
     if args.screenshot or args.offscreen:

@@ -8,60 +8,33 @@ overwritten blindly (review_store.py). It is only applied to the PDF it was made
 Every change is recorded with the reviewer's name, which is never guessed from the login: a
 review without a name refuses changes (`NoReviewer`). What is open and whether the filing is
 reconciled is `segdesk.verdict`'s to say; the read methods here are how the window, the CLI
-and the workbook ask. Sign-off and four-eyes approval are kept here too: any change after a
-sign-off voids it, on the audit trail.
+and the workbook ask. Sign-off and four-eyes approval are asked for here and ruled on in
+`segdesk.signoff`: any change after a sign-off voids it, on the audit trail.
 """
 from __future__ import annotations
 
 import functools
 import json
-import os
-from dataclasses import asdict, dataclass, field
-from datetime import datetime, timezone
 from decimal import Decimal
 from pathlib import Path
 from typing import Callable, Iterable
 
+from . import review_data, signoff
 from .amounts import decimal_text
+from .audit import AuditEntry, now
 from .engine import Change, CheckResult, Engine
 from .errors import SegdeskError
 from .extract import extract
 from .filing import Filing, LineItem
-from .fsutil import remove_stale_temps, user_data_dir, write_atomic
-from .review_file import merge_unknown, read_review, review_name, split_unknown
+from .fsutil import remove_stale_temps, write_atomic
+from .review_file import merge_unknown, read_review
+from .review_paths import session_path_for
 from .review_store import ReviewStore
+from .signoff import Signature
 from .templates import FormTemplate, builtin_template
 from .verdict import (LineVerdict, OpenItem, check_open, confirmation_snapshot, line_verdict,
                       open_items, verdict_line)
 from .vocab import VALUE_ACTIONS, AuditAction, LineState, LineStatus, ReviewState
-
-SESSION_SUFFIX = ".segdesk"
-FORMAT_VERSION = 1
-
-
-@dataclass
-class AuditEntry:
-    time: str
-    reviewer: str
-    line: str
-    code: str | None
-    before: str | None
-    after: str | None
-    note: str = ""
-    action: str = AuditAction.EDIT  # an AuditAction value
-
-
-@dataclass(frozen=True)
-class Signature:
-    """A sign-off or an approval: who, when (UTC, ISO 8601), and for a sign-off of a filing
-    that was not reconciled, the reason given for each open item (item id -> reason)."""
-
-    by: str
-    at: str
-    reasons: dict[str, str] = field(default_factory=dict)
-
-    def to_json(self) -> dict:
-        return {"by": self.by, "at": self.at, **({"reasons": self.reasons} if self.reasons else {})}
 
 
 class SessionMismatch(SegdeskError):
@@ -70,10 +43,6 @@ class SessionMismatch(SegdeskError):
 
 class NoReviewer(SegdeskError):
     """A change was asked for with no reviewer's name to record it under."""
-
-
-class SignOffRefused(SegdeskError):
-    """A sign-off or approval that the rules do not allow (the message says which)."""
 
 
 class Review:
@@ -351,32 +320,7 @@ class Review:
         reason for each open item (keyed by the item's id), each of which goes on the audit
         trail. Raises SignOffRefused otherwise."""
         self._require_reviewer()
-        reasons = {k: v.strip() for k, v in (reasons or {}).items() if v and v.strip()}
-        if self.signed_off is not None:
-            raise SignOffRefused(f"already signed off by {self.signed_off.by} at "
-                                 f"{self.signed_off.at}")
-        items = self.open_items()
-        ids = {it.id for it in items}
-        stray = [k for k in reasons if k not in ids]
-        if stray:
-            raise SignOffRefused(f"cannot sign off: {', '.join(stray)} "
-                                 f"{'is' if len(stray) == 1 else 'are'} not open; a reason is "
-                                 f"given only for an open item")
-        unexplained = [it for it in items if it.id not in reasons]
-        if unexplained:
-            shown = ", ".join(it.label for it in unexplained[:5])
-            more = f" and {len(unexplained) - 5} more" if len(unexplained) > 5 else ""
-            raise SignOffRefused(f"cannot sign off: not reconciled, and {len(unexplained)} open "
-                                 f"item{'s' * (len(unexplained) != 1)} {shown}{more} "
-                                 f"{'has' if len(unexplained) == 1 else 'have'} no reason given")
-        self.signed_off = Signature(self.reviewer, _now(), reasons)
-        self._record_filing(AuditAction.SIGN_OFF, "reconciled" if not items
-                            else f"not reconciled: {len(items)} open, each with a reason")
-        for it in items:
-            self.audit.append(AuditEntry(time=self.signed_off.at, reviewer=self.reviewer,
-                                         line=it.id, code=it.code, before=None, after=None,
-                                         note=f"{reasons[it.id]} (open: {it.reason})",
-                                         action=AuditAction.REASON))
+        self.signed_off = signoff.sign_off(self, reasons)
         self._changed(Change())
         return self.signed_off
 
@@ -384,38 +328,9 @@ class Review:
         """The second person's approval of a sign-off (four eyes): the approver is neither the
         preparer nor anyone who changed a value. Raises SignOffRefused otherwise."""
         self._require_reviewer()
-        if self.signed_off is None:
-            raise SignOffRefused("nothing to approve: the review is not signed off")
-        if self.approved is not None:
-            raise SignOffRefused(f"already approved by {self.approved.by} at {self.approved.at}")
-        me = _person(self.reviewer)
-        if me == _person(self.signed_off.by):
-            raise SignOffRefused(f"four eyes: {self.reviewer} signed this review off and cannot "
-                                 f"also approve it; another person must")
-        if me in {_person(n) for n in self.changed_values_by()}:
-            raise SignOffRefused(f"four eyes: {self.reviewer} changed values in this review and "
-                                 f"cannot approve it; another person must")
-        self.approved = Signature(self.reviewer, _now())
-        self._record_filing(AuditAction.APPROVE, f"sign-off by {self.signed_off.by} at "
-                                                 f"{self.signed_off.at} approved")
+        self.approved = signoff.approve(self)
         self._changed(Change())
         return self.approved
-
-    def _record_filing(self, action: AuditAction, note: str) -> None:
-        """An audit entry about the whole filing (its line is empty)."""
-        self.audit.append(AuditEntry(time=_now(), reviewer=self.reviewer, line="", code=None,
-                                     before=None, after=None, note=note, action=action))
-
-    def _void(self, what: str) -> None:
-        """A change after sign-off voids the sign-off (and any approval), on the audit trail."""
-        if self.signed_off is None:
-            return
-        signed, approved = self.signed_off, self.approved
-        self.voided = (f"sign-off by {signed.by} at {signed.at}"
-                       + (f" and approval by {approved.by}" if approved else "")
-                       + f" voided by a change to {what}")
-        self.signed_off = self.approved = None
-        self._record_filing(AuditAction.VOID, self.voided)
 
     # ------------------------------------------------------------------ recording
     def _require_reviewer(self) -> None:
@@ -424,9 +339,9 @@ class Review:
 
     def _record(self, line_id, before, after, note, action, raw=False) -> None:
         ln = self.template.by_id[line_id]
-        self._void(ln.code or ln.id)
+        signoff.void(self, ln.code or ln.id)
         self.audit.append(AuditEntry(
-            time=_now(), reviewer=self.reviewer, line=line_id, code=ln.code,
+            time=now(), reviewer=self.reviewer, line=line_id, code=ln.code,
             before=before if raw else decimal_text(before), after=after if raw else decimal_text(after),
             note=note, action=action))
 
@@ -460,25 +375,8 @@ class Review:
 
     # ------------------------------------------------------------------ persistence
     def to_dict(self) -> dict:
-        return {
-            "segdesk_session": FORMAT_VERSION,
-            "source": Path(self.filing.source).name,
-            "sha256": self.filing.sha256,
-            "form": self.filing.form,
-            "reviewer": self.reviewer,
-            "saved": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-            "values": {i: decimal_text(self.engine.values[i]) for i in self.edited()},
-            "reviewed": sorted(self.reviewed, key=lambda i: self.template.by_id[i].order),
-            "confirmations": {i: self.confirmations[i] for i in
-                              sorted(self.confirmations, key=lambda i: self.template.by_id[i].order)},
-            "notes": {k: v for k, v in self.notes.items() if v},
-            "explanations": dict(self.explanations),
-            "compare_with": self.compare_with,
-            "signed_off": self.signed_off.to_json() if self.signed_off else None,
-            "approved": self.approved.to_json() if self.approved else None,
-            "audit": [asdict(a) for a in self.audit],
-            "ocr_pages": self.ocr_pages,
-        }
+        """What the review file holds for this review (review_data.py)."""
+        return review_data.to_data(self)
 
     def save(self, path: str | Path | None = None) -> Path:
         """Write the review to its review file (merged with what someone else wrote there
@@ -516,97 +414,9 @@ class Review:
         return sum(1 for i in data.get("values") or {} if i in self.extracted)
 
     def _apply(self, data: dict) -> Change:
-        """Make this review what `data` (checked by review_file.validate) says: its values
-        (a line it does not name goes back to the value read), confirmations, notes, sign-off
-        and audit trail. Entries for lines the form does not know are kept in `unknown`."""
-        data, self.unknown = split_unknown(data, self.extracted)
-        values = {i: None if text is None else Decimal(text)
-                  for i, text in data["values"].items()}
-        values = {**{i: self.extracted[i] for i in self.edited() if i not in values}, **values}
-        fields = AuditEntry.__dataclass_fields__
-        entries = [AuditEntry(**{k: v for k, v in a.items() if k in fields})
-                   for a in data.get("audit") or []]
-        before_reviewed, before_notes = set(self.reviewed), dict(self.notes)
-        change = self.engine.set_values(values)
-        confirmations = data["confirmations"]
-        self.confirmations = {}
-        for line_id in data["reviewed"]:
-            snap = confirmations.get(line_id)
-            # A file from before confirmations were recorded: confirmed as the values are now.
-            self.confirmations[line_id] = snap if isinstance(snap, dict) \
-                else confirmation_snapshot(self, line_id)
-        self.notes = dict(data["notes"])
-        self.explanations = dict(data["explanations"])
-        self.compare_with = data.get("compare_with")
-        self.audit = entries
-        self.ocr_pages = sorted(set(self.ocr_pages) | set(ocr_pages_of(data)))
-        self.signed_off, self.approved = (
-            None if s is None else Signature(s["by"], s["at"], dict(s.get("reasons") or {}))
-            for s in (data.get("signed_off"), data.get("approved")))
+        """Make this review what `data` (checked by review_file.validate) says
+        (review_data.apply); what changed on screen."""
+        change = review_data.apply(self, data)
         self._generation += 1
         self._verdicts.clear()
-        change.lines.update(before_reviewed ^ set(self.reviewed),
-                            (k for k in {*before_notes, *self.notes}
-                             if before_notes.get(k) != self.notes.get(k)))
         return change
-
-
-def ocr_pages_of(data: dict) -> list[int]:
-    """The pages a saved review had OCR'd on request (its `ocr_pages`, whole numbers > 0)."""
-    pages = data.get("ocr_pages", [])
-    if not isinstance(pages, list):
-        return []
-    return sorted({p for p in pages if type(p) is int and 0 < p <= 100_000})
-
-
-def saved_ocr_pages(path: str | Path | None, pdf_path: str | Path) -> list[int]:
-    """`ocr_pages_of` the review file at `path`, when it was made on this version of the PDF;
-    none when there is no such (readable) file: what else is wrong with it is told when it is
-    loaded."""
-    if path is None or not Path(path).exists():
-        return []
-    try:
-        data = read_session(path)
-        from .pdfread import sha256_of
-        return ocr_pages_of(data) if data.get("sha256") == sha256_of(pdf_path) else []
-    except SegdeskError:
-        return []
-
-
-def session_path_for(pdf_path: str | Path) -> Path:
-    """Beside the PDF when that folder is writable, else in the user's data folder."""
-    pdf_path = Path(pdf_path).resolve()
-    beside = pdf_path.with_name(review_name(pdf_path.name))  # a shorter name for a long one
-    if os.access(pdf_path.parent, os.W_OK) and (not beside.exists() or os.access(beside, os.W_OK)):
-        return beside
-    from .pdfread import sha256_of
-    return user_data_dir() / "sessions" / review_name(f"{sha256_of(pdf_path)[:16]}-{pdf_path.name}")
-
-
-def pdf_for(path: str | Path) -> Path:
-    """The PDF to open for `path`: itself, or for a review file `X.pdf.segdesk`, `X.pdf`."""
-    path = Path(path)
-    if path.suffix != SESSION_SUFFIX:
-        return path
-    beside = path.with_name(path.name[:-len(SESSION_SUFFIX)])
-    if beside.exists():
-        return beside
-    source = read_session(path).get("source") or beside.name
-    if isinstance(source, str) and review_name(source) == path.name \
-            and path.with_name(source).exists():
-        return path.with_name(source)  # a long PDF name, whose review has a shorter one
-    raise SegdeskError(f"{path.name}: its PDF {source} is not beside it; open the PDF itself")
-
-
-def read_session(path: str | Path) -> dict:
-    """A review file's content, every field checked (review_file.read_review)."""
-    return read_review(path)
-
-
-def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
-
-
-def _person(name: str) -> str:
-    """Names compared as people write them: case and spacing do not make another person."""
-    return " ".join(name.split()).casefold()

@@ -63,16 +63,24 @@ def edit(window, line_id, text):
     window.model.setData(window.model.index(window.model.row_of[line_id], VALUE), text)
 
 
+def edited_while_saves_fail(qtbot, window, pdf, monkeypatch, code: int, message: str):
+    """Open `pdf`, make every save fail (os.replace, which lands each save, raises
+    OSError(code, message)), then edit line 7010: (the real os.replace, the failing one)."""
+    open_in(qtbot, window, pdf)
+    real = os.replace
+
+    def fail(src, dst):
+        raise OSError(code, message)
+    monkeypatch.setattr(os, "replace", fail)
+    edit(window, "7010", "4,332,108,000")
+    return real, fail
+
+
 def test_a_failing_autosave_is_shown_until_it_succeeds(qtbot, make_window, pdf, monkeypatch,
                                                        asked):
     win = make_window()
-    open_in(qtbot, win, pdf)
-    real = os.replace
-
-    def disk_full(src, dst):
-        raise OSError(errno.ENOSPC, "No space left on device")
-    monkeypatch.setattr(os, "replace", disk_full)
-    edit(win, "7010", "4,332,108,000")
+    real, _ = edited_while_saves_fail(qtbot, win, pdf, monkeypatch,
+                                      errno.ENOSPC, "No space left on device")
     label = win.status.save_label
     assert label.isVisible() and "NOT SAVED" in label.text()
     assert "No space left on device" in label.toolTip()
@@ -88,13 +96,8 @@ def test_a_failing_autosave_is_shown_until_it_succeeds(qtbot, make_window, pdf, 
 def test_closing_with_unsaved_changes_offers_to_save_elsewhere(qtbot, make_window, pdf,
                                                                monkeypatch, asked, tmp_path):
     win = make_window()
-    open_in(qtbot, win, pdf)
-    real = os.replace
-
-    def refused(src, dst):
-        raise OSError(errno.EACCES, "Permission denied")
-    monkeypatch.setattr(os, "replace", refused)
-    edit(win, "7010", "4,332,108,000")
+    real, refused = edited_while_saves_fail(qtbot, win, pdf, monkeypatch,
+                                            errno.EACCES, "Permission denied")
     asked["answers"] = [None]  # Cancel: the window stays open with the edit
     win.close()
     assert win.isVisible() and win.review.value("7010") == Decimal("4332108000")

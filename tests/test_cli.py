@@ -126,7 +126,7 @@ def test_gui_without_display_says_so(sample_pdf):
 
 def test_a_review_file_opens_its_pdf(tmp_path, sample_pdf):
     from segdesk.errors import SegdeskError
-    from segdesk.session import pdf_for
+    from segdesk.review_paths import pdf_for
     review = tmp_path / "day.pdf.segdesk"
     review.write_text('{"segdesk_session": 1, "source": "day.pdf"}')
     with pytest.raises(SegdeskError, match="its PDF day.pdf is not beside it"):

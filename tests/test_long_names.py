@@ -8,7 +8,8 @@ import sys
 
 import openpyxl
 
-from segdesk.session import Review, pdf_for
+from segdesk.review_paths import pdf_for
+from segdesk.session import Review
 from tests.conftest import SAMPLES
 
 LONG_PDF = "f" * 246 + ".pdf"  # 250 characters: legal; its review name would not be

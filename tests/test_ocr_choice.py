@@ -8,7 +8,8 @@ import sys
 from segdesk.app.loader import load
 from segdesk.ocr import reocr_page
 from segdesk.ocr.cache import cache_dir
-from segdesk.session import Review, read_session
+from segdesk.review_paths import read_session
+from segdesk.session import Review
 from tests.conftest import SAMPLES
 
 

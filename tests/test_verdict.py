@@ -9,7 +9,8 @@ import pytest
 
 from segdesk.errors import SegdeskError
 from segdesk.extract import extract
-from segdesk.session import NoReviewer, Review, SignOffRefused
+from segdesk.session import NoReviewer, Review
+from segdesk.signoff import SignOffRefused
 from segdesk.vocab import AuditAction, ItemKind, LineState, LineStatus, ReviewState
 from tests.conftest import SAMPLES
 

@@ -5,12 +5,11 @@ from __future__ import annotations
 from decimal import Decimal
 from functools import lru_cache
 
-from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPixmap
-from PySide6.QtWidgets import QApplication
+from PySide6.QtGui import QColor, QPixmap
 
 from ..amounts import format_amount
 from ..compare import Comparison, LineChange, percent_text
+from .style import round_badge
 
 FLAG_TEXT = QColor("#8C5A00")
 COLUMN_TITLES = ("Previous", "Change", "Change %")
@@ -46,21 +45,4 @@ def flag_tooltip(change: LineChange | None, unit: str, explanation: str = "") ->
 @lru_cache(maxsize=1)
 def flag_mark() -> QPixmap:
     """A small amber flag disc marking a change beyond the variance threshold."""
-    size = QFontMetrics(QApplication.font()).height()
-    screen = QApplication.primaryScreen()
-    ratio = max(1.0, screen.devicePixelRatio() if screen else 1.0)
-    pixmap = QPixmap(int(size * ratio), int(size * ratio))
-    pixmap.setDevicePixelRatio(ratio)
-    pixmap.fill(Qt.GlobalColor.transparent)
-    painter = QPainter(pixmap)
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    painter.setPen(Qt.PenStyle.NoPen)
-    painter.setBrush(QColor("#F2A900"))
-    painter.drawEllipse(QRectF(1, 1, size - 2, size - 2))
-    font = QFont(QApplication.font())
-    font.setBold(True)
-    painter.setFont(font)
-    painter.setPen(QColor("#3A2600"))
-    painter.drawText(QRectF(0, 0, size, size), Qt.AlignmentFlag.AlignCenter, "\u0394")
-    painter.end()
-    return pixmap
+    return round_badge(QColor("#F2A900"), QColor("#3A2600"), "\u0394")

@@ -19,7 +19,8 @@ from PySide6.QtWidgets import QFileDialog, QMenu, QProgressBar, QPushButton
 
 from ..errors import SegdeskError
 from ..review_file import set_aside, unknown_lines
-from ..session import SESSION_SUFFIX, Review, pdf_for
+from ..review_paths import SESSION_SUFFIX, pdf_for
+from ..session import Review
 from . import prompts
 from .line_detail import when_text
 from .loader import Loaded, Loader

@@ -7,7 +7,8 @@ from datetime import datetime
 from decimal import Decimal
 
 from ..amounts import format_amount
-from ..session import AuditEntry, Review
+from ..audit import AuditEntry
+from ..session import Review
 from ..vocab import AuditAction, CheckStatus, ItemKind, LineState, LineStatus, action_word
 
 

@@ -15,7 +15,8 @@ from .. import ocr
 from ..errors import SegdeskError
 from ..pdfread import Cancelled
 from ..review_lock import LockedByOther
-from ..session import Review, SessionMismatch, saved_ocr_pages, session_path_for
+from ..review_paths import saved_ocr_pages, session_path_for
+from ..session import Review, SessionMismatch
 
 
 @dataclass

@@ -3,7 +3,8 @@
 Every edit goes through the undo stack into the Review (which records the audit trail and
 saves the session); the Review's Change then tells the grid, the checks and the page boxes
 exactly what to repaint. The window holds the panes and wires them together; its commands are
-in actions.py, opening and exporting files in file_flow.py.
+in actions.py, the edits they make in review_edits.py, opening and exporting files in
+file_flow.py, its size and place on screen in window_layout.py.
 """
 from __future__ import annotations
 
@@ -16,31 +17,28 @@ from PySide6.QtWidgets import QMainWindow, QMenu, QSplitter
 
 from ..compare import flag_text
 from ..engine import Change
-from ..errors import SegdeskError
 from ..resource_files import icon_path
 from ..session import Review
-from ..vocab import AuditAction, ItemKind, LineState, LineStatus
 from . import prompts
 from .actions import WindowActions
 from .audit_view import AuditDock
 from .checks_panel import ChecksPanel
-from .commands import ConfirmCommand, NoteCommand, SetValueCommand
 from .file_flow import FileFlow, dropped_file
 from .grid_pane import SNIPPET_SIZE, GridPane
 from .history import History
 from .line_detail import describe_line
 from .line_model import LineModel
 from .pdf_view import PdfView
+from .review_edits import ReviewEdits
 from .review_guard import ReviewGuard
 from .settings import Settings
 from .settings_dialog import SettingsDialog
 from .status_line import StatusLine
 from .style import legend_table
+from .window_layout import WindowLayout
 
-DEFAULT_SIZE = (1600, 960)
-PDF_SHARE = 0.44  # of the window's width, for the PDF pane on a first start
 
-class MainWindow(QMainWindow):
+class MainWindow(ReviewEdits, WindowLayout, QMainWindow):
     reviewLoaded = Signal(object)  # the Review now shown
     loadFinished = Signal(object)  # every Loaded outcome, shown or not (tests, screenshot)
 
@@ -109,48 +107,6 @@ class MainWindow(QMainWindow):
         self.audit.lineRequested.connect(self._jump_to_line)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.audit)
         self.audit.hide()
-
-    def _restore_layout(self) -> None:
-        geometry = self.settings.layout("geometry")
-        if geometry is None or not self.restoreGeometry(geometry):
-            self.resize(*DEFAULT_SIZE)
-        self.fit_to_screen()
-        for key, widget in (("state", self), ("split", self.split), ("right", self.right)):
-            state = self.settings.layout(key)
-            if state is not None:
-                widget.restoreState(state)
-        if self.settings.layout("split") is None:
-            width = self.width()
-            self.split.setSizes([int(width * PDF_SHARE), width - int(width * PDF_SHARE)])
-            self.right.setSizes([int(self.height() * 0.68), int(self.height() * 0.32)])
-
-    def fit_to_screen(self) -> None:
-        """Never larger than the screen's available area, and on it: a layout saved on a big
-        monitor, or the default size, must not open past the edges of a laptop's screen."""
-        screen = self.screen()
-        if screen is None:
-            return
-        area = screen.availableGeometry()
-        frame = self.frameGeometry()
-        # The window manager's frame (title bar, borders) is known only once shown; until then
-        # leave room for a typical one.
-        extra_w = max(frame.width() - self.width(), 0) or 8
-        extra_h = max(frame.height() - self.height(), 0) or 32
-        width = min(self.width(), area.width() - extra_w)
-        height = min(self.height(), area.height() - extra_h)
-        if (width, height) != (self.width(), self.height()):
-            self.resize(width, height)
-        x = min(max(self.x(), area.left()), area.right() - width - extra_w + 1)
-        y = min(max(self.y(), area.top()), area.bottom() - height - extra_h + 1)
-        if (x, y) != (self.x(), self.y()):
-            self.move(x, y)
-
-    def save_layout(self) -> None:
-        self.settings.set_layout("geometry", self.saveGeometry())
-        self.settings.set_layout("state", self.saveState())
-        self.settings.set_layout("split", self.split.saveState())
-        self.settings.set_layout("right", self.right.saveState())
-        self.settings.sync()
 
     # ------------------------------------------------------------------ opening
     def open_file(self, path: str) -> None:
@@ -234,123 +190,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("segdesk")
         self._update_enabled()
 
-    # ------------------------------------------------------------------ editing
-    def ensure_reviewer(self) -> bool:
-        """Every change is recorded under the reviewer's name: ask for it once (it is kept in
-        the settings), never take it from the login. False when they would not say."""
-        if not self.settings.reviewer:
-            name = prompts.ask_name(self)
-            if not name:
-                self.statusBar().showMessage("Nothing changed: a change needs your name", 8000)
-                return False
-            self.settings.reviewer = name
-            self.status.show_reviewer(name)
-        if self.review is not None:
-            self.review.reviewer = self.settings.reviewer
-        return True
-
-    def set_value(self, line_id: str, value) -> None:
-        if not self.ensure_reviewer():
-            return
-        self.undo_stack.push(SetValueCommand(self.review, line_id, value))
-
-    def apply_proposal(self, check_id: str, index: int) -> None:
-        if not self.ensure_reviewer():
-            return
-        prop = self.review.check(check_id).proposals[index]
-        self.undo_stack.push(SetValueCommand(self.review, prop.line, prop.value,
-                                             note=f"{check_id}: {prop.reason}",
-                                             action=AuditAction.FIX))
-        self.grid.select_lines([prop.line])
-
-    def toggle_reviewed(self) -> None:
-        """Confirm the selected lines as they are; when every one is confirmed already (and
-        still holds), withdraw it. A lapsed confirmation is given afresh."""
-        lines = self.grid.line_ids()
-        if not lines or self.review is None or not self.ensure_reviewer():
-            return
-        confirm = not all(i in self.review.reviewed and self.review.is_confirmed(i)
-                          for i in lines)
-        self.undo_stack.push(ConfirmCommand(self.review, lines, confirm))
-
-    def confirm_and_next(self) -> bool:
-        """The verification loop's one key: confirm the current line if it is open (its value
-        as it stands: read, repaired or derived), then go on to the next open item."""
-        line_id = self.grid.current_line()
-        if self.review is None:
-            return False
-        if line_id and self.review.line_state(line_id) == LineState.OPEN:
-            if not self.ensure_reviewer():
-                return False
-            self.undo_stack.push(ConfirmCommand(self.review, [line_id], True))
-        return self.go_to_problem(1)
-
-    def confirm_corrected(self) -> list[str]:
-        """Confirm every automatic repair still open on the current line's statement (all of
-        them with no current line), each its own undoable step."""
-        if self.review is None or not self.ensure_reviewer():
-            return []
-        current = self.grid.current_line()
-        statement = self.review.template.by_id[current].statement if current else None
-        lines = [it.id for it in self.review.open_items()
-                 if it.kind == ItemKind.LINE and it.cause == LineStatus.CORRECTED
-                 and (statement is None or self.review.template.by_id[it.id].statement == statement)]
-        for line_id in lines:
-            self.undo_stack.push(ConfirmCommand(self.review, [line_id], True))
-        where = next((s.title for s in self.review.template.statements if s.id == statement),
-                     "the filing")
-        self.statusBar().showMessage(
-            f"Confirmed {len(lines)} automatic repair{'s' * (len(lines) != 1)} on {where}"
-            + (" (Ctrl+Z takes them back one at a time)" if lines else ""), 8000)
-        if lines:
-            self.grid.select_lines([lines[-1]], center=False)
-        return lines
-
-    def edit_note(self) -> None:
-        line_id = self.grid.current_line()
-        if line_id is None or not self.ensure_reviewer():
-            return
-        ln = self.review.template.by_id[line_id]
-        text = prompts.ask_text(self, "Note", f"Note on [{ln.code or ln.id}] {ln.label}",
-                                self.review.notes.get(line_id, ""))
-        if text is not None and text != self.review.notes.get(line_id, ""):
-            self.undo_stack.push(NoteCommand(self.review, line_id, text))
-
-    def sign_off(self) -> bool:
-        """Sign the review off; when it is not reconciled, with a reason for each open item."""
-        if self.review is None or not self.ensure_reviewer():
-            return False
-        items = self.review.open_items()
-        reasons = prompts.ask_reasons(self, items) if items else {}
-        if reasons is None:
-            return False
-        try:
-            signed = self.review.sign_off(reasons)
-        except SegdeskError as exc:
-            prompts.show_error(self, "Sign off", str(exc))
-            return False
-        self.show_message(html.escape(f"Signed off by {signed.by} at {signed.at}"
-                                      + (f", with {len(reasons)} open item"
-                                         f"{'s' * (len(reasons) != 1)} explained"
-                                         if reasons else "")
-                                      + ". Any change now voids the sign-off."
-                                      + self.history.sign_off_note()))
-        return True
-
-    def approve(self) -> bool:
-        """Approve the sign-off as a second person (four eyes)."""
-        if self.review is None or not self.ensure_reviewer():
-            return False
-        try:
-            approved = self.review.approve()
-        except SegdeskError as exc:
-            prompts.show_error(self, "Approve", str(exc) + (
-                "\n\nThe approver's name is the reviewer's name in Edit \u25b8 Settings."
-                if "four eyes" in str(exc) else ""))
-            return False
-        self.show_message(html.escape(f"Approved by {approved.by} at {approved.at}."))
-        return True
-
+    # ------------------------------------------------------------------ editing (review_edits.py)
     def go_to_item(self, item) -> None:
         """Select the line an open item is about (a check's: the line it checks)."""
         line = item.id if item.kind == "line" else self.review.check(item.id).target

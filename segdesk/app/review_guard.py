@@ -16,7 +16,8 @@ from PySide6.QtWidgets import QFileDialog
 
 from ..errors import SegdeskError
 from ..review_lock import HEARTBEAT_SECONDS
-from ..session import SESSION_SUFFIX, Review
+from ..review_paths import SESSION_SUFFIX
+from ..session import Review
 from . import prompts
 
 if TYPE_CHECKING:

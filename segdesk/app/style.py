@@ -80,27 +80,33 @@ def title_font() -> QFont:
     return font
 
 
-@lru_cache(maxsize=1)
-def fail_mark() -> QPixmap:
-    """A small red '≠' disc marking a total that does not tie."""
+def round_badge(fill: QColor, text_colour: QColor, glyph: str) -> QPixmap:
+    """A disc of `fill`, one text line high, with `glyph` on it in bold `text_colour`: the
+    small marks beside a value (drawn at the screen's pixel ratio, so sharp on a HiDPI one)."""
     size = QFontMetrics(QApplication.font()).height()
-    ratio = max(1.0, QApplication.primaryScreen().devicePixelRatio()
-                if QApplication.primaryScreen() else 1.0)
+    screen = QApplication.primaryScreen()
+    ratio = max(1.0, screen.devicePixelRatio() if screen else 1.0)
     pixmap = QPixmap(int(size * ratio), int(size * ratio))
     pixmap.setDevicePixelRatio(ratio)
     pixmap.fill(Qt.GlobalColor.transparent)
     painter = QPainter(pixmap)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
     painter.setPen(Qt.PenStyle.NoPen)
-    painter.setBrush(FAIL_TEXT)
+    painter.setBrush(fill)
     painter.drawEllipse(QRectF(1, 1, size - 2, size - 2))
     font = QFont(QApplication.font())
     font.setBold(True)
     painter.setFont(font)
-    painter.setPen(QColor("white"))
-    painter.drawText(QRectF(0, 0, size, size), Qt.AlignmentFlag.AlignCenter, "\u2260")
+    painter.setPen(text_colour)
+    painter.drawText(QRectF(0, 0, size, size), Qt.AlignmentFlag.AlignCenter, glyph)
     painter.end()
     return pixmap
+
+
+@lru_cache(maxsize=1)
+def fail_mark() -> QPixmap:
+    """A small red '≠' disc marking a total that does not tie."""
+    return round_badge(FAIL_TEXT, QColor("white"), "\u2260")
 
 
 def chip_text(status: str, marks: str = "") -> str:
