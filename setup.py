@@ -2,7 +2,7 @@
 
 They stay in the repository's top-level resources/ (forms, icons, samples); a wheel can only carry
 files inside its packages, so the build copies them into the package as segdesk/_resources/,
-where segdesk/resource_files.py looks first. Everything else is in pyproject.toml.
+where segdesk/base/resource_files.py looks first. Everything else is in pyproject.toml.
 """
 from pathlib import Path
 

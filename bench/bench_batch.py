@@ -17,8 +17,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from segdesk import batch
-from segdesk.library import Library
+from segdesk.library import batch
+from segdesk.library.db import Library
 from tools.series import write_series
 
 FIRMS = ("Credit Suisse Securities (USA) LLC", "Example Futures LLC", "Sample Clearing Corp.",

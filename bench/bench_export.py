@@ -7,8 +7,8 @@ import time
 import zipfile
 from pathlib import Path
 
-from segdesk.extract import extract
-from segdesk.session import Review
+from segdesk.reading.extract import extract
+from segdesk.review.review import Review
 from segdesk.xlsx import export_workbook
 
 SAMPLE = Path(__file__).resolve().parent.parent / "resources" / "samples" / "daily_seg_sample.pdf"

@@ -37,7 +37,7 @@ for i in range(len(doc)):
 
 
 def _segdesk(path: Path) -> None:
-    from segdesk.extract import extract
+    from segdesk.reading.extract import extract
     extract(path)
 
 
@@ -59,7 +59,7 @@ def _process(*argv: str):
 
 def _peak_rss_mb(path: Path) -> float:
     # VmHWM, not ru_maxrss: a forked child inherits its parent's ru_maxrss across exec.
-    code = ("import re, sys; from segdesk.extract import extract; extract(sys.argv[1]); "
+    code = ("import re, sys; from segdesk.reading.extract import extract; extract(sys.argv[1]); "
             "print(re.search(r'VmHWM:\\s+(\\d+)', open('/proc/self/status').read()).group(1))")
     out = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True,
                          text=True, check=True, cwd=ROOT).stdout

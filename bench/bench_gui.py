@@ -68,7 +68,7 @@ def run(out: Path) -> list[tuple[str, str]]:
     from segdesk.app.main_window import MainWindow
     from segdesk.app.settings import Settings
     from segdesk.app.style import apply_style
-    from segdesk.session import Review
+    from segdesk.review.review import Review
 
     app = QApplication.instance() or QApplication([])
     apply_style(app)

@@ -14,12 +14,12 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from segdesk.engine import Engine
-from segdesk.extract import extract
-from segdesk.filing import MISSING, SUSPECT, Filing
-from segdesk.ocr import page_source
-from segdesk.ocr.engine import default_engine
-from segdesk.templates import builtin_template
+from segdesk.rules.engine import Engine
+from segdesk.reading.extract import extract
+from segdesk.base.filing import MISSING, SUSPECT, Filing
+from segdesk.reading.ocr import page_source
+from segdesk.reading.ocr.engine import default_engine
+from segdesk.form.templates import builtin_template
 from tools.make_samples import STYLES, load_sample_values, render_filing
 from tools.scan import scan_pdf
 

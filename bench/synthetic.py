@@ -10,9 +10,9 @@ import tempfile
 from decimal import Decimal
 from pathlib import Path
 
-from segdesk.filing import filing_from_values
-from segdesk.session import Review
-from segdesk.templates import FormTemplate, load_template
+from segdesk.base.filing import filing_from_values
+from segdesk.review.review import Review
+from segdesk.form.templates import FormTemplate, load_template
 
 ENTRIES_PER_SECTION = 20
 STATEMENTS = 4

@@ -4,7 +4,7 @@ sys.stdout and sys.stderr are None."""
 import multiprocessing
 import sys
 
-from segdesk.cli import gui_main
+from segdesk.launch.main import gui_main
 
 if __name__ == "__main__":
     # `segdesk batch` starts worker processes by re-running this executable: they must run

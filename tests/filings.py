@@ -6,8 +6,8 @@ import hashlib
 from decimal import Decimal
 from pathlib import Path
 
-from segdesk.filing import filing_from_values
-from segdesk.session import Review
+from segdesk.base.filing import filing_from_values
+from segdesk.review.review import Review
 from tools.make_samples import load_sample_values
 
 

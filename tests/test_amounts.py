@@ -4,8 +4,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from segdesk.amounts import (CORRECTED, MISSING, OK, SUSPECT, format_amount, looks_like_amount,
-                             parse_amount)
+from segdesk.base.amounts import (CORRECTED, MISSING, OK, SUSPECT, format_amount,
+                                  looks_like_amount, parse_amount)
 
 
 @pytest.mark.parametrize("raw, value, status", [

@@ -8,8 +8,8 @@ from decimal import Decimal
 
 import pytest
 
-from segdesk.amounts import (CORRECTED, MISSING, OK, SUSPECT, decimal_text, format_amount,
-                             looks_like_amount, parse_amount)
+from segdesk.base.amounts import (CORRECTED, MISSING, OK, SUSPECT, decimal_text, format_amount,
+                                  looks_like_amount, parse_amount)
 
 D = Decimal
 NOT_FIT = "digit groups do not fit thousands separators: "

@@ -16,9 +16,10 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from segdesk import batch
-from segdesk.library import Library
-from segdesk.session import Review
+from segdesk.cli.batch import ProgressBar
+from segdesk.library import batch
+from segdesk.library.db import Library
+from segdesk.store.saved_review import open_review
 from tests.test_cli import segdesk
 from tools.series import write_series
 
@@ -44,7 +45,7 @@ def folder(tmp_path, days):
     shutil.copy(SAMPLES / "not_a_filing.pdf", tmp_path / "in" / "letter.pdf")
     (tmp_path / "in" / "sub" / "broken.PDF").write_bytes(b"%PDF-1.4\n1 0 obj\n<< /Type")
     (tmp_path / "in" / "notes.txt").write_text("not a PDF, not looked at")
-    review = Review.open(tmp_path / "in" / "sub" / "today.pdf", reviewer="Ann")
+    review = open_review(tmp_path / "in" / "sub" / "today.pdf", reviewer="Ann").review
     review.set_explanation("7070", "a new clearing customer's deposit")  # saved beside it
     return tmp_path / "in"
 
@@ -190,7 +191,7 @@ def test_the_progress_bar_on_a_terminal():
         def isatty(self):
             return True
     stream = Terminal()
-    bar = batch.ProgressBar(3, stream)
+    bar = ProgressBar(3, stream)
     for n in range(2):
         bar.update(batch.Outcome(f"/x/{n}.pdf", error="bad"))
     bar.finish()

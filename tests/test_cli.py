@@ -125,8 +125,8 @@ def test_gui_without_display_says_so(sample_pdf):
 
 
 def test_a_review_file_opens_its_pdf(tmp_path, sample_pdf):
-    from segdesk.errors import SegdeskError
-    from segdesk.review_paths import pdf_for
+    from segdesk.base.errors import SegdeskError
+    from segdesk.store.paths import pdf_for
     review = tmp_path / "day.pdf.segdesk"
     review.write_text('{"segdesk_session": 1, "source": "day.pdf"}')
     with pytest.raises(SegdeskError, match="its PDF day.pdf is not beside it"):
@@ -144,7 +144,7 @@ def test_a_review_file_opens_its_pdf(tmp_path, sample_pdf):
     ("{not json", "damaged JSON"),
 ])
 def test_a_damaged_review_file_is_one_line(tmp_path, sample_pdf, content, message):
-    from segdesk.pdfread import sha256_of
+    from segdesk.reading.pdfread import sha256_of
     session = tmp_path / "s.segdesk"
     content = content.replace('"segdesk_session": 1',
                               f'"segdesk_session": 1, "sha256": "{sha256_of(sample_pdf)}"')
@@ -161,7 +161,7 @@ def test_output_cut_short_by_the_reader(sample_pdf):
 
 
 def test_saved_files_get_ordinary_permissions(tmp_path):
-    from segdesk.fsutil import write_atomic
+    from segdesk.base.fsutil import write_atomic
     target = tmp_path / "out.segdesk"
     write_atomic(target, b"{}")
     assert target.stat().st_mode & 0o777 == 0o666 & ~_umask()
@@ -180,7 +180,7 @@ def _umask():
 def test_gui_launcher_without_a_console_logs_what_it_cannot_print(tmp_path):
     """`segdesk-gui` (Windows' pythonw: no sys.stdout, no sys.stderr): a message goes to the log."""
     script = ("import sys; sys.stdout = sys.stderr = None; sys.argv = ['segdesk-gui', 'gone.pdf.segdesk']\n"
-              "from segdesk.cli import gui_main; raise SystemExit(gui_main())")
+              "from segdesk.launch.main import gui_main; raise SystemExit(gui_main())")
     run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60,
                          cwd=tmp_path, env={**os.environ, "XDG_DATA_HOME": str(tmp_path / "data")})
     assert run.returncode == 2 and run.stdout == "" and run.stderr == ""

@@ -10,8 +10,9 @@ import sys
 
 import pytest
 
-from segdesk.extract import extract
-from segdesk.session import Review
+from segdesk.reading.extract import extract
+from segdesk.review.review import Review
+from segdesk.store.saved_review import SavedReview
 from tests.conftest import SAMPLES
 
 REPAIRED = ["7040", "7090", "8530", "8540", "8610", "8680", "8690", "8700"]
@@ -67,10 +68,9 @@ def test_fill_confirm_and_everything_says_reconciled(pdf, seed):
     saved = json.loads(session_of(pdf).read_text())
     assert [(a["action"], a["line"], a["reviewer"]) for a in saved["audit"]] == \
         [("edit", c, "Ann") for c in seed[2]] + [("reviewed", c, "Ann") for c in REPAIRED]
-    window_view = Review(extract(pdf))
-    window_view.session_path = session_of(pdf)
+    window_view = SavedReview(Review(extract(pdf)), session_of(pdf))
     window_view.restore()
-    assert window_view.reconciled
+    assert window_view.review.reconciled
     # extract and check read it by default; --no-session does not.
     doc = json.loads(segdesk("extract", pdf, "--json").stdout)
     assert doc["review"]["reconciled"] is True and doc["review"]["confirmed"] == 13

@@ -7,12 +7,14 @@ from decimal import Decimal
 
 import pytest
 
-from segdesk.compare import (LineChange, comparison_for, flag_text, unexplained,
-                             unexplained_flags, variance_of)
-from segdesk.errors import SegdeskError
-from segdesk.library import Library
-from segdesk.session import Review
-from segdesk.templates import Threshold, load_template
+from segdesk.library.compare import (LineChange, comparison_for, flag_text, unexplained,
+                                     unexplained_flags, variance_of)
+from segdesk.base.errors import SegdeskError
+from segdesk.library.db import Library
+from segdesk.review.review import Review
+from segdesk.store.saved_review import SavedReview
+from segdesk.form.templates import Threshold, load_template
+from segdesk.store.saved_review import open_review
 from tests.filings import review_of
 from tests.test_templates import line, write
 from tools.series import series, write_series
@@ -92,8 +94,8 @@ def test_thresholds_set_in_the_settings_lie_over_the_templates(tmp_path, templat
 
 
 def test_the_series_generator_ties_every_filing(template):
-    from segdesk.engine import FAILS
-    from segdesk.filing import filing_from_values
+    from segdesk.rules.engine import FAILS
+    from segdesk.base.filing import filing_from_values
     days = series(3, seed=4)
     assert [h["end_date"] for h, _ in days] == ["3/13/2017", "3/14/2017", "3/15/2017"]
     assert days[0][1]["7180"] != days[1][1]["7180"]
@@ -106,9 +108,9 @@ def test_two_consecutive_filings_read_from_pdf_give_previous_change_and_flags(tm
     # Day 2: cash in segregated bank accounts (7070) up 50,000,000 and nothing else moved.
     first, second = write_series(tmp_path, 2, spread=0, moves={1: {"7070": "534614211"}})
     with Library() as lib:
-        yesterday = Review.open(first)
+        yesterday = open_review(first).review
         lib.record_review(yesterday)
-        today = Review.open(second)
+        today = open_review(second).review
         comparison = comparison_for(today, lib)
     assert comparison is not None and comparison.previous.sha256 == yesterday.filing.sha256
     assert comparison.previous.date_text == "2017-03-13"
@@ -125,7 +127,7 @@ def test_two_consecutive_filings_read_from_pdf_give_previous_change_and_flags(tm
                                                 "7190": "  "})] == ["7190", "7198"]
     # What sign-off lists: the flags not yet explained.
     assert [c.line for c in unexplained_flags(today)] == ["7070", "7190", "7198"]
-    today.reviewer = "Ann"
+    today.set_reviewer("Ann")
     today.set_explanation("7190", "the cash in 7070")
     assert [flag_text(today.template, c, "2017-03-13") for c in unexplained_flags(today)] == [
         "[7070] up 50,000,000 (+10.3 %) since 2017-03-13; more than 1,000,000 and 10 %",
@@ -146,16 +148,16 @@ def test_no_library_no_comparison(template):
 
 def test_explanations_and_the_filing_compared_with_are_kept_in_the_review(template, tmp_path):
     review = review_of(template, path=tmp_path / "a.pdf")
-    review.reviewer = "Ann"
+    review.set_reviewer("Ann")
     review.set_explanation("7070", "  new customer deposits  ")
     review.set_compare_with("ab" * 32)
     assert review.explanations == {"7070": "new customer deposits"}
     entry = review.audit[-1]
     assert (entry.line, entry.action, entry.note) == (
         "7070", "note", "variance explained: new customer deposits")
-    saved = review.save(tmp_path / "a.pdf.segdesk")
+    saved = SavedReview(review, None).save(tmp_path / "a.pdf.segdesk")
     again = review_of(template, path=tmp_path / "a.pdf")
-    again.load(saved)
+    SavedReview(again, None).load(saved)
     assert again.explanations == {"7070": "new customer deposits"}
     assert again.compare_with == "ab" * 32
     review.set_explanation("7070", "")
@@ -165,4 +167,4 @@ def test_explanations_and_the_filing_compared_with_are_kept_in_the_review(templa
     data["explanations"] = ["not", "a", "table"]
     saved.write_text(json.dumps(data))
     with pytest.raises(SegdeskError, match="explanations is a list, not a mapping"):
-        review_of(template, path=tmp_path / "a.pdf").load(saved)
+        SavedReview(review_of(template, path=tmp_path / "a.pdf"), None).load(saved)

@@ -2,7 +2,8 @@ from decimal import Decimal
 
 import pytest
 
-from segdesk.engine import ARITHMETIC, DERIVED, FAILS, INCOMPLETE, REGULATORY, SIGN, TIES, Engine
+from segdesk.rules.engine import (ARITHMETIC, DERIVED, FAILS, INCOMPLETE, REGULATORY, SIGN, TIES,
+                                  Engine)
 
 D = Decimal
 
@@ -167,7 +168,7 @@ def test_code_less_rows_count_in_totals(template, values):
 
 
 def test_division_by_zero_cannot_be_told(tmp_path):
-    from segdesk.templates import load_template
+    from segdesk.form.templates import load_template
     path = tmp_path / "ratio.toml"
     path.write_text('[form]\nid = "r"\ntitle = "R"\n[[statement]]\nid = "s"\ntitle = "S"\n'
                     'heading = "S"\n'

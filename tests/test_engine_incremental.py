@@ -8,7 +8,7 @@ from decimal import Decimal
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from segdesk.engine import DERIVED, TIES, Engine
+from segdesk.rules.engine import DERIVED, TIES, Engine
 
 D = Decimal
 

@@ -8,9 +8,9 @@ from decimal import Decimal
 
 import pytest
 
-from segdesk.engine import DERIVED, FAILS, INCOMPLETE, TIES, Engine
-from segdesk.proposals import Proposal
-from segdesk.templates import load_template
+from segdesk.rules.engine import DERIVED, FAILS, INCOMPLETE, TIES, Engine
+from segdesk.rules.proposals import Proposal
+from segdesk.form.templates import load_template
 
 D = Decimal
 

@@ -3,10 +3,10 @@ from decimal import Decimal
 
 import pytest
 
-from segdesk.engine import INCOMPLETE, TIES
-from segdesk.extract import extract
-from segdesk.filing import CORRECTED, MISSING, OK
-from segdesk.session import Review
+from segdesk.rules.engine import INCOMPLETE, TIES
+from segdesk.reading.extract import extract
+from segdesk.base.filing import CORRECTED, MISSING, OK
+from segdesk.review.review import Review
 from tests.pdfs import filing_pdf
 
 D = Decimal
@@ -86,7 +86,7 @@ def test_parentheses_and_leaders_style_reads_negatives(pdf_dir):
 
 
 def test_progress_and_cancel(sample_pdf):
-    from segdesk.pdfread import Cancelled
+    from segdesk.reading.pdfread import Cancelled
     seen = []
     extract(sample_pdf, progress=lambda done, total: seen.append((done, total)))
     assert seen == [(1, 4), (2, 4), (3, 4), (4, 4)]
@@ -101,8 +101,8 @@ def test_supporting_pages_after_the_filing(pdf_dir, seed):
 
 
 def test_huge_file_is_refused_clearly(sample_pdf, monkeypatch):
-    from segdesk import pdfread
-    from segdesk.errors import SegdeskError
+    from segdesk.reading import pdfread
+    from segdesk.base.errors import SegdeskError
     monkeypatch.setattr(pdfread, "MAX_PAGES", 3)
     with pytest.raises(SegdeskError, match=r"too many pages for a filing \(4; segdesk reads at most 3\)"):
         extract(sample_pdf)

@@ -6,8 +6,8 @@ stay within the memory and time bounds; and never give a value that differs from
 file's while its line says `ok`."""
 import pytest
 
-from segdesk.amounts import decimal_text
-from segdesk.extract import extract
+from segdesk.base.amounts import decimal_text
+from segdesk.reading.extract import extract
 from tools import fuzz
 
 # The cheaper kinds: the bombs, dense and long files have their own tests (test_limits.py).

@@ -7,10 +7,10 @@ from decimal import Decimal
 
 import pytest
 
-from segdesk.amounts import (CORRECTED, MAX_DECIMALS, MAX_DIGITS, OK, SUSPECT, amount_problem,
-                             parse_amount)
+from segdesk.base.amounts import (CORRECTED, MAX_DECIMALS, MAX_DIGITS, OK, SUSPECT, amount_problem,
+                                  parse_amount)
 from segdesk.app.line_model import VALUE
-from segdesk.extract import extract
+from segdesk.reading.extract import extract
 from tests.pdfs import filing_pdf
 from tests.test_app_window import damaged_pdf, dialogs, make_window, pdf, window  # noqa: F401
 
@@ -101,9 +101,9 @@ def test_the_grid_refuses_a_pasted_huge_amount_and_lives_on(qtbot, window, typed
                                         ("1E-1000000", "too many decimal places"),
                                         ("NaN", "not a finite number")])
 def test_a_review_file_with_an_absurd_value_is_one_line(tmp_path, sample_pdf, value, why):
-    from segdesk.session import Review
-    review = Review.open(sample_pdf)
-    data = review.to_dict()
+    from segdesk.store import codec
+    from segdesk.store.saved_review import open_review
+    data = codec.to_data(open_review(sample_pdf).review)
     data["values"] = {"7010": value}
     path = tmp_path / "r.segdesk"
     path.write_text(json.dumps(data))

@@ -9,8 +9,8 @@ import time
 
 import pytest
 
-from segdesk.errors import SegdeskError
-from segdesk.safefile import open_regular, read_bounded
+from segdesk.base.errors import SegdeskError
+from segdesk.base.safefile import open_regular, read_bounded
 
 
 def segdesk(*args, timeout=60):
@@ -85,7 +85,7 @@ def _warning_pdf(source, path):
 
 
 def test_library_warnings_go_to_the_log_not_stderr(sample_pdf, tmp_path):
-    from segdesk.logs import log_path
+    from segdesk.base.logs import log_path
     pdf = _warning_pdf(sample_pdf, tmp_path / "warns.pdf")
     run = segdesk("check", pdf)
     assert run.returncode == 0 and run.stderr == ""

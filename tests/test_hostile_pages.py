@@ -9,8 +9,8 @@ from decimal import Decimal
 
 import pytest
 
-from segdesk.extract import extract
-from segdesk.pdfread import turned_box
+from segdesk.reading.extract import extract
+from segdesk.reading.pdfread import turned_box
 from tools.pdfobjects import PdfObjects
 
 

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from segdesk import __version__, selftest
+from segdesk import __version__
+from segdesk.launch import selftest
 
 ROOT = Path(__file__).resolve().parent.parent
 INSTALLER = ROOT / "installer"
@@ -50,13 +51,13 @@ def test_self_test_fails_when_the_sample_is_missing(monkeypatch, capsys, tmp_pat
 
 
 def test_self_test_fails_without_an_ocr_engine(monkeypatch, capsys):
-    import segdesk.ocr
-    from segdesk.ocr import OcrUnavailable
+    import segdesk.reading.ocr
+    from segdesk.reading.ocr import OcrUnavailable
 
     def unavailable():
         raise OcrUnavailable("the OCR engine (tesseract) is not installed")
 
-    monkeypatch.setattr(segdesk.ocr, "default_engine", unavailable)
+    monkeypatch.setattr(segdesk.reading.ocr, "default_engine", unavailable)
     assert selftest.run_self_test() == 1
     assert re.search(r"^  ocr +FAILED  OcrUnavailable: the OCR engine \(tesseract\) is not installed$",
                      capsys.readouterr().out, re.M)
@@ -65,10 +66,10 @@ def test_self_test_fails_without_an_ocr_engine(monkeypatch, capsys):
 def test_read_back_fails_when_the_workbook_lacks_the_values(tmp_path):
     from openpyxl import Workbook
 
-    from segdesk.session import Review
+    from segdesk.store.saved_review import open_review
 
     steps = selftest._Steps(tmp_path)
-    steps.review = Review.open(selftest.sample_pdf())
+    steps.review = open_review(selftest.sample_pdf(), autosave=False).review
     steps.workbook = tmp_path / "empty.xlsx"
     Workbook().save(steps.workbook)
     with pytest.raises(selftest.StepFailed, match=r"^\d+ values are not in the workbook: "):

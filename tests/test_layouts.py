@@ -4,12 +4,12 @@ from decimal import Decimal
 
 import pytest
 
-from segdesk.engine import DERIVED as CHECK_DERIVED
-from segdesk.extract import extract
-from segdesk.filing import MISSING, OK
-from segdesk.layout import split_glued, text_lines
-from segdesk.pdfread import Word
-from segdesk.session import Review
+from segdesk.rules.engine import DERIVED as CHECK_DERIVED
+from segdesk.reading.extract import extract
+from segdesk.base.filing import MISSING, OK
+from segdesk.reading.layout import split_glued, text_lines
+from segdesk.reading.pdfread import Word
+from segdesk.review.review import Review
 from tests.pdfs import filing_pdf
 
 D = Decimal
@@ -127,7 +127,7 @@ def test_a_long_file_reads_only_the_filings_pages(pdf_dir, seed, first):
 
 
 def test_triage_keeps_every_page_when_none_holds_a_filing(pdf_dir):
-    from segdesk.triage import triage
+    from segdesk.reading.triage import triage
     pdf = filing_pdf(pdf_dir, "winjammer", extra_pages=14)
     assert triage(pdf, []).pages == list(range(1, 19))
 
@@ -140,8 +140,8 @@ def test_triage_keeps_every_page_when_none_holds_a_filing(pdf_dir):
     ("Statement of daily balances; segregation accounts - segregation ledger", False),
 ])
 def test_triage_finds_a_heading_however_the_page_prints_it(text, kept):
-    from segdesk.templates import builtin_templates
-    from segdesk.triage import _holds_filing, markers
+    from segdesk.form.templates import builtin_templates
+    from segdesk.reading.triage import _holds_filing, markers
     codes, phrases = markers(builtin_templates())
     said: set[str] = set()
     assert _holds_filing(text, codes, phrases, set(), said) == kept

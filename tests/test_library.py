@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from segdesk.library import (OPEN, RECONCILED, SCHEMA_VERSION, FilingRecord, Library,
-                             LibraryError, default_path, record_of)
+from segdesk.library.db import (OPEN, RECONCILED, SCHEMA_VERSION, FilingRecord, Library,
+                                LibraryError, default_path, record_of)
 from tests.filings import review_of
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -155,7 +155,7 @@ WRITER = textwrap.dedent("""
     from datetime import date, timedelta
     from decimal import Decimal
     from pathlib import Path
-    from segdesk.library import FilingRecord, Library, OPEN, RECONCILED
+    from segdesk.library.db import FilingRecord, Library, OPEN, RECONCILED
     path, me, count, go = sys.argv[1], sys.argv[2], int(sys.argv[3]), Path(sys.argv[4])
     while not go.exists():  # both start writing at the same moment
         time.sleep(0.001)

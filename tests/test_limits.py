@@ -8,8 +8,8 @@ import random
 
 import pytest
 
-from segdesk import pdflimits
-from segdesk.extract import extract
+from segdesk.reading import pdflimits
+from segdesk.reading.extract import extract
 from tests.conftest import SAMPLES
 from tools import fuzz
 
@@ -93,7 +93,7 @@ def test_bounded_inflation_matches_zlib_on_ordinary_streams():
 
 def test_pages_past_the_file_deadline_are_flagged_unread():
     import time
-    from segdesk.pdfread import iter_page_words, open_pdf
+    from segdesk.reading.pdfread import iter_page_words, open_pdf
     pdf = open_pdf(SAMPLE)
     try:
         pages = list(iter_page_words(pdf, deadline=time.monotonic() - 1))

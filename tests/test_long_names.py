@@ -8,8 +8,8 @@ import sys
 
 import openpyxl
 
-from segdesk.review_paths import pdf_for
-from segdesk.session import Review
+from segdesk.store.paths import pdf_for
+from segdesk.store.saved_review import open_review
 from tests.conftest import SAMPLES
 
 LONG_PDF = "f" * 246 + ".pdf"  # 250 characters: legal; its review name would not be
@@ -34,17 +34,17 @@ def test_every_command_reads_a_pdf_with_a_long_name(tmp_path):
 
 def test_the_review_of_a_long_named_pdf_is_saved_and_found_again(tmp_path):
     pdf = shutil.copy(SAMPLES / "daily_seg_sample.pdf", tmp_path / LONG_PDF)
-    review = Review.open(pdf, reviewer="Ann")
-    session = review.session_path
+    stored = open_review(pdf, reviewer="Ann")
+    review, session = stored.review, stored.path
     assert session.parent == tmp_path and len(session.name.encode()) <= 255
     assert session.name.endswith(".pdf.segdesk")
     review.set_note("7010", "kept")
     assert session.exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted([LONG_PDF, session.name])
-    again = Review.open(pdf, reviewer="Ann")
-    assert again.session_path == session
+    again = open_review(pdf, reviewer="Ann")
+    assert again.path == session
     again.restore()
-    assert again.notes == {"7010": "kept"}
+    assert again.review.notes == {"7010": "kept"}
     assert pdf_for(session) == tmp_path / LONG_PDF  # opening the review opens its PDF
 
 

@@ -1,15 +1,18 @@
 """"OCR this page again" is the reviewer's choice, kept in the review; the OCR cache is a pure
 cache (issue 14, "Also"): the same command gives the same result with or without it."""
+import functools
 import json
 import shutil
 import subprocess
 import sys
 
 from segdesk.app.loader import load
-from segdesk.ocr import reocr_page
-from segdesk.ocr.cache import cache_dir
-from segdesk.review_paths import read_session
-from segdesk.session import Review
+from segdesk.reading.extract import extract
+from segdesk.reading.ocr import page_source, reocr_page
+from segdesk.reading.ocr.cache import cache_dir
+from segdesk.store.paths import read_session
+from segdesk.review.review import Review
+from segdesk.store.saved_review import SavedReview
 from tests.conftest import SAMPLES
 
 
@@ -33,9 +36,10 @@ def test_a_page_ocrd_on_request_does_not_change_a_later_extract(tmp_path):
 def test_the_review_keeps_the_choice_and_the_cache_only_saves_time(tmp_path):
     pdf = shutil.copy(SAMPLES / "daily_seg_sample.pdf", tmp_path / "filing.pdf")
     plain = extract_json(pdf)
-    review = Review.open(pdf, ocr_pages=[2])
+    review = Review(extract(pdf, page_source=functools.partial(page_source, forced=[2])),
+                    ocr_pages=[2])
     assert review.filing.ocr_pages == [2]
-    saved = review.save(tmp_path / "review.segdesk")
+    saved = SavedReview(review, None).save(tmp_path / "review.segdesk")
     assert read_session(saved)["ocr_pages"] == [2]
     with_cache = extract_json(pdf, "--session", saved)
     assert with_cache != plain  # page 2's lines now carry OCR confidences

@@ -14,14 +14,15 @@ from decimal import Decimal
 import pytest
 
 from bench.bench_ocr import SCAN_SET, grade
-from segdesk.extract import extract
-from segdesk.filing import SUSPECT
-from segdesk.ocr import page_source, reocr_page
-from segdesk.ocr.cache import OcrCache
-from segdesk.ocr.pages import PAGE_DPI
-from segdesk.ocr.engine import default_engine
-from segdesk.pdfread import Cancelled, PageWords, Word, iter_page_words, open_pdf, sha256_of
-from segdesk.session import Review
+from segdesk.reading.extract import extract
+from segdesk.base.filing import SUSPECT
+from segdesk.reading.ocr import page_source, reocr_page
+from segdesk.reading.ocr.cache import OcrCache
+from segdesk.reading.ocr.pages import PAGE_DPI
+from segdesk.reading.ocr.engine import default_engine
+from segdesk.reading.pdfread import (Cancelled, PageWords, Word, iter_page_words, open_pdf,
+                                     sha256_of)
+from segdesk.review.review import Review
 from tools.make_samples import STYLES, load_sample_values
 from tools.scan import scan_pdf
 
@@ -211,7 +212,7 @@ def test_ocr_this_page_again_bypasses_the_cache_and_stays_a_choice(small_scan):
 
 
 def test_ocr_this_page_again_rejects_a_page_that_does_not_exist(small_scan):
-    from segdesk.errors import SegdeskError
+    from segdesk.base.errors import SegdeskError
     with pytest.raises(SegdeskError, match="has no page 9"):
         reocr_page(small_scan, 9)
 
@@ -242,7 +243,7 @@ def test_text_pdfs_need_no_ocr_engine(sample_pdf, monkeypatch, tmp_path):
 
 
 def test_a_scan_without_the_ocr_engine_is_one_clear_line(small_scan, monkeypatch, tmp_path):
-    from segdesk.ocr import OcrUnavailable
+    from segdesk.reading.ocr import OcrUnavailable
     monkeypatch.setenv("SEGDESK_TESSDATA", str(tmp_path))
     with pytest.raises(OcrUnavailable) as err:
         _source(small_scan, use_cache=False)
@@ -252,7 +253,7 @@ def test_a_scan_without_the_ocr_engine_is_one_clear_line(small_scan, monkeypatch
 def test_the_bundled_scan_has_a_turned_page_and_stays_small():
     import pypdfium2 as pdfium
 
-    from segdesk.ocr.preprocess import render, skew_angle
+    from segdesk.reading.ocr.preprocess import render, skew_angle
     from tools.make_samples import SAMPLES_DIR
     path = SAMPLES_DIR / "daily_seg_scanned.pdf"
     assert path.stat().st_size < 2 * 2**20

@@ -6,9 +6,9 @@ import pypdfium2 as pdfium
 import pytest
 from reportlab.pdfgen.canvas import Canvas
 
-from segdesk.extract import extract
-from segdesk.ocr import page_source
-from segdesk.ocr.engine import default_engine
+from segdesk.reading.extract import extract
+from segdesk.reading.ocr import page_source
+from segdesk.reading.ocr.engine import default_engine
 from tests.conftest import SAMPLES
 
 SCAN = SAMPLES / "daily_seg_scanned.pdf"

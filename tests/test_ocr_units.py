@@ -7,17 +7,17 @@ from __future__ import annotations
 import pytest
 from PIL import Image, ImageDraw
 
-from segdesk.extract import LOW_CONFIDENCE
-from segdesk.layout import split_glued
-from segdesk.ocr import engine as ocr_engine
-from segdesk.ocr.detect import ocr_reason
-from segdesk.ocr.cuttings import _without_underline, stack_cuttings
-from segdesk.ocr.engine import OcrUnavailable
-from segdesk.ocr.preprocess import clean, remove_leaders, skew_angle, straighten
-from segdesk.ocr.reconcile import reconcile
-from segdesk.ocr.regions import _split_code_tails
-from segdesk.ocr.words import join_split_numbers, level_rows
-from segdesk.pdfread import PageWords, Word
+from segdesk.reading.extract import LOW_CONFIDENCE
+from segdesk.reading.layout import split_glued
+from segdesk.reading.ocr import engine as ocr_engine
+from segdesk.reading.ocr.detect import ocr_reason
+from segdesk.reading.ocr.cuttings import _without_underline, stack_cuttings
+from segdesk.reading.ocr.engine import OcrUnavailable
+from segdesk.reading.ocr.preprocess import clean, remove_leaders, skew_angle, straighten
+from segdesk.reading.ocr.reconcile import reconcile
+from segdesk.reading.ocr.regions import _split_code_tails
+from segdesk.reading.ocr.words import join_split_numbers, level_rows
+from segdesk.reading.pdfread import PageWords, Word
 
 def test_runner_up_characters_become_alternative_readings():
     # "4,3" whose 3 was nearly an 8: that reading is offered; a 0-confidence 'A' is not.

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from segdesk import resource_files, templates
-from segdesk.errors import SegdeskError
+from segdesk.base import resource_files
+from segdesk.form import templates
+from segdesk.base.errors import SegdeskError
 
 ROOT = Path(__file__).resolve().parent.parent
 

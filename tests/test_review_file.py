@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from segdesk import fsutil
-from segdesk.errors import SegdeskError
-from segdesk.review_file import (MAX_BYTES, BadReviewFile, NewerReviewFile, merge_unknown,
-                                 read_review, review_name, set_aside, sibling, split_unknown,
-                                 unknown_lines, validate)
+from segdesk.base import fsutil
+from segdesk.base.errors import SegdeskError
+from segdesk.store.review_file import (MAX_BYTES, BadReviewFile, NewerReviewFile, merge_unknown,
+                                       read_review, review_name, set_aside, sibling, split_unknown,
+                                       unknown_lines, validate)
 
 GOOD = {"segdesk_session": 1, "source": "f.pdf", "sha256": "ab" * 32, "form": "daily_seg",
         "reviewer": "Ann", "saved": "2026-12-01T21:00:00+00:00",
@@ -196,7 +196,7 @@ def _entry(time: str, line: str) -> dict:
 
 
 def test_disjoint_changes_merge_and_both_audits_are_kept():
-    from segdesk.review_file import merge_reviews
+    from segdesk.store.review_file import merge_reviews
     base = with_(values={"7010": "1"}, notes={}, reviewed=[], audit=[_entry("t1", "7010")])
     ours = with_(values={"7010": "1", "7020": "2"}, notes={"7030": "mine"}, reviewed=["7040"],
                  audit=[_entry("t1", "7010"), _entry("t3", "7020")])
@@ -211,7 +211,7 @@ def test_disjoint_changes_merge_and_both_audits_are_kept():
 
 
 def test_the_same_line_changed_differently_is_a_conflict():
-    from segdesk.review_file import merge_reviews
+    from segdesk.store.review_file import merge_reviews
     base = with_(values={"7010": "1"})
     merged = merge_reviews(base, with_(values={"7010": "2"}), with_(values={"7010": "3"}))
     assert merged.conflicts == ["values.7010"]
@@ -220,6 +220,6 @@ def test_the_same_line_changed_differently_is_a_conflict():
 
 
 def test_another_version_of_the_pdf_never_merges():
-    from segdesk.review_file import merge_reviews
+    from segdesk.store.review_file import merge_reviews
     merged = merge_reviews(GOOD, GOOD, with_(sha256="cd" * 32))
     assert merged.conflicts and "another version" in merged.conflicts[0]

@@ -12,12 +12,12 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from segdesk.review_lock import (STALE_AFTER, LockedByOther, ReviewLock, is_stale, lock_path,
-                                 read_lock)
+from segdesk.store.lock import (STALE_AFTER, LockedByOther, ReviewLock, is_stale, lock_path,
+                                read_lock)
 
 HOLDER = """
 import sys
-from segdesk.review_lock import ReviewLock
+from segdesk.store.lock import ReviewLock
 lock = ReviewLock(sys.argv[1], user="Ann")
 lock.acquire()
 print("held", flush=True)

@@ -14,9 +14,9 @@ from decimal import Decimal
 
 import pytest
 
-from segdesk import fsutil
-from segdesk.review_file import BadReviewFile, NewerReviewFile
-from segdesk.session import Review
+from segdesk.base import fsutil
+from segdesk.store.review_file import BadReviewFile, NewerReviewFile
+from segdesk.store.saved_review import SavedReview, open_review
 from tests.conftest import SAMPLES
 
 D = Decimal
@@ -27,40 +27,40 @@ def pdf(tmp_path):
     return shutil.copy(SAMPLES / "daily_seg_sample.pdf", tmp_path / "filing.pdf")
 
 
-def opened(pdf, reviewer="Ann") -> Review:
-    review = Review.open(pdf, reviewer=reviewer)
-    review.restore()
-    return review
+def opened(pdf, reviewer="Ann") -> SavedReview:
+    stored = open_review(pdf, reviewer=reviewer)
+    stored.restore()
+    return stored
 
 
-def saved(review: Review) -> dict:
-    return json.loads(review.session_path.read_text())
+def saved(stored: SavedReview) -> dict:
+    return json.loads(stored.path.read_text())
 
 
 # ---------------------------------------------------------------- two reviews, one file
 
 def test_two_reviews_editing_different_lines_both_keep_their_edits(pdf):
     ann, bob = opened(pdf, "Ann"), opened(pdf, "Bob")
-    ann.set_value("7010", D(1))
-    bob.set_value("7020", D(2))  # the file changed under Bob: merged, not overwritten
-    ann.set_note("7030", "Ann's note")
-    bob.confirm("7040")
+    ann.review.set_value("7010", D(1))
+    bob.review.set_value("7020", D(2))  # the file changed under Bob: merged, not overwritten
+    ann.review.set_note("7030", "Ann's note")
+    bob.review.confirm("7040")
     data = saved(bob)
     assert data["values"] == {"7010": "1", "7020": "2"}
     assert data["notes"] == {"7030": "Ann's note"} and data["reviewed"] == ["7040"]
     assert [(a["reviewer"], a["line"]) for a in data["audit"]] == [
         ("Ann", "7010"), ("Bob", "7020"), ("Ann", "7030"), ("Bob", "7040")]
     # Each review shows what the other did as of its own last save.
-    assert bob.value("7010") == D(1) and ann.value("7020") == D(2)
-    assert "7040" not in ann.reviewed
-    assert ann.try_save() and "7040" in ann.reviewed
+    assert bob.review.value("7010") == D(1) and ann.review.value("7020") == D(2)
+    assert "7040" not in ann.review.reviewed
+    assert ann.try_save() and "7040" in ann.review.reviewed
     assert not ann.last_save_error and not bob.last_save_error
 
 
 def test_the_same_line_changed_by_both_keeps_both_and_says_so(pdf):
     ann, bob = opened(pdf, "Ann"), opened(pdf, "Bob")
-    ann.set_value("7010", D(1))
-    bob.set_value("7010", D(2))
+    ann.review.set_value("7010", D(1))
+    bob.review.set_value("7010", D(2))
     assert saved(ann)["values"] == {"7010": "1"}  # Ann's file is not overwritten
     assert bob.dirty and "Ann changed the review meanwhile" in bob.last_save_error
     assert "values.7010" in bob.last_save_error
@@ -72,14 +72,14 @@ def test_the_same_line_changed_by_both_keeps_both_and_says_so(pdf):
 TWO_PROCESS = """
 import sys
 from decimal import Decimal
-from segdesk.session import Review
-review = Review.open(sys.argv[1], reviewer=sys.argv[2])
-review.restore()
+from segdesk.store.saved_review import open_review
+stored = open_review(sys.argv[1], reviewer=sys.argv[2])
+stored.restore()
 print("open", flush=True)
 for line in sys.stdin:
     code, value = line.split()
-    review.set_value(code, Decimal(value))
-    print("saved" if not review.last_save_error else "failed: " + review.last_save_error, flush=True)
+    stored.review.set_value(code, Decimal(value))
+    print("saved" if not stored.last_save_error else "failed: " + stored.last_save_error, flush=True)
 """
 
 
@@ -110,19 +110,19 @@ def test_two_processes_editing_one_review_lose_nothing(pdf):
 def test_a_failed_autosave_is_kept_until_a_save_succeeds(pdf, monkeypatch):
     review = opened(pdf)
     told = []
-    review.save_listeners.append(lambda r: told.append(r.last_save_error))
+    review.subscribe_saved(lambda r: told.append(r.last_save_error))
     real = os.replace
 
     def disk_full(src, dst):
         raise OSError(errno.ENOSPC, "No space left on device")
     monkeypatch.setattr(os, "replace", disk_full)
-    review.set_value("7010", D(1))  # no exception: the edit stays, the failure is recorded
-    assert review.value("7010") == D(1) and review.dirty
+    review.review.set_value("7010", D(1))  # no exception: the edit stays, the failure is recorded
+    assert review.review.value("7010") == D(1) and review.dirty
     assert review.last_save_error.endswith("No space left on device")
-    assert not review.session_path.exists()
+    assert not review.path.exists()
     assert told == [review.last_save_error]
     assert [p.name for p in pdf.parent.iterdir()] == ["filing.pdf"]  # no temp file left
-    review.set_value("7020", D(2))  # retried on the next change: fails again, still shown
+    review.review.set_value("7020", D(2))  # retried on the next change: fails again, still shown
     assert review.dirty and review.last_save_error
     monkeypatch.setattr(os, "replace", real)
     assert review.try_save()  # as the window's timer retries
@@ -132,26 +132,26 @@ def test_a_failed_autosave_is_kept_until_a_save_succeeds(pdf, monkeypatch):
 
 def test_saving_elsewhere_writes_the_review_there(pdf, tmp_path):
     review = opened(pdf)
-    review.set_value("7010", D(1))
+    review.review.set_value("7010", D(1))
     other = tmp_path / "elsewhere.segdesk"
     review.save(other)
     again = opened(pdf, "Bob")
-    assert again.load(other) == 1 and again.value("7010") == D(1)
+    assert again.load(other) == 1 and again.review.value("7010") == D(1)
 
 
 # ---------------------------------------------------------------- lines the form lacks
 
 def test_entries_for_unknown_lines_survive_every_save(pdf):
     review = opened(pdf)
-    review.set_value("7010", D(1))
+    review.review.set_value("7010", D(1))
     data = saved(review)
     data["values"]["9999"] = "123"
     data["notes"]["9999"] = "a line of a newer form"
     data["reviewed"].append("9998")
-    review.session_path.write_text(json.dumps(data))
+    review.path.write_text(json.dumps(data))
     again = opened(pdf, "Bob")
-    assert again.unknown and again.value("7010") == D(1)
-    again.set_value("7020", D(2))
+    assert again.unknown and again.review.value("7010") == D(1)
+    again.review.set_value("7020", D(2))
     after = saved(again)
     assert after["values"] == {"7010": "1", "7020": "2", "9999": "123"}
     assert after["notes"]["9999"] == "a line of a newer form" and "9998" in after["reviewed"]
@@ -183,18 +183,18 @@ def test_stale_temp_files_are_cleaned_on_open(pdf):
 def test_a_bad_review_file_is_one_error_and_left_as_it_was(pdf, text, error):
     session = pdf.parent / "filing.pdf.segdesk"
     session.write_text(text)
-    review = Review.open(pdf, reviewer="Ann")
+    stored = open_review(pdf, reviewer="Ann")
     with pytest.raises(error):
-        review.restore()
+        stored.restore()
     assert session.read_text() == text
 
 
 def test_a_bom_review_file_restores(pdf):
     review = opened(pdf)
-    review.set_value("7010", D(1))
-    session = review.session_path
+    review.review.set_value("7010", D(1))
+    session = review.path
     session.write_bytes(b"\xef\xbb\xbf" + session.read_bytes())
-    assert opened(pdf, "Bob").value("7010") == D(1)
+    assert opened(pdf, "Bob").review.value("7010") == D(1)
 
 
 @pytest.mark.parametrize("text, why", [

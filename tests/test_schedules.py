@@ -11,10 +11,10 @@ from decimal import Decimal
 
 import pytest
 
-from segdesk.engine import INCOMPLETE, TIES
-from segdesk.extract import extract
-from segdesk.filing import MISSING, OK
-from segdesk.session import Review
+from segdesk.rules.engine import INCOMPLETE, TIES
+from segdesk.reading.extract import extract
+from segdesk.base.filing import MISSING, OK
+from segdesk.review.review import Review
 from tools.make_samples import load_sample_values
 from tools.schedules import VARIANTS, ScheduleStyle, render_schedules, scaled
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from segdesk.amounts import parse_amount
-from segdesk.engine import Engine
+from segdesk.base.amounts import parse_amount
+from segdesk.rules.engine import Engine
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 _PAIR = re.compile(r"(\S+)\s*\[(\d{4})\]")

@@ -7,11 +7,13 @@ from decimal import Decimal
 import pypdfium2 as pdfium
 import pytest
 
-from segdesk import amounts, cli
-from segdesk.amounts import CORRECTED, parse_amount
-from segdesk.engine import FAILS, TIES, Engine
-from segdesk.extract import extract
-from segdesk.proposals import explain
+from segdesk.base import amounts
+from segdesk.launch import main as cli
+from segdesk.base.amounts import CORRECTED, parse_amount
+from segdesk.store.saved_review import SavedReview
+from segdesk.rules.engine import FAILS, TIES, Engine
+from segdesk.reading.extract import extract
+from segdesk.rules.proposals import explain
 from tests.pdfs import filing_pdf
 from tests.xlsx_support.cases import review_of
 
@@ -117,9 +119,9 @@ def test_notes_reviewed_marks_and_audit_survive_reopening(template, seed, tmp_pa
     review.set_note("7010", "agreed to the bank")
     review.confirm("7020")
     review.set_value("7030", values["7030"] + 5, note="typo")
-    path = review.save(tmp_path / "r.segdesk")
+    path = SavedReview(review, None).save(tmp_path / "r.segdesk")
     again = review_of(template, values, header)
-    assert again.load(path) == 1
+    assert SavedReview(again, None).load(path) == 1
     assert again.notes == {"7010": "agreed to the bank"}
     assert set(again.reviewed) == {"7020"}
     assert again.audit == review.audit and again.value("7030") == values["7030"] + 5
@@ -146,7 +148,7 @@ def test_a_no_op_change_is_not_audited(template, seed):
 def test_an_unexpected_error_is_one_line_never_a_traceback(monkeypatch, capsys, error):
     def fail(argv):
         raise error
-    monkeypatch.setattr(cli, "_headless", fail)
+    monkeypatch.setattr(cli.commands, "run", fail)
     assert cli.main(["extract", "x.pdf"]) == 2
     out, err = capsys.readouterr()
     assert out == "" and err.count("\n") == 1

@@ -2,8 +2,8 @@ import textwrap
 
 import pytest
 
-from segdesk.errors import SegdeskError
-from segdesk.templates import load_template
+from segdesk.base.errors import SegdeskError
+from segdesk.form.templates import load_template
 
 HEAD = """
 [form]

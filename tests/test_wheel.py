@@ -99,8 +99,8 @@ def test_sdist_and_wheel_carry_the_runtime_files(dist):
     # The test inputs among the samples stay out of the wheel.
     assert not any(n.startswith("segdesk/_resources/samples/") and not n.endswith("daily_seg_sample.pdf")
                    for n in names)
-    assert "[console_scripts]\nsegdesk = segdesk.cli:main" in entry_points
-    assert "[gui_scripts]\nsegdesk-gui = segdesk.cli:gui_main" in entry_points
+    assert "[console_scripts]\nsegdesk = segdesk.launch.main:main" in entry_points
+    assert "[gui_scripts]\nsegdesk-gui = segdesk.launch.main:gui_main" in entry_points
 
 
 def _check_installed(bin_dir: Path, python: Path, tmp: Path, env: dict) -> None:

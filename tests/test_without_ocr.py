@@ -27,7 +27,7 @@ def segdesk(tmp_path, args, block=NOT_INSTALLED, broken_module=False):
         path.insert(0, str(fake))
         block = ""
     script = (f"import sys; sys.path[:0] = {path!r}\n{block}"
-              "from segdesk.cli import main; code = main(sys.argv[1:])\n"
+              "from segdesk.launch.main import main; code = main(sys.argv[1:])\n"
               "assert 'tesserocr' not in sys.modules or sys.modules['tesserocr'] is None\n"
               "raise SystemExit(code)\n")
     return subprocess.run([sys.executable, "-c", script, *map(str, args)], capture_output=True,

@@ -10,8 +10,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from segdesk.extract import extract
-from segdesk.session import Review
+from segdesk.reading.extract import extract
+from segdesk.review.review import Review
+from segdesk.store.saved_review import SavedReview
 from tests.pdfs import filing_pdf
 
 SAMPLES = Path(__file__).resolve().parent.parent / "resources" / "samples"
@@ -47,7 +48,7 @@ def test_export_applies_a_saved_review(seed, tmp_path):
     for code in lost:
         review.set_value(code, values[code], note="from the bank statement")
     review.confirm_all_corrected()
-    session = review.save(tmp_path / "review.segdesk")
+    session = SavedReview(review, None).save(tmp_path / "review.segdesk")
     out = tmp_path / "reviewed.xlsx"
 
     before = segdesk("export", pdf, "-o", tmp_path / "raw.xlsx")

@@ -9,9 +9,9 @@ import openpyxl
 from openpyxl.utils import get_column_letter
 import pytest
 
-from segdesk.library import Library
-from segdesk.session import Review
+from segdesk.library.db import Library
 from segdesk.xlsx import export_workbook
+from segdesk.store.saved_review import open_review
 from tests.xlsx_support import recalc
 from tools.series import write_series
 
@@ -31,7 +31,7 @@ def row_of(ws, code):
 
 
 def test_no_previous_filing_no_comparison_columns(days, tmp_path):
-    out = export_workbook([Review.open(days[1])], tmp_path / "alone.xlsx")
+    out = export_workbook([open_review(days[1]).review], tmp_path / "alone.xlsx")
     ws = openpyxl.load_workbook(out)["Segregation Statement"]
     assert not any(str(t).startswith("Previous") for t in columns(ws))
 
@@ -41,8 +41,8 @@ def test_previous_change_and_explanations_in_the_statement_sheets(days, tmp_path
     first = shutil.copy(days[0], tmp_path / "yesterday.pdf")
     second = shutil.copy(days[1], tmp_path / "today.pdf")
     with Library() as lib:
-        lib.record_review(Review.open(first))
-    today = Review.open(second, reviewer="Ann")
+        lib.record_review(open_review(first).review)
+    today = open_review(second, reviewer="Ann").review
     today.set_explanation("7190", "the deposit in 7070")
     out = export_workbook([today], tmp_path / "today.xlsx")
 

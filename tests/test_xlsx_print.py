@@ -11,8 +11,8 @@ import shutil
 import pypdfium2
 import pytest
 
-from segdesk.extract import extract
-from segdesk.session import Review
+from segdesk.reading.extract import extract
+from segdesk.review.review import Review
 from segdesk.xlsx import export_workbook
 from tests.conftest import SAMPLES
 from tests.xlsx_support import recalc

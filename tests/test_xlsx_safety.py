@@ -9,9 +9,9 @@ import shutil
 import openpyxl
 import pytest
 
-from segdesk.errors import SegdeskError
-from segdesk.extract import extract
-from segdesk.session import Review
+from segdesk.base.errors import SegdeskError
+from segdesk.reading.extract import extract
+from segdesk.review.review import Review
 from segdesk.xlsx import export_workbook
 from tests.xlsx_support.cases import review_of
 

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from openpyxl.utils.cell import coordinate_from_string
 
-from segdesk.extract import extract
-from segdesk.session import Review
-from segdesk.vocab import action_word
+from segdesk.reading.extract import extract
+from segdesk.review.review import Review
+from segdesk.base.vocab import action_word
 from segdesk.xlsx import export_workbook
 from tests.pdfs import filing_pdf
 from tests.xlsx_support import recalc
@@ -456,7 +456,7 @@ def test_sign_off_and_approval_on_summary_and_audit(template, seed, tmp_path):
     header, values, _ = seed
     review = review_of(template, values, header, reviewer="Ann Preparer")
     review.sign_off()
-    review.reviewer = "Bob Approver"
+    review.set_reviewer("Bob Approver")
     review.approve()
     saved = Saved(export_workbook([review], tmp_path / "signed.xlsx"))
     summary, rows = saved.values["Summary"], saved.label_rows("Summary")

@@ -31,7 +31,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from segdesk.pdflimits import MAX_FILE_SECONDS
+from segdesk.reading.pdflimits import MAX_FILE_SECONDS
 from tools.pdfobjects import PdfObjects
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -49,7 +49,7 @@ CHILD_ADDRESS_SPACE = 6 << 30
 
 _CHILD = (
     "import os, re, sys\n"
-    "from segdesk.cli import main\n"
+    "from segdesk.launch.main import main\n"
     "try:\n"
     "    rc = main(sys.argv[1:])\n"
     "finally:\n"

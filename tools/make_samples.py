@@ -17,7 +17,7 @@ from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
-from segdesk.templates import FormTemplate, LineDef, builtin_template
+from segdesk.form.templates import FormTemplate, LineDef, builtin_template
 from tools.scan import scan_pdf
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -21,7 +21,7 @@ from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
-from segdesk.templates import LineDef, builtin_template
+from segdesk.form.templates import LineDef, builtin_template
 from tools.make_samples import _bold, _is_net
 
 # Our titles, not the form's headings; each holds one of the template's schedule_titles.

@@ -25,8 +25,8 @@ def main(argv: list[str]) -> int:
     out.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="segdesk-shot-") as tmp:
         os.environ["SEGDESK_LIBRARY"] = str(Path(tmp) / "library.sqlite3")
-        from segdesk import batch
-        from segdesk.library import Library
+        from segdesk.library import batch
+        from segdesk.library.db import Library
         from tools.series import write_series
 
         last = DAYS - 1

@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
-from segdesk.templates import FormTemplate, builtin_template
+from segdesk.form.templates import FormTemplate, builtin_template
 from tools.make_samples import load_sample_values, render_filing
 
 # The funds on deposit of each statement: the inputs of its total funds that are positive.

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QAbstractItemView, QDockWidget, QTreeWidget, QTreeWidgetItem
 
-from ..session import Review
+from segdesk.review.review import Review
 from .line_detail import describe_change, when_text
 
 WHEN, LINE, WHAT, NOTE = range(4)

@@ -10,10 +10,11 @@ from PySide6.QtGui import QBrush, QFont
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QHBoxLayout, QHeaderView, QLabel,
                                QPushButton, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
 
-from ..amounts import format_amount
-from ..engine import ARITHMETIC, DERIVED, FAILS, INCOMPLETE, REGULATORY, TIES, CheckResult
-from ..session import Review
-from ..vocab import LineStatus
+from segdesk.base.amounts import format_amount
+from segdesk.rules.engine import (ARITHMETIC, DERIVED, FAILS, INCOMPLETE, REGULATORY, TIES,
+                                  CheckResult)
+from segdesk.review.review import Review
+from segdesk.base.vocab import LineStatus
 from . import style
 
 CHECK, KIND, STATUS, REPORTED, COMPUTED, DIFFERENCE = range(6)

@@ -6,9 +6,9 @@ from decimal import Decimal
 
 from PySide6.QtGui import QUndoCommand
 
-from ..amounts import format_amount
-from ..session import Review
-from ..vocab import AuditAction
+from segdesk.base.amounts import format_amount
+from segdesk.review.review import Review
+from segdesk.base.vocab import AuditAction
 
 
 def _label(review: Review, line_id: str) -> str:

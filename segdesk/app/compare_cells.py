@@ -1,5 +1,5 @@
 """The grid's Previous / Change / Change % cells: a line against the filing it is compared with
-(segdesk.compare), and the mark of a variance flag."""
+(segdesk.library.compare), and the mark of a variance flag."""
 from __future__ import annotations
 
 from decimal import Decimal
@@ -7,8 +7,8 @@ from functools import lru_cache
 
 from PySide6.QtGui import QColor, QPixmap
 
-from ..amounts import format_amount
-from ..compare import Comparison, LineChange, percent_text
+from segdesk.base.amounts import format_amount
+from segdesk.library.compare import Comparison, LineChange, percent_text
 from .style import round_badge
 
 FLAG_TEXT = QColor("#8C5A00")

@@ -17,10 +17,10 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QFileDialog, QMenu, QProgressBar, QPushButton
 
-from ..errors import SegdeskError
-from ..review_file import set_aside, unknown_lines
-from ..review_paths import SESSION_SUFFIX, pdf_for
-from ..session import Review
+from segdesk.base.errors import SegdeskError
+from segdesk.store.review_file import set_aside, unknown_lines
+from segdesk.store.paths import SESSION_SUFFIX, pdf_for
+from segdesk.review.review import Review
 from . import prompts
 from .line_detail import when_text
 from .loader import Loaded, Loader
@@ -236,7 +236,7 @@ class FileFlow(QObject):
         if window.review is None:
             return
         try:
-            from ..xlsx import export_workbook
+            from segdesk.xlsx import export_workbook
         except ImportError:
             prompts.show_error(window, "Export", "Excel export is not available in this version of "
                                                  "segdesk (the segdesk.xlsx module is missing).")
@@ -260,7 +260,7 @@ class FileFlow(QObject):
                                               "Excel workbook (*.xlsx)")
         if not path:
             return
-        from ..xlsx import ReadOnlyTarget
+        from segdesk.xlsx import ReadOnlyTarget
         try:
             try:
                 out = export_workbook([window.review], path)

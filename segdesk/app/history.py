@@ -17,10 +17,10 @@ from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QDockWidget, QFormLayo
                                QLabel, QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout,
                                QWidget)
 
-from ..compare import comparison_for, flag_text, unexplained
-from ..errors import SegdeskError
-from ..library import Library, default_path
-from ..templates import Threshold
+from segdesk.library.compare import comparison_for, flag_text, unexplained
+from segdesk.base.errors import SegdeskError
+from segdesk.library.db import Library, default_path
+from segdesk.form.templates import Threshold
 from .line_model import CHANGE, CHANGE_PCT, PREVIOUS
 from . import prompts, style
 from .library_dock import LibraryDock
@@ -235,7 +235,7 @@ class History(QObject):
     def edit_thresholds(self) -> None:
         template = self.review.template if self.review else None
         if template is None:
-            from ..templates import builtin_template
+            from segdesk.form.templates import builtin_template
             template = builtin_template()
         try:
             with Library(self.library_path) as library:

@@ -1,6 +1,6 @@
 """The Library dock: every filing segdesk has read, grouped by firm and sorted by date, with its
 review state and each statement's excess; a filter; Enter opens the filing; "Add folder…"
-reads a folder's PDFs in the background (segdesk.batch's worker processes) with progress and
+reads a folder's PDFs in the background (segdesk.library.batch's worker processes) with progress and
 Cancel."""
 from __future__ import annotations
 
@@ -14,11 +14,11 @@ from PySide6.QtWidgets import (QAbstractItemView, QDockWidget, QFileDialog, QHBo
                                QLineEdit, QProgressBar, QPushButton, QTreeView, QVBoxLayout,
                                QWidget)
 
-from .. import batch
-from ..amounts import format_amount
-from ..errors import SegdeskError
-from ..library import (APPROVED, OPEN, RECONCILED, SIGNED_OFF, FilingRecord, Library,
-                       state_word)
+from segdesk.library.db import batch
+from segdesk.base.amounts import format_amount
+from segdesk.base.errors import SegdeskError
+from segdesk.library.db import (APPROVED, OPEN, RECONCILED, SIGNED_OFF, FilingRecord, Library,
+                                state_word)
 from . import style
 
 PATH_ROLE = Qt.ItemDataRole.UserRole + 1  # a filing row's PDF path (None on a firm row)

@@ -6,10 +6,11 @@ import html
 from datetime import datetime
 from decimal import Decimal
 
-from ..amounts import format_amount
-from ..audit import AuditEntry
-from ..session import Review
-from ..vocab import AuditAction, CheckStatus, ItemKind, LineState, LineStatus, action_word
+from segdesk.base.amounts import format_amount
+from segdesk.review.audit import AuditEntry
+from segdesk.review.review import Review
+from segdesk.base.vocab import (AuditAction, CheckStatus, ItemKind, LineState, LineStatus,
+                                action_word)
 
 
 def describe_line(review: Review, line_id: str) -> str:

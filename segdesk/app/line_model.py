@@ -14,12 +14,12 @@ from dataclasses import dataclass
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QFont
 
-from ..amounts import format_amount
-from ..compare import unexplained
-from ..engine import FAILS, Change
-from ..entry import parse_input
-from ..session import Review
-from ..vocab import CheckStatus, ItemKind, LineState, LineStatus
+from segdesk.base.amounts import format_amount
+from segdesk.library.compare import unexplained
+from segdesk.rules.engine import FAILS, Change
+from segdesk.review.entry import parse_input
+from segdesk.review.review import Review
+from segdesk.base.vocab import CheckStatus, ItemKind, LineState, LineStatus
 from . import compare_cells, style
 from .line_detail import ocr_confidence
 
@@ -84,7 +84,7 @@ class LineModel(QAbstractTableModel):
     def __init__(self, review: Review, parent=None):
         super().__init__(parent)
         self.review = review
-        self.comparison = None  # segdesk.compare.Comparison: the filing compared with
+        self.comparison = None  # segdesk.library.compare.Comparison: the filing compared with
         self.rows: list[Row] = []
         self.row_of: dict[str, int] = {}
         self._own: dict[str, str] = {}  # line id -> the words the label column shows

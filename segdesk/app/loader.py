@@ -11,12 +11,12 @@ from pathlib import Path
 
 from PySide6.QtCore import QThread, Signal
 
-from .. import ocr
-from ..errors import SegdeskError
-from ..pdfread import Cancelled
-from ..review_lock import LockedByOther
-from ..review_paths import saved_ocr_pages, session_path_for
-from ..session import Review, SessionMismatch
+from segdesk.reading import ocr
+from segdesk.base.errors import SegdeskError
+from segdesk.reading.pdfread import Cancelled
+from segdesk.store.lock import LockedByOther
+from segdesk.store.paths import saved_ocr_pages, session_path_for
+from segdesk.review.review import Review, SessionMismatch
 
 
 @dataclass

@@ -15,10 +15,10 @@ from PySide6.QtCore import QPoint, Qt, Signal
 from PySide6.QtGui import QIcon, QUndoStack
 from PySide6.QtWidgets import QMainWindow, QMenu, QSplitter
 
-from ..compare import flag_text
-from ..engine import Change
-from ..resource_files import icon_path
-from ..session import Review
+from segdesk.library.compare import flag_text
+from segdesk.rules.engine import Change
+from segdesk.base.resource_files import icon_path
+from segdesk.review.review import Review
 from . import prompts
 from .actions import WindowActions
 from .audit_view import AuditDock

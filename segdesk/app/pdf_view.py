@@ -15,9 +15,9 @@ from PySide6.QtGui import QBrush, QColor, QFont, QImage, QPainter, QPen
 from PySide6.QtWidgets import (QGraphicsItem, QGraphicsRectItem, QGraphicsScene,
                                QGraphicsSimpleTextItem, QGraphicsView)
 
-from ..filing import Filing
-from ..pdfread import PDFIUM_LOCK
-from ..vocab import LineStatus
+from segdesk.base.filing import Filing
+from segdesk.reading.pdfread import PDFIUM_LOCK
+from segdesk.base.vocab import LineStatus
 from . import style
 
 PAGE_GAP = 14.0  # points between pages

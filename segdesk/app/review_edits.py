@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import html
 
-from ..errors import SegdeskError
-from ..vocab import AuditAction, ItemKind, LineState, LineStatus
+from segdesk.base.errors import SegdeskError
+from segdesk.base.vocab import AuditAction, ItemKind, LineState, LineStatus
 from . import prompts
 from .commands import ConfirmCommand, NoteCommand, SetValueCommand
 

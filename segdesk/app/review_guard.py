@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QFileDialog
 
-from ..errors import SegdeskError
-from ..review_lock import HEARTBEAT_SECONDS
-from ..review_paths import SESSION_SUFFIX
-from ..session import Review
+from segdesk.base.errors import SegdeskError
+from segdesk.store.lock import HEARTBEAT_SECONDS
+from segdesk.store.paths import SESSION_SUFFIX
+from segdesk.review.review import Review
 from . import prompts
 
 if TYPE_CHECKING:

@@ -6,8 +6,8 @@ from collections import Counter
 
 from PySide6.QtWidgets import QLabel, QStatusBar
 
-from ..session import Review
-from ..vocab import ReviewState
+from segdesk.review.review import Review
+from segdesk.base.vocab import ReviewState
 
 OCR_HINT = ("Pages without a usable text layer, read by OCR; a value read with low confidence "
             "is marked suspect.\nRight-click a page: OCR this page again.")

@@ -7,7 +7,7 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontDatabase, QFontMetrics, QPainter, QPalette, QPixmap
 from PySide6.QtWidgets import QApplication, QLabel
 
-from ..vocab import LineState, LineStatus
+from segdesk.base.vocab import LineState, LineStatus
 
 FAILS = "fails"  # the window's word for a total that does not tie, shown over how it was read
 

@@ -14,7 +14,7 @@ from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from ..library import FilingRecord
+from segdesk.library.db import FilingRecord
 from . import style
 
 SERIES = (("segregation", "Seg.", QColor("#1F5FAD")), ("secured", "Secured", QColor("#2E8B57")),

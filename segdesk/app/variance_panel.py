@@ -7,8 +7,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QAbstractItemView, QLabel, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
-from ..amounts import format_amount
-from ..compare import LineChange, percent_text
+from segdesk.base.amounts import format_amount
+from segdesk.library.compare import LineChange, percent_text
 from . import compare_cells, style
 
 LINE_ROLE = Qt.ItemDataRole.UserRole + 1

@@ -12,9 +12,9 @@ import stat
 from datetime import date, datetime, timezone
 from pathlib import Path
 
-from ..errors import SegdeskError
-from ..fsutil import check_name, write_atomic
-from ..session import Review
+from segdesk.base.errors import SegdeskError
+from segdesk.base.fsutil import check_name, write_atomic
+from segdesk.review.review import Review
 from .cells import Book
 from .group import Group
 from .text import fit_cell, xml_text

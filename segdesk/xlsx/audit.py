@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from decimal import Decimal, InvalidOperation
 
-from ..vocab import action_word
+from segdesk.base.vocab import action_word
 from . import styles
 from .group import Group
 

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..errors import SegdeskError
-from ..figures import key_figures
-from ..filing import parse_date
-from ..fsutil import write_atomic
-from ..library import state_word
-from ..templates import builtin_template
+from segdesk.base.errors import SegdeskError
+from segdesk.form.figures import key_figures
+from segdesk.base.filing import parse_date
+from segdesk.base.fsutil import write_atomic
+from segdesk.library.db import state_word
+from segdesk.form.templates import builtin_template
 from . import styles
 from .cells import Book
 

@@ -19,7 +19,7 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..errors import SegdeskError
+from segdesk.base.errors import SegdeskError
 from . import styles
 from .cached import Result, with_cached_values
 from .text import fit_cell, xml_text

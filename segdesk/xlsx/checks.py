@@ -20,9 +20,9 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from openpyxl.formatting.rule import FormulaRule
 
-from ..engine import ARITHMETIC, REGULATORY, CheckResult
-from ..errors import SegdeskError
-from ..verdict import check_title
+from segdesk.rules.engine import ARITHMETIC, REGULATORY, CheckResult
+from segdesk.base.errors import SegdeskError
+from segdesk.review.verdict import check_title
 from . import styles
 from .cached import ExcelError, Result
 from .group import Group

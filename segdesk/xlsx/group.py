@@ -13,9 +13,9 @@ from functools import cached_property
 from datetime import date
 from decimal import Decimal
 
-from ..compare import Comparison, comparison_for
-from ..filing import parse_date
-from ..session import Review
+from segdesk.library.compare import Comparison, comparison_for
+from segdesk.base.filing import parse_date
+from segdesk.review.review import Review
 from .cached import ExcelError, Result
 from .cells import Book, Sheet
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 from openpyxl.styles import PatternFill
 from openpyxl.utils import get_column_letter
 
-from ..compare import Comparison
+from segdesk.library.compare import Comparison
 from . import styles
 from .cells import Sheet
 

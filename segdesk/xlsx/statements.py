@@ -5,7 +5,7 @@ from __future__ import annotations
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.utils import get_column_letter
 
-from ..vocab import LineState, LineStatus
+from segdesk.base.vocab import LineState, LineStatus
 from . import styles
 from .group import Group
 from .previous import write_comparison

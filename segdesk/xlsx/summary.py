@@ -3,7 +3,7 @@ reviewed, by whom and when, who signed it off and approved it; each statement's 
 and every check's result.
 
 The master check (defined name `MasterCheck`) is TRUE exactly when the filing is reconciled
-(segdesk.verdict): it is live, from the sheet's own check cells (how many checks do not tie
+(segdesk.review.verdict): it is live, from the sheet's own check cells (how many checks do not tie
 now) and the number of lines still open (the statement sheets' Review column).
 """
 from __future__ import annotations
@@ -11,8 +11,8 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from pathlib import Path
 
-from ..verdict import check_title
-from ..vocab import LineState, LineStatus
+from segdesk.review.verdict import check_title
+from segdesk.base.vocab import LineState, LineStatus
 from . import styles
 from .cells import LINE_HEIGHT, Sheet
 from .checks import StatementChecks

@@ -10,7 +10,7 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 
 from . import styles
 from .cells import Sheet
-from ..figures import FIELDS, LABELS, key_figures
+from segdesk.form.figures import FIELDS, LABELS, key_figures
 from .group import Group
 
 HEADER_ROW = 4

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import openpyxl
 
-from segdesk.filing import filing_from_values
-from segdesk.session import Review
+from segdesk.base.filing import filing_from_values
+from segdesk.review.review import Review
 
 HOSTILE_FIRM = '=HYPERLINK("http://evil.example/x","Credit Suisse") & Co'
 HOSTILE_RAW = {"7010": "+cmd|' /C calc'!A0", "7020": "-2+3", "7030": "@SUM(A1:A9)",

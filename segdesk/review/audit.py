@@ -1,0 +1,24 @@
+"""The audit trail's entry: who changed what on which line, when (UTC, ISO 8601), and why."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from segdesk.base.vocab import AuditAction
+
+
+@dataclass
+class AuditEntry:
+    time: str
+    reviewer: str
+    line: str
+    code: str | None
+    before: str | None
+    after: str | None
+    note: str = ""
+    action: str = AuditAction.EDIT  # an AuditAction value
+
+
+def now() -> str:
+    """The time an audit entry or a signature records."""
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")

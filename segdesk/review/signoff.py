@@ -1,0 +1,101 @@
+"""Sign-off and four-eyes approval of a review, and their voiding by a later change.
+
+A preparer signs off a reconciled filing, or one whose every open item has a written reason;
+a second person, who neither signed off nor changed a value, approves. Any change after a
+sign-off voids it (and any approval), on the audit trail. These rule only: each returns what
+the Review (review.py) is to record, the signature and its audit entries, and the Review
+records them, tells its listeners, and is saved.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from segdesk.base.errors import SegdeskError
+from segdesk.base.vocab import AuditAction
+from .audit import AuditEntry, now
+from .record import Signature
+
+if TYPE_CHECKING:
+    from .review import Review
+
+
+class SignOffRefused(SegdeskError):
+    """A sign-off or approval that the rules do not allow (the message says which)."""
+
+
+class FourEyesRefused(SignOffRefused):
+    """An approval by the preparer, or by someone who changed a value: another person must."""
+
+
+def sign_off(review: Review, reviewer: str,
+             reasons: dict[str, str] | None) -> tuple[Signature, list[AuditEntry]]:
+    """`reviewer`'s sign-off of `review` with its audit entries (the sign-off and the reason
+    for each open item); raises SignOffRefused when the rules do not allow it."""
+    reasons = {k: v.strip() for k, v in (reasons or {}).items() if v and v.strip()}
+    if review.signed_off is not None:
+        raise SignOffRefused(f"already signed off by {review.signed_off.by} at "
+                             f"{review.signed_off.at}")
+    items = review.open_items()
+    ids = {it.id for it in items}
+    stray = [k for k in reasons if k not in ids]
+    if stray:
+        raise SignOffRefused(f"cannot sign off: {', '.join(stray)} "
+                             f"{'is' if len(stray) == 1 else 'are'} not open; a reason is "
+                             f"given only for an open item")
+    unexplained = [it for it in items if it.id not in reasons]
+    if unexplained:
+        shown = ", ".join(it.label for it in unexplained[:5])
+        more = f" and {len(unexplained) - 5} more" if len(unexplained) > 5 else ""
+        raise SignOffRefused(f"cannot sign off: not reconciled, and {len(unexplained)} open "
+                             f"item{'s' * (len(unexplained) != 1)} {shown}{more} "
+                             f"{'has' if len(unexplained) == 1 else 'have'} no reason given")
+    signature = Signature(reviewer, now(), reasons)
+    entries = [_filing_entry(reviewer, AuditAction.SIGN_OFF, "reconciled" if not items
+                             else f"not reconciled: {len(items)} open, each with a reason")]
+    entries += [AuditEntry(time=signature.at, reviewer=reviewer, line=it.id, code=it.code,
+                           before=None, after=None, note=f"{reasons[it.id]} (open: {it.reason})",
+                           action=AuditAction.REASON) for it in items]
+    return signature, entries
+
+
+def approve(review: Review, reviewer: str) -> tuple[Signature, list[AuditEntry]]:
+    """`reviewer`'s approval of the sign-off with its audit entry; raises SignOffRefused when
+    there is nothing to approve, FourEyesRefused when the four-eyes rule forbids it."""
+    signed = review.signed_off
+    if signed is None:
+        raise SignOffRefused("nothing to approve: the review is not signed off")
+    if review.approved is not None:
+        raise SignOffRefused(f"already approved by {review.approved.by} at {review.approved.at}")
+    me = _person(reviewer)
+    if me == _person(signed.by):
+        raise FourEyesRefused(f"four eyes: {reviewer} signed this review off and cannot "
+                              f"also approve it; another person must")
+    if me in {_person(n) for n in review.changed_values_by()}:
+        raise FourEyesRefused(f"four eyes: {reviewer} changed values in this review and "
+                              f"cannot approve it; another person must")
+    signature = Signature(reviewer, now())
+    return signature, [_filing_entry(reviewer, AuditAction.APPROVE,
+                                     f"sign-off by {signed.by} at {signed.at} approved")]
+
+
+def void(review: Review, reviewer: str, what: str) -> tuple[str, AuditEntry] | None:
+    """A change (to `what`) after sign-off voids the sign-off and any approval: what that says
+    and its audit entry (None when the review is not signed off)."""
+    signed, approved = review.signed_off, review.approved
+    if signed is None:
+        return None
+    said = (f"sign-off by {signed.by} at {signed.at}"
+            + (f" and approval by {approved.by}" if approved else "")
+            + f" voided by a change to {what}")
+    return said, _filing_entry(reviewer, AuditAction.VOID, said)
+
+
+def _filing_entry(reviewer: str, action: AuditAction, note: str) -> AuditEntry:
+    """An audit entry about the whole filing (its line is empty)."""
+    return AuditEntry(time=now(), reviewer=reviewer, line="", code=None,
+                      before=None, after=None, note=note, action=action)
+
+
+def _person(name: str) -> str:
+    """Names compared as people write them: case and spacing do not make another person."""
+    return " ".join(name.split()).casefold()

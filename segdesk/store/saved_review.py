@@ -1,0 +1,152 @@
+"""A review bound to its review file, and the one way to open a filing for review.
+
+`open_review` is what the window, the CLI and batch all call: it reads the PDF (OCR where a
+page has no usable text layer, and on the pages the saved review had OCR'd on request) into a
+Review bound to the review file beside it (`FILING.pdf.segdesk`, or in the data folder when that
+folder cannot be written). Applying the saved review is the caller's next step (`restore`), so
+that each can tell its user what it found.
+
+A SavedReview listens to its review: after every change it writes the file, atomically, so a
+crash or a kill loses nothing written; a write that fails leaves the change in memory, `dirty`,
+with the reason in `last_save_error`, until a save succeeds. The file is never overwritten
+blindly (file_store.py).
+"""
+from __future__ import annotations
+
+import functools
+import json
+from pathlib import Path
+from typing import Callable
+
+from segdesk.base.errors import SegdeskError
+from segdesk.base.fsutil import remove_stale_temps, write_atomic
+from segdesk.reading.extract import extract
+from segdesk.review.record import ReviewChange
+from segdesk.review.review import Review
+from . import codec
+from .file_store import ReviewStore
+from .paths import saved_ocr_pages, session_path_for
+from .review_file import merge_unknown, read_review
+
+
+class SessionMismatch(SegdeskError):
+    """The saved review was made on a different version of the PDF."""
+
+
+def open_review(pdf_path: str | Path, reviewer: str = "", *, progress=None, cancelled=None,
+                page_source=None, reocr_page: int | None = None,
+                ocr_from: str | Path | None = None, use_saved: bool = True,
+                autosave: bool = True) -> SavedReview:
+    """Read `pdf_path` into a review bound to its review file (not yet applied: `restore`).
+
+    The pages the saved review (`ocr_from`, else the file beside the PDF unless not
+    `use_saved`) had OCR'd on request are read so again, never left to the cache; with
+    `reocr_page`, that page is OCR'd again first and joins them (OcrUnavailable when there is
+    no OCR engine). Raises SegdeskError for a file that cannot be read, Cancelled."""
+    from segdesk.reading import ocr
+    path = session_path_for(pdf_path)
+    pages = saved_ocr_pages(ocr_from or (path if use_saved else None), pdf_path)
+    if reocr_page is not None:
+        ocr.reocr_page(pdf_path, reocr_page, progress, cancelled)
+        pages.append(reocr_page)
+    pages = sorted(set(pages))
+    if page_source is None:
+        page_source = functools.partial(ocr.page_source, forced=pages)
+    filing = extract(pdf_path, progress=progress, cancelled=cancelled, page_source=page_source)
+    return SavedReview(Review(filing, reviewer=reviewer, ocr_pages=pages), path,
+                       autosave=autosave)
+
+
+class SavedReview:
+    def __init__(self, review: Review, path: str | Path | None, autosave: bool = True):
+        self.review = review
+        self.path = Path(path) if path else None
+        self.autosave = autosave  # write after every change (off: the caller saves once)
+        self.store = ReviewStore(self.path) if self.path else None
+        self.unknown: dict = {}  # entries for lines this form does not know, saved back unchanged
+        self.dirty = False  # changes not yet in the review file
+        self.last_save_error = ""  # why the last save failed; "" once one succeeds
+        self._saved: list[Callable[[SavedReview], None]] = []
+        review.subscribe(self._review_changed)
+
+    def subscribe_saved(self, listener: Callable[[SavedReview], None]) -> Callable[[], None]:
+        """Tell `listener` after every save and every failed one; returns what stops that."""
+        self._saved.append(listener)
+        return lambda: self._saved.remove(listener) if listener in self._saved else None
+
+    def _review_changed(self, change: ReviewChange) -> None:
+        if change.from_file:
+            return  # it came from the file: nothing to write
+        self.dirty = True
+        if self.autosave and self.path is not None:
+            self.try_save()
+
+    # ------------------------------------------------------------------ reading
+    def restore(self) -> int:
+        """Apply the saved review of this PDF if there is one; how many values it changed.
+
+        Raises SessionMismatch when it was saved for another version of the PDF, and
+        BadReviewFile (NewerReviewFile) when it cannot be used."""
+        if self.path is None:
+            return 0
+        remove_stale_temps(self.path)  # of saves a kill interrupted
+        if not self.path.exists():
+            return 0
+        return self.load(self.path)
+
+    def load(self, path: str | Path, force: bool = False) -> int:
+        """Apply a saved review (every field checked first: BadReviewFile). Returns how many
+        values it changed."""
+        if self.store is not None and Path(path) == self.path:
+            data = self.store.read()  # and remembered, to compare with before each write
+        else:
+            data = read_review(path)
+        if data.get("sha256") != self.review.filing.sha256 and not force:
+            raise SessionMismatch(
+                f"{Path(path).name} was saved for a different version of "
+                f"{data.get('source', 'this PDF')}; it was not applied")
+        self._apply(data)
+        return sum(1 for i in data.get("values") or {} if i in self.review.extracted)
+
+    def _apply(self, data: dict) -> None:
+        record, self.unknown = codec.from_data(data, self.review.extracted)
+        self.review.restore_record(record)
+
+    # ------------------------------------------------------------------ writing
+    def try_save(self) -> bool:
+        """Save to the review file; on failure keep the change in memory, record why in
+        `last_save_error` (the window shows it until a save succeeds) and return False."""
+        try:
+            self.save()
+        except SegdeskError as exc:
+            self.last_save_error = str(exc)
+            self._tell_saved()
+            return False
+        return True
+
+    def save(self, path: str | Path | None = None) -> Path:
+        """Write the review to its review file (merged with what someone else wrote there
+        meanwhile, see ReviewStore) or, given `path`, to that file as it is."""
+        target = Path(path) if path else self.path
+        if target is None:
+            raise SegdeskError("no session file to save to")
+        data = merge_unknown(codec.to_data(self.review), self.unknown)
+        if target != self.path:
+            # A copy elsewhere: the review file still lacks what it lacked.
+            write_atomic(target, json.dumps(data, indent=1).encode("utf-8"))
+        else:
+            written = self.store.write(data)
+            self.dirty, self.last_save_error = False, ""
+            if written is not data:  # someone else's changes merged in: show them here too
+                self._apply(written)
+        self._tell_saved()
+        return target
+
+    def _tell_saved(self) -> None:
+        for listener in list(self._saved):
+            listener(self)
+
+    def close(self) -> None:
+        """Done with this review: its lock is released."""
+        if self.store is not None:
+            self.store.close()
