@@ -1,1 +1,1 @@
-"""TODO"""
+"""The headless commands (extract, check, export, review, batch) and their reports."""

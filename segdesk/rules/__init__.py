@@ -1,1 +1,1 @@
-"""TODO"""
+"""The reconciliation engine: checks over a filing's values, derived values, fix proposals."""
