@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from segdesk.library.db import (OPEN, RECONCILED, SCHEMA_VERSION, FilingRecord, Library,
+from segdesk.base.vocab import ReviewState
+from segdesk.library.db import (SCHEMA_VERSION, FilingRecord, Library,
                                 LibraryError, default_path, record_of)
 from tests.filings import review_of
 
@@ -69,7 +70,7 @@ def test_an_older_library_is_migrated_keeping_its_filings(tmp_path, upto):
         rec = lib.get("aa")
         assert rec.firm == "Old Firm LLC" and rec.end_date == date(2017, 3, 10)
         assert rec.figures["segregation"]["over_target"] == Decimal(40)
-        assert rec.state == (OPEN if upto == 1 else RECONCILED)
+        assert rec.state == (ReviewState.OPEN if upto == 1 else ReviewState.RECONCILED)
         assert lib.values("aa") == {}
         # The new tables work on the migrated file.
         lib.record(rec, {"7010": Decimal("1.5")})
@@ -108,7 +109,7 @@ def test_a_review_is_recorded_with_its_figures_and_values(tmp_path, template):
         rec = lib.get(review.filing.sha256)
         assert rec.firm == "Credit Suisse Securities (USA) LLC"
         assert rec.end_date == date(2017, 3, 13) and rec.end_date_text == "3/13/2017"
-        assert rec.state == RECONCILED
+        assert rec.state == ReviewState.RECONCILED
         seg = rec.figures["segregation"]
         assert seg["excess"] == review.value("7190") == Decimal("424098509")
         assert seg["over_target"] == review.value("7198") and seg["required"] == review.value("7060")
@@ -122,8 +123,8 @@ def test_a_moved_pdf_is_the_same_filing_found_by_its_hash(tmp_path, template):
     review = review_of(template, path=tmp_path / "a.pdf")
     with Library(tmp_path / "lib.sqlite3") as lib:
         lib.record_review(review)
-        assert lib.set_state(review.filing.sha256, OPEN, "/x/a.pdf.segdesk")
-        rec, values = record_of(review, state=OPEN)
+        assert lib.set_state(review.filing.sha256, ReviewState.OPEN, "/x/a.pdf.segdesk")
+        rec, values = record_of(review, state=ReviewState.OPEN)
         rec.path = str(tmp_path / "renamed" / "b.pdf")
         rec.review_path = None  # a reading that knows no review file keeps the known one
         lib.record(rec, values)
@@ -155,7 +156,8 @@ WRITER = textwrap.dedent("""
     from datetime import date, timedelta
     from decimal import Decimal
     from pathlib import Path
-    from segdesk.library.db import FilingRecord, Library, OPEN, RECONCILED
+    from segdesk.base.vocab import ReviewState
+    from segdesk.library.db import FilingRecord, Library
     path, me, count, go = sys.argv[1], sys.argv[2], int(sys.argv[3]), Path(sys.argv[4])
     while not go.exists():  # both start writing at the same moment
         time.sleep(0.001)
@@ -166,7 +168,7 @@ WRITER = textwrap.dedent("""
                            figures={"segregation": {"excess": Decimal(n)}})
         lib.record(rec, {f"L{k}": Decimal(n * 1000 + k) for k in range(130)})
         # and an update of the row the other process writes too
-        lib.set_state("shared", RECONCILED if n % 2 else OPEN)
+        lib.set_state("shared", ReviewState.RECONCILED if n % 2 else ReviewState.OPEN)
         lib.close()
     print("done", me)
 """)
@@ -195,4 +197,4 @@ def test_two_processes_writing_at_once_lose_nothing(tmp_path):
                 assert rec.figures["segregation"]["excess"] == Decimal(n)
                 values = lib.values(f"{me}-{n}")
                 assert len(values) == 130 and values["L7"] == Decimal(n * 1000 + 7)
-        assert lib.get("shared").state in (OPEN, RECONCILED)
+        assert lib.get("shared").state in (ReviewState.OPEN, ReviewState.RECONCILED)

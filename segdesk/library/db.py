@@ -38,10 +38,6 @@ from segdesk.base.vocab import ItemKind, ReviewState
 ENV = "SEGDESK_LIBRARY"
 FILE_NAME = "library.sqlite3"
 
-# A filing's review state, as the library stores and shows it.
-OPEN, RECONCILED, SIGNED_OFF, APPROVED = "open", "reconciled", "signed_off", "approved"
-STATES = (OPEN, RECONCILED, SIGNED_OFF, APPROVED)
-
 BUSY_TIMEOUT_MS = 5000  # how long one statement waits for another process's write lock
 RETRY_FOR_S = 60.0  # how long a write keeps retrying a database that stays busy
 
@@ -102,7 +98,7 @@ class FilingRecord:
     end_date_text: str = ""
     submit_date_text: str = ""
     pages: int = 0
-    state: str = OPEN
+    state: str = ReviewState.OPEN.value
     review_path: str | None = None
     # statement id -> {field of FIELDS: amount}
     figures: dict[str, dict[str, Decimal | None]] = field(default_factory=dict)
@@ -310,7 +306,7 @@ class Library:
 
     def set_state(self, sha256: str, state: str, review_path: str | None = None) -> bool:
         """Update a filing's review state; False when the library does not hold it."""
-        if state not in STATES:
+        if state not in {s.value for s in ReviewState}:
             raise ValueError(f"unknown review state {state!r}")
 
         def work(conn):
