@@ -4,6 +4,7 @@ until a filing is loaded and the window answers input."""
 from __future__ import annotations
 
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -68,7 +69,7 @@ def run(out: Path) -> list[tuple[str, str]]:
     from segdesk.app.main_window import MainWindow
     from segdesk.app.settings import Settings
     from segdesk.app.style import apply_style
-    from segdesk.review.review import Review
+    from segdesk.store.saved_review import open_review
 
     app = QApplication.instance() or QApplication([])
     apply_style(app)
@@ -79,9 +80,10 @@ def run(out: Path) -> list[tuple[str, str]]:
     window.resize(1600, 960)
     window.show()
 
-    review = Review.open(SAMPLE, reviewer="bench")
-    review.autosave = False  # time the window, not the disk
-    window.set_review(review, str(SAMPLE))
+    # A copy: the window saves what is left unsaved when it closes, never beside the sample.
+    sample = Path(shutil.copy(SAMPLE, out / SAMPLE.name))
+    saved = open_review(sample, reviewer="bench", autosave=False)  # the window, not the disk
+    window.set_review(saved, str(sample))
     app.processEvents()
     median, p95 = _edits(window, "7010")
     rows.append(("Daily Seg: cell edit -> grid + checks updated (median)", f"{median * 1000:.1f} ms"))

@@ -15,7 +15,7 @@ from segdesk.app import prompts
 from segdesk.app.line_model import VALUE
 from segdesk.app.main_window import MainWindow
 from segdesk.app.settings import Settings
-from segdesk.entry import parse_input
+from segdesk.review.entry import parse_input
 from tests.conftest import ROOT, SAMPLES
 
 
@@ -146,9 +146,9 @@ def open_and_wait(qtbot, window, path, timeout=60000):
 
 
 def test_ocr_this_page_again_keeps_the_edits(qtbot, window, one_page_scan, tmp_path, monkeypatch):
-    import segdesk.ocr
-    from segdesk.ocr.cache import cache_dir
-    from segdesk.pdfread import sha256_of
+    import segdesk.reading.ocr
+    from segdesk.reading.ocr.cache import cache_dir
+    from segdesk.reading.pdfread import sha256_of
     pdf = shutil.copy(one_page_scan, tmp_path / "scan.pdf")
     assert not open_and_wait(qtbot, window, pdf).error
     review = window.review
@@ -164,8 +164,8 @@ def test_ocr_this_page_again_keeps_the_edits(qtbot, window, one_page_scan, tmp_p
     cache = cache_dir() / f"{sha256_of(pdf)}.json"
     cached = cache.read_bytes()
     calls = []
-    real = segdesk.ocr.reocr_page
-    monkeypatch.setattr(segdesk.ocr, "reocr_page", lambda *a: calls.append(a[:2]) or real(*a))
+    real = segdesk.reading.ocr.reocr_page
+    monkeypatch.setattr(segdesk.reading.ocr, "reocr_page", lambda *a: calls.append(a[:2]) or real(*a))
     with qtbot.waitSignal(window.loadFinished, timeout=60000) as blocker:
         window.act.reocr.trigger()  # the page shown
     assert not blocker.args[0].error and calls == [(str(pdf), 1)]
@@ -180,11 +180,11 @@ def test_ocr_this_page_again_keeps_the_edits(qtbot, window, one_page_scan, tmp_p
 
 def test_ocr_again_from_the_page_menu_without_an_engine(qtbot, window, tmp_path, monkeypatch):
     """The context menu's action OCRs the page right-clicked; no engine: one line, review kept."""
-    import segdesk.ocr
+    import segdesk.reading.ocr
     from PySide6.QtCore import QTimer
     from PySide6.QtGui import QContextMenuEvent
     from PySide6.QtWidgets import QApplication
-    from segdesk.ocr import OcrUnavailable
+    from segdesk.reading.ocr import OcrUnavailable
     pdf = shutil.copy(SAMPLES / "daily_seg_sample.pdf", tmp_path / "filing.pdf")
     assert not open_and_wait(qtbot, window, pdf).error
     review = window.review
@@ -193,7 +193,7 @@ def test_ocr_again_from_the_page_menu_without_an_engine(qtbot, window, tmp_path,
     def unavailable(path, page, progress=None, cancelled=None):
         asked.append(page)
         raise OcrUnavailable("the OCR engine (tesseract) is not installed")
-    monkeypatch.setattr(segdesk.ocr, "reocr_page", unavailable)
+    monkeypatch.setattr(segdesk.reading.ocr, "reocr_page", unavailable)
 
     view = window.pdf
     view.apply_zoom("0.25")  # every page in view, so the page clicked is not the current one

@@ -17,9 +17,10 @@ from segdesk.app.history import CompareDialog, ThresholdsDialog
 from segdesk.app.library_dock import LibraryDock
 from segdesk.app.line_model import CHANGE, CHANGE_PCT, PREVIOUS, VALUE
 from segdesk.app.trend_view import SERIES, TrendView
-from segdesk.library import OPEN, RECONCILED, FilingRecord, Library, default_path
-from segdesk.session import Review
-from segdesk.templates import Threshold
+from segdesk.base.vocab import ReviewState
+from segdesk.library.db import FilingRecord, Library, default_path
+from segdesk.store.saved_review import open_review
+from segdesk.form.templates import Threshold
 from tests.conftest import SAMPLES
 from tests.test_app_window import dialogs, make_window, open_in  # noqa: F401 (fixtures)
 from tools.series import write_series
@@ -34,7 +35,7 @@ def days(tmp_path_factory):
                         moves={1: {"7070": "534614211"}})
 
 
-def record(lib, sha, firm, day, state=RECONCILED, path="/nowhere.pdf", excess="100"):
+def record(lib, sha, firm, day, state=ReviewState.RECONCILED, path="/nowhere.pdf", excess="100"):
     lib.record(FilingRecord(sha256=sha, path=str(path), form="daily_seg", firm=firm,
                             form_title="Daily Seg - FOCUS II",
                             end_date=date(2026, 11, day), end_date_text=f"11/{day}/2026",
@@ -49,7 +50,7 @@ def test_the_library_dock_groups_by_firm_sorts_by_date_filters_and_opens(qtbot, 
     pdf = tmp_path / "b.pdf"
     pdf.write_bytes(b"%PDF")
     with Library() as lib:
-        record(lib, "a3", "Alpha LLC", 3, OPEN)
+        record(lib, "a3", "Alpha LLC", 3, ReviewState.OPEN)
         record(lib, "a1", "Alpha LLC", 1, excess="-5")
         record(lib, "b2", "Beta Inc.", 2, path=pdf)
         record(lib, "a2", "Alpha LLC", 2)
@@ -127,7 +128,7 @@ def compared(make_window, qtbot, days, tmp_path):  # noqa: F811 (make_window is 
     first = shutil.copy(days[0], tmp_path / "yesterday.pdf")
     second = shutil.copy(days[1], tmp_path / "today.pdf")
     with Library() as lib:
-        lib.record_review(Review.open(first))
+        lib.record_review(open_review(first).review)
     window = make_window()
     open_in(qtbot, window, str(second))
     return window
@@ -154,7 +155,7 @@ def test_previous_change_and_flags_on_two_consecutive_filings(compared, qtbot):
     assert history.variance.lines() == ["7070", "7190", "7198"]
     assert "3 variance flags, 3 unexplained" in history.variance.heading.text()
     # The reviewer sets 7070 back to yesterday's: its flag goes, the grid follows.
-    window.set_value("7070", D("484614211"))
+    window.controller.set_value("7070", D("484614211"))
     assert text(window, "7070", CHANGE) == "0"
     assert model.index(model.row_of["7070"], CHANGE).data(flag_role) is None
     assert history.variance.lines() == ["7190", "7198"]
@@ -167,10 +168,10 @@ def test_previous_change_and_flags_on_two_consecutive_filings(compared, qtbot):
     # The library follows the review: recorded when shown, again after a pause in editing.
     with Library() as lib:
         today = lib.get(window.review.filing.sha256)
-        assert today is not None and today.state == RECONCILED
+        assert today is not None and today.state == ReviewState.RECONCILED
     qtbot.waitUntil(lambda: not history._record_timer.isActive(), timeout=5000)
     with Library() as lib:
-        assert lib.get(window.review.filing.sha256).state == OPEN  # 7180 no longer ties
+        assert lib.get(window.review.filing.sha256).state == ReviewState.OPEN  # 7180 no longer ties
         assert lib.values(window.review.filing.sha256)["7070"] == D("484614211")
 
 
@@ -191,7 +192,7 @@ def test_comparing_with_another_filing_and_with_none(compared, qtbot, tmp_path):
     assert window.model.headerData(PREVIOUS, Qt.Orientation.Horizontal) == "Previous\n2026-11-01"
     assert text(window, "7070", PREVIOUS) == ""  # that filing has no line values
     # The choice is the review's: saved with it, so the workbook compares with the same one.
-    assert json.loads(window.review.session_path.read_text())["compare_with"] == "other"
+    assert json.loads(window.controller.current.path.read_text())["compare_with"] == "other"
     history.compare_with(None)  # back to the previous filing
     assert history.comparison.previous.sha256 == yesterday
     # A filing with nothing before it: the comparison columns go away.
@@ -278,7 +279,7 @@ def test_a_flag_is_explained_in_the_window_undoably(compared, qtbot, monkeypatch
     assert "2 unexplained" in history.variance.heading.text()
     tip = window.model.index(window.model.row_of["7070"], VALUE).data(Qt.ItemDataRole.ToolTipRole)
     assert "explained: deposit of a new clearing customer" in tip
-    window.undo_stack.undo()
+    window.controller.undo_stack.undo()
     assert window.review.explanations == {}
     assert history.variance.tree.topLevelItem(0).text(5) == "(not yet explained)"
 
@@ -286,7 +287,8 @@ def test_a_flag_is_explained_in_the_window_undoably(compared, qtbot, monkeypatch
 def test_sign_off_lists_the_unexplained_flags(compared, qtbot):
     window, history = compared, compared.history
     window.review.set_explanation("7070", "a new clearing customer's deposit")
-    assert window.sign_off()
+    window.act.sign_off.trigger()
+    assert window.review.signed_off is not None
     text = window.grid_pane.message.text()
     assert "2 variance flags not explained: [7190] up 50,000,000 (+11.8 %) since 2017-03-13" \
         in text and "[7198]" in text and "[7070]" not in text
@@ -300,7 +302,7 @@ def test_the_queue_stops_at_unexplained_flags_and_ctrl_shift_e_explains(compared
     assert window.review.reconciled  # flags are notes: the filing still reconciles
     stops = []
     for _ in range(4):
-        window.go_to_problem(1)
+        window.nav.go_to_problem(1)
         stops.append(window.grid.current_line())
     assert stops == ["7070", "7190", "7198", "7070"]  # the queue wraps round
     assert "Variance flag, not explained: [7070] up 50,000,000" in \
@@ -309,9 +311,9 @@ def test_the_queue_stops_at_unexplained_flags_and_ctrl_shift_e_explains(compared
     QTest.keyClick(window, Qt.Key.Key_E,
                    Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     assert window.review.explanations == {"7070": "a new customer's deposit"}
-    window.go_to_problem(1)
+    window.nav.go_to_problem(1)
     assert window.grid.current_line() == "7190"
-    window.go_to_problem(1)
-    window.go_to_problem(1)
+    window.nav.go_to_problem(1)
+    window.nav.go_to_problem(1)
     assert window.grid.current_line() == "7190"  # 7070 explained: out of the queue
     assert window.review.reconciled

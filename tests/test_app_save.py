@@ -19,7 +19,7 @@ from segdesk.app import prompts
 from segdesk.app.line_model import VALUE
 from segdesk.app.main_window import MainWindow
 from segdesk.app.settings import Settings
-from segdesk.review_lock import lock_path, read_lock
+from segdesk.store.lock import lock_path, read_lock
 from tests.conftest import SAMPLES
 
 
@@ -89,7 +89,7 @@ def test_a_failing_autosave_is_shown_until_it_succeeds(qtbot, make_window, pdf, 
     monkeypatch.setattr(os, "replace", real)
     win.guard.retry.timeout.emit()  # the timer fires: retried, saved, the warning goes
     assert not label.isVisible() and not win.guard.retry.isActive()
-    saved = json.loads((win.review.session_path).read_text())
+    saved = json.loads(win.controller.current.path.read_text())
     assert saved["values"]["7010"] == "4332108000"
 
 
@@ -117,7 +117,7 @@ def test_closing_with_unsaved_changes_offers_to_save_elsewhere(qtbot, make_windo
 
 HOLDER = """
 import sys
-from segdesk.review_lock import ReviewLock
+from segdesk.store.lock import ReviewLock
 lock = ReviewLock(sys.argv[1], user="Bob")
 lock.acquire()
 print("held", flush=True)
@@ -159,7 +159,7 @@ def test_a_review_open_in_another_process(qtbot, make_window, pdf, asked, answer
 def test_the_window_releases_its_lock_on_close(qtbot, make_window, pdf, asked):
     win = make_window()
     open_in(qtbot, win, pdf)
-    lock = lock_path(win.review.session_path)
+    lock = lock_path(win.controller.current.path)
     assert read_lock(lock).pid == os.getpid()
     again = make_window()
     open_in(qtbot, again, pdf)

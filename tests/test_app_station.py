@@ -186,7 +186,7 @@ def test_find_by_code_line_label_and_amount(qtbot, window):
     assert window.grid.current_line() == "7160"
     QTest.keyClick(find, Qt.Key.Key_Escape)
     assert not find.isVisible() and window.grid.hasFocus()
-    assert not window.find("no such words anywhere")
+    assert not window.nav.find("no such words anywhere")
 
 
 def test_filter_by_state(qtbot, window):
@@ -256,7 +256,7 @@ def test_note_dialog_saves_with_ctrl_enter_and_wraps(qtbot, window):
 def test_close_returns_to_the_empty_window(qtbot, window, tmp_path, monkeypatch):
     from PySide6.QtWidgets import QFileDialog
     window.model.setData(window.model.index(window.model.row_of["7070"], 4), "10")
-    window.undo_stack.undo()
+    window.controller.undo_stack.undo()
     assert window.act.redo.isEnabled()
     out = tmp_path / "out.xlsx"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
@@ -357,9 +357,9 @@ def test_seed_as_given_reconciled_by_keyboard_alone(qtbot, window, tmp_path, mon
     assert review.open_items() == [] and review.reconciled
     assert "Reconciled" in window.status.problems_label.text()
     # Each confirmation of the batch is its own step back.
-    window.undo_stack.undo()
+    window.controller.undo_stack.undo()
     assert [it.id for it in review.open_items()] == ["8700"]
-    window.undo_stack.redo()
+    window.controller.undo_stack.redo()
     assert review.reconciled
 
     keys.key(Qt.Key.Key_R, Qt.KeyboardModifier.AltModifier)  # the Review menu

@@ -14,7 +14,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QFileDialog
 
 from segdesk.app import prompts
-from segdesk.vocab import AuditAction, ReviewState
+from segdesk.base.vocab import AuditAction, ReviewState
 from tests.conftest import SAMPLES
 from tests.test_app_window import dialogs, make_window, open_in, type_value  # noqa: F401
 from tests.xlsx_support import recalc
@@ -95,7 +95,7 @@ def test_seed_as_given_before_and_after_everywhere(qtbot, make_window, as_given,
     # The window saved its review beside the PDF: the CLI reads the same file.
     four_places(window, as_given, after, Saved(done[after.path]))
     assert cli("check", as_given).rstrip().endswith("13 values confirmed")
-    window.undo_stack.undo()  # the last confirmation (8700) undone: open again, everywhere
+    window.controller.undo_stack.undo()  # the last confirmation (8700) undone: open again, everywhere
     assert window.review.open_item("8700") is not None
     assert cli("check", as_given).rstrip().splitlines()[-1] == \
         "not reconciled: 1 open (8700 corrected)"
@@ -130,7 +130,7 @@ def test_the_7010_typo_and_the_plug_that_lapses(qtbot, make_window, as_given, di
     four_places(window, as_given, book, lo)
     assert json.loads(cli("extract", as_given))["review"]["open"][0]["reason"] == \
         "7033 was re-derived because 7010 changed"
-    window.undo_stack.undo()  # the fix undone: the plug's inputs are as confirmed again
+    window.controller.undo_stack.undo()  # the fix undone: the plug's inputs are as confirmed again
     assert review.open_item("7033") is None
 
 
@@ -140,7 +140,9 @@ def test_sign_off_four_eyes_and_a_change_voids(qtbot, make_window, tmp_path, dia
     window = make_window()
     open_in(qtbot, window, pdf)
     assert window.act.sign_off.isEnabled()
-    window.act.sign_off.trigger()
+    with qtbot.waitSignal(window.controller.changed, timeout=1000) as signed:
+        window.act.sign_off.trigger()
+    assert signed.args[0].signoff, "a sign-off is a change of its own, not an empty one"
     review = window.review
     assert review.state() == ReviewState.SIGNED_OFF and review.signed_off.by == "Ann Tester"
     assert "signed off by Ann Tester" in window.status.problems_label.text()

@@ -13,7 +13,7 @@ from segdesk.app import prompts
 from segdesk.app.line_model import DIFFERENCE, STATUS, VALUE
 from segdesk.app.main_window import MainWindow
 from segdesk.app.settings import Settings
-from tests.conftest import SAMPLES
+from tests.conftest import ROOT, SAMPLES
 
 # A misread digit (7040 fails by 50), a broken group (7345 suspect, 7345 and 7355 fail),
 # a value not printed (7070, derived from its total).
@@ -139,6 +139,41 @@ def test_edit_recomputes_total_and_check_then_undo(qtbot, window):
     assert results["7040"].status == "ok"
 
 
+def test_the_views_follow_the_change_not_the_call(qtbot, window):
+    """A change made on the Review itself, not through the window, repaints the grid, the
+    checks and the page all the same; the review file holds it before the views hear of it."""
+    import json
+    path = window.controller.current.path
+    heard = []
+    window.controller.changed.connect(lambda change: heard.append(
+        (change, json.loads(path.read_text())["values"].get("7020"))))
+    window.review.set_value("7020", Decimal("1994436633"))
+    assert [(sorted(c.lines)[:1], saved) for c, saved in heard] == [(["7020"], "1994436633")]
+    assert text(window, "7040", DIFFERENCE) == "0" and window.checks.items["7040"].text(2) == "ties"
+    assert status_text(window, "7020").startswith("edited")
+    assert window.pdf.boxes["7020"].status == "edited"
+    assert "2 failing checks" in window.status.problems_label.text()
+    assert window.audit.review is window.review
+
+
+def test_only_the_controller_listens_and_no_helper_knows_the_window():
+    """One place subscribes to the review (the controller); the window's helpers are given the
+    controller and their widgets, and none of them imports the window."""
+    import ast
+    import re
+    entry_points = {"main_window", "__init__", "screenshot"}
+    for path in sorted((ROOT / "segdesk" / "app").glob("*.py")):
+        source = path.read_text()
+        if path.stem != "controller":
+            assert ".subscribe(" not in source and "subscribe_saved(" not in source, path.name
+        if path.stem in entry_points:
+            continue
+        imported = {node.module or "" for node in ast.walk(ast.parse(source))
+                    if isinstance(node, ast.ImportFrom)}
+        assert not any(m.endswith("main_window") for m in imported), path.name
+        assert not re.search(r"\bMainWindow\b", source), path.name
+
+
 def test_amount_formats_and_refused_input(qtbot, window):
     type_value(qtbot, window, "7047", "(82,630,039)")
     assert window.review.value("7047") == Decimal("-82630039")
@@ -217,7 +252,7 @@ def test_apply_proposed_fix_and_undo(qtbot, window):
     assert window.review.audit[-1].action == "fix"
     assert text(window, "7345", VALUE) == "3,308,253,520"
     assert window.pdf.boxes["7345"].status == "edited"
-    window.undo_stack.undo()
+    window.controller.undo_stack.undo()
     assert results["7345"].status == "fail"
     # A total that does not tie says so on the page too, whatever was read (here: suspect).
     assert window.pdf.boxes["7345"].status == "fails"
@@ -262,7 +297,7 @@ def test_close_and_reopen_restores_the_review(qtbot, make_window, window, pdf):
 def test_changed_pdf_asks_and_keeps_the_old_review(qtbot, make_window, window, pdf, dialogs):
     type_value(qtbot, window, "7020", "1994436633")
     window.close()
-    session = window.review.session_path
+    session = window.controller.current.path
     saved = session.read_bytes()
     with open(pdf, "ab") as fh:  # another version of the file: same content, new hash
         fh.write(b"\n% revised\n")
@@ -291,7 +326,7 @@ def test_apply_anyway_keeps_a_backup(qtbot, make_window, window, pdf, dialogs):
     win = make_window()
     open_in(qtbot, win, pdf)
     assert win.review.value("7020") == Decimal("1994436633")
-    session = win.review.session_path
+    session = win.controller.current.path
     assert list(session.parent.glob(session.name + ".bak-*"))
 
 

@@ -7,6 +7,8 @@ import subprocess
 import sys
 
 from segdesk.app.loader import load
+from segdesk.cli.report import filing_json
+from segdesk.library import batch
 from segdesk.reading.extract import extract
 from segdesk.reading.ocr import page_source, reocr_page
 from segdesk.reading.ocr.cache import cache_dir
@@ -52,8 +54,19 @@ def test_the_window_keeps_a_page_ocrd_again_in_the_review(tmp_path):
     pdf = str(shutil.copy(SAMPLES / "daily_seg_sample.pdf", tmp_path / "filing.pdf"))
     first = load(pdf, "me", reocr_page=3)
     assert not first.error and first.review.filing.ocr_pages == [3]
-    assert read_session(first.review.session_path)["ocr_pages"] == [3]
+    assert read_session(first.saved.path)["ocr_pages"] == [3]
     shutil.rmtree(cache_dir())
     again = load(pdf, "me")  # reopened later, elsewhere: still read by OCR
     assert again.session_found and again.review.filing.ocr_pages == [3]
     assert again.review.ocr_pages == [3]
+
+
+def test_batch_reads_a_page_ocrd_again_as_the_window_does(tmp_path):
+    """One way of opening a review: batch, like the window and the CLI, reads by OCR the pages
+    the reviewer had OCR'd again (it used to leave them to the text layer)."""
+    pdf = str(shutil.copy(SAMPLES / "daily_seg_sample.pdf", tmp_path / "filing.pdf"))
+    assert not load(pdf, "me", reocr_page=3).error
+    shutil.rmtree(cache_dir())  # not left to the cache either
+    out = batch.read_one(pdf, describe=filing_json)
+    assert not out.error and out.document["ocr_pages"] == [3]
+    assert {ln["page"] for ln in out.document["lines"] if ln["confidence"] is not None} == {3}

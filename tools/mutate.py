@@ -28,6 +28,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# Where each module mutated lives in the package.
+SOURCES = {"amounts": "base/amounts.py", "engine": "rules/engine.py", "extract": "reading/extract.py"}
 # The tests that speak for each module; -k keeps another module's slow cases out.
 MODULES = {
     "amounts": ["tests/test_amounts.py", "tests/test_amounts_edges.py", "tests/test_survivors.py",
@@ -217,7 +219,7 @@ def _copy_tree(work: Path) -> None:
 
 
 def _run_module(work: Path, name: str, sample: int | None, listing: bool) -> tuple[int, int]:
-    path = work / "segdesk" / f"{name}.py"
+    path = work / "segdesk" / SOURCES[name]
     source = path.read_text()
     lines = source.splitlines()
     found = mutants(source)

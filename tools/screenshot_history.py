@@ -68,9 +68,7 @@ def _shoot(filing: str, out: Path, tmp: str) -> int:
     (history.library_dock if os.environ.get("SHOT_LIBRARY") else history.trend_dock).raise_()
     window.resizeDocks([history.trend_dock], [380], Qt.Orientation.Vertical)
     window.split.setSizes([560, 1340])
-    window.settings.reviewer = "Ann Reviewer"
-    window.ensure_reviewer()
-    window.status.show_reviewer(window.settings.reviewer)
+    window.controller.set_reviewer("Ann Reviewer")
     flags = history.variance.lines()
     if flags:  # one flag explained, the others still to be
         window.review.set_explanation(flags[0], "Margin deposit from a new clearing customer, "

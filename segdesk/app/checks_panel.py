@@ -11,16 +11,16 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QHBoxLayout, QHeade
                                QPushButton, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
 
 from segdesk.base.amounts import format_amount
-from segdesk.rules.engine import (ARITHMETIC, DERIVED, FAILS, INCOMPLETE, REGULATORY, TIES,
-                                  CheckResult)
+from segdesk.rules.engine import CheckResult
 from segdesk.review.review import Review
-from segdesk.base.vocab import LineStatus
+from segdesk.base.vocab import CheckKind, CheckStatus, LineStatus
 from . import style
 
 CHECK, KIND, STATUS, REPORTED, COMPUTED, DIFFERENCE = range(6)
 HEADERS = ("Check", "Kind", "Status", "Reported", "Computed", "Difference")
-STATUS_BRUSH = {TIES: style.STATUS_COLOURS[LineStatus.OK], FAILS: style.FAIL_TEXT,
-                INCOMPLETE: style.MUTED_TEXT, DERIVED: style.STATUS_COLOURS[LineStatus.DERIVED]}
+STATUS_BRUSH = {CheckStatus.TIES: style.STATUS_COLOURS[LineStatus.OK],
+                CheckStatus.FAILS: style.FAIL_TEXT, CheckStatus.INCOMPLETE: style.MUTED_TEXT,
+                CheckStatus.DERIVED: style.STATUS_COLOURS[LineStatus.DERIVED]}
 MIN_CHECK = 300  # pixels the check's words keep before the panel drops optional columns
 CHECK_ROLE = Qt.ItemDataRole.UserRole + 1  # check id
 PROPOSAL_ROLE = Qt.ItemDataRole.UserRole + 2  # index of the proposal (children only)
@@ -108,7 +108,7 @@ class ChecksPanel(QWidget):
             return
         tpl = review.template
         stmt_order = {s.id: n for n, s in enumerate(tpl.statements)}
-        kind_order = {ARITHMETIC: 0}
+        kind_order = {CheckKind.ARITHMETIC: 0}
         results = sorted(review.checks(), key=lambda r: (
             stmt_order.get(r.statement, 99), kind_order.get(r.kind, 1),
             tpl.by_id[r.target].order if r.target in tpl.by_id else 0))
@@ -152,7 +152,7 @@ class ChecksPanel(QWidget):
             tip += "\nMargin: how far the line is above the floor the rule sets."
         for column in range(len(HEADERS)):
             item.setToolTip(column, tip)
-        failing = res.status == FAILS
+        failing = res.status == CheckStatus.FAILS
         brush = QBrush(style.FAIL_BACKGROUND) if failing else QBrush()
         for column in range(len(HEADERS)):
             item.setBackground(column, brush)
@@ -174,11 +174,12 @@ class ChecksPanel(QWidget):
 
     def _describe(self, res: CheckResult) -> str:
         tpl = self.review.template
-        if res.kind == ARITHMETIC:
+        if res.kind == CheckKind.ARITHMETIC:
             ln = tpl.by_id[res.target]
             formula = ln.formula.text.replace("[", "").replace("]", "")
             return f"{ln.code or ln.id} = {formula}   \u00b7 {ln.label}"
-        return res.rule + (f" \u2014 {res.detail}" if res.status == FAILS and res.detail else "")
+        return res.rule + (f" \u2014 {res.detail}" if res.status == CheckStatus.FAILS
+                           and res.detail else "")
 
     def _filter(self) -> None:
         only = self.only_problems.isChecked()
@@ -192,7 +193,7 @@ class ChecksPanel(QWidget):
             self.title.setText("Checks")
             return
         checks = self.review.checks()
-        failing = sum(1 for r in checks if r.status == FAILS)
+        failing = sum(1 for r in checks if r.status == CheckStatus.FAILS)
         # What is open is the review's to say (Review.check_is_open), not the panel's.
         still = len(self.review.open_check_ids())
         self.title.setText(f"Checks \u2014 {len(checks)} checks, {failing} failing, "
@@ -244,13 +245,13 @@ class ChecksPanel(QWidget):
 
 def is_floor(res: CheckResult) -> bool:
     """A regulatory floor (deficiency, excess below target): its difference is a margin."""
-    return res.kind == REGULATORY and res.bounds is None and res.computed is not None
+    return res.kind == CheckKind.REGULATORY and res.bounds is None and res.computed is not None
 
 
 def difference_text(res: CheckResult, unit: str) -> str:
     """The difference column: a floor's margin says so ('margin 424,098,509', 'short by 12');
     nothing for a check that was used up deriving a value."""
-    if res.difference is None or res.status == DERIVED:
+    if res.difference is None or res.status == CheckStatus.DERIVED:
         return ""
     if is_floor(res):
         return (f"margin {format_amount(res.difference, unit)}" if res.difference >= 0

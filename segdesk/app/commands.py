@@ -1,5 +1,4 @@
-"""Undoable review actions. Each goes through the Review, so the audit trail records undo/redo
-like any other change and the session file is rewritten after each."""
+"""The undoable edits of a review: each redo and undo is one audited change of the Review."""
 from __future__ import annotations
 
 from decimal import Decimal
@@ -7,8 +6,8 @@ from decimal import Decimal
 from PySide6.QtGui import QUndoCommand
 
 from segdesk.base.amounts import format_amount
-from segdesk.review.review import Review
 from segdesk.base.vocab import AuditAction
+from segdesk.review.review import Review
 
 
 def _label(review: Review, line_id: str) -> str:
@@ -58,7 +57,7 @@ class ConfirmCommand(QUndoCommand):
 class NoteCommand(QUndoCommand):
     def __init__(self, review: Review, line_id: str, note: str):
         self.review, self.line_id, self.note = review, line_id, note
-        self.before = review.notes.get(line_id, "")
+        self.before = review.note(line_id)
         super().__init__(f"Note on {_label(review, line_id)}")
 
     def redo(self) -> None:
@@ -66,3 +65,19 @@ class NoteCommand(QUndoCommand):
 
     def undo(self) -> None:
         self.review.set_note(self.line_id, self.before)
+
+
+class ExplainCommand(QUndoCommand):
+    """Why a line flagged for its change since the filing compared with moved."""
+
+    def __init__(self, review: Review, line_id: str, text: str):
+        ln = review.template.by_id[line_id]
+        super().__init__(f"explain the change of {ln.code or ln.id}")
+        self.review, self.line_id = review, line_id
+        self.before, self.after = review.explanation(line_id), text
+
+    def redo(self) -> None:
+        self.review.set_explanation(self.line_id, self.after)
+
+    def undo(self) -> None:
+        self.review.set_explanation(self.line_id, self.before)

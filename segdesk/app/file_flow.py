@@ -1,43 +1,47 @@
-"""Files in and out of the review window.
-
-Opening (File > Open, drag and drop, recent files, the command line, the system's file-open
-events; a review file `X.pdf.segdesk` opens `X.pdf`) runs off the GUI thread with a progress bar
-and a Cancel button, and so does "OCR this page again", which re-opens the filing afterwards.
-When a load ends, this decides what the reviewer is told: errors, a saved review restored or not
-matching. Also the export to Excel.
-"""
+"""Files in and out of the window: opening in the background, what a load found, closing, export."""
 from __future__ import annotations
 
 import html
 import shutil
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import QFileDialog, QMenu, QProgressBar, QPushButton
+from PySide6.QtWidgets import QFileDialog, QMenu, QProgressBar, QPushButton, QStatusBar, QWidget
 
 from segdesk.base.errors import SegdeskError
-from segdesk.store.review_file import set_aside, unknown_lines
-from segdesk.store.paths import SESSION_SUFFIX, pdf_for
 from segdesk.review.review import Review
+from segdesk.store.paths import SESSION_SUFFIX, pdf_for
+from segdesk.store.review_file import set_aside, unknown_lines
+from segdesk.store.saved_review import SavedReview
 from . import prompts
+from .controller import ReviewController
 from .line_detail import when_text
 from .loader import Loaded, Loader
-
-if TYPE_CHECKING:
-    from .main_window import MainWindow
+from .navigator import Navigator
+from .review_guard import ReviewGuard
+from .window_layout import Panes
 
 OPEN_FILTER = f"Filings and reviews (*.pdf *{SESSION_SUFFIX});;PDF files (*.pdf);;All files (*)"
 OPENABLE = (".pdf", SESSION_SUFFIX)
 
 
 class FileFlow(QObject):
+    """Opening (File > Open, drag and drop, recent files, the command line, the system's
+    file-open events; a review file `X.pdf.segdesk` opens `X.pdf`) runs off the GUI thread with
+    a progress bar and a Cancel button, and so does "OCR this page again", which re-opens the
+    filing afterwards. When a load ends, this decides what the reviewer is told: errors, a saved
+    review restored or not matching. Also closing the filing, and the export to Excel."""
+
     finished = Signal(object)  # every Loaded outcome, shown or not
 
-    def __init__(self, window: "MainWindow"):
-        super().__init__(window)
-        self.window = window
+    def __init__(self, controller: ReviewController, guard: ReviewGuard, panes: Panes,
+                 nav: Navigator, bar: QStatusBar, parent: QWidget):
+        super().__init__(parent)
+        self.controller, self.guard, self.panes, self.nav, self.bar = \
+            controller, guard, panes, nav, bar
+        self.dialogs = parent  # the parent of the dialogs asking the reviewer
+        self.settings = controller.settings
         self.loader: Loader | None = None
         self._retired: list[Loader] = []  # cancelled loads still finishing their page
         self.progress = QProgressBar()
@@ -50,9 +54,9 @@ class FileFlow(QObject):
 
     # ------------------------------------------------------------------ opening
     def choose(self) -> None:
-        current = self.window.pdf_path
+        current = self.controller.pdf_path
         start = str(Path(current).parent) if current else ""
-        path, _ = QFileDialog.getOpenFileName(self.window, "Open a filing", start, OPEN_FILTER)
+        path, _ = QFileDialog.getOpenFileName(self.dialogs, "Open a filing", start, OPEN_FILTER)
         if path:
             self.open(path)
 
@@ -66,17 +70,24 @@ class FileFlow(QObject):
             return
         self.cancel()
         name = Path(path).name
-        self.window.statusBar().showMessage(
-            f"OCR of page {reocr_page} of {name} again\u2026" if reocr_page else f"Opening {name}\u2026")
+        self.bar.showMessage(f"OCR of page {reocr_page} of {name} again\u2026" if reocr_page
+                             else f"Opening {name}\u2026")
         self.progress.setRange(0, 0)
         self.progress.show()
         self.cancel_button.show()
-        self.loader = Loader(path, self.window.settings.reviewer, self, reocr_page=reocr_page)
+        self.loader = Loader(path, self.settings.reviewer, self, reocr_page=reocr_page)
         self.loader.progressed.connect(self._progressed)
         self.loader.loaded.connect(self._loaded)
         self.loader.finished.connect(self._loader_stopped)
-        self.window.pdf.pause_rendering(True)
+        self.panes.pdf.pause_rendering(True)
         self.loader.start()
+
+    def reocr_page(self, page: int | None = None) -> None:
+        """OCR a page (by default the one shown) again, then re-open the filing: the reviewer's
+        edits come back from the saved review."""
+        page = page or self.panes.pdf.current_page()
+        if self.controller.review is not None and self.controller.pdf_path and page:
+            self.open(self.controller.pdf_path, reocr_page=page)
 
     def cancel(self, wait: bool = False) -> None:
         """Stop the current load. The thread stops at its next page; the window does not wait
@@ -95,7 +106,7 @@ class FileFlow(QObject):
         """Render pages again once no load (current or cancelled) can be using pdfium."""
         if self.loader is None or self.loader.isFinished():
             if all(loader.isFinished() for loader in self._retired):
-                self.window.pdf.pause_rendering(False)
+                self.panes.pdf.pause_rendering(False)
 
     def _progressed(self, done: int, total: int) -> None:
         self.progress.setRange(0, max(total, 1))
@@ -104,7 +115,7 @@ class FileFlow(QObject):
     def _idle(self) -> None:
         self.progress.hide()
         self.cancel_button.hide()
-        self.window.statusBar().clearMessage()
+        self.bar.clearMessage()
 
     def _loaded(self, result: Loaded) -> None:
         if self.sender() is not self.loader:
@@ -120,23 +131,26 @@ class FileFlow(QObject):
         finally:
             self.finished.emit(result)
 
+    def _say(self, text: str, error: bool = False) -> None:
+        self.panes.grid_pane.show_message(text, error)
+
     def _show(self, result: Loaded) -> None:
-        window, name, page = self.window, Path(result.path).name, result.reocr_page
+        name, page = Path(result.path).name, result.reocr_page
         if result.cancelled:
             what = f"OCR of page {page} of {name}" if page else f"Opening {name}"
-            window.statusBar().showMessage(f"{what} cancelled", 5000)
+            self.bar.showMessage(f"{what} cancelled", 5000)
             return
         if result.error:
-            window.show_message(html.escape(result.error), error=True)
-            prompts.show_error(window, f"Cannot OCR page {page} again" if page
+            self._say(html.escape(result.error), error=True)
+            prompts.show_error(self.dialogs, f"Cannot OCR page {page} again" if page
                                else "Cannot open this file", result.error)
             return
-        review = result.review
+        saved = result.saved
         if result.locked is not None and not self._resolve_lock(result):
-            review.close()
+            saved.close()
             return
-        if window.review is not None and not window.guard.may_leave("Continue"):
-            review.close()
+        if self.controller.current is not None and not self.guard.may_leave("Continue"):
+            saved.close()
             return
         restored = result.restored if result.session_found else None
         if result.session_problem:
@@ -144,26 +158,27 @@ class FileFlow(QObject):
             if resolved is False:
                 return
             restored = resolved
-        before, line = window.review, window.grid.current_line()
-        window.set_review(review, result.path)
+        grid = self.panes.grid
+        before, line = self.controller.review, grid.current_line()
+        self.controller.show(saved, result.path)
         if page:
             if line:
-                window.grid.select_lines([line])
-            window.pdf.go_to_page(page)
-            window.show_message(reocr_notice(before, review, page, restored or 0))
+                grid.select_lines([line])
+            self.panes.pdf.go_to_page(page)
+            self._say(reocr_notice(before, saved.review, page, restored or 0))
         elif restored is not None:
-            window.show_message(restored_notice(review, restored))
+            self._say(restored_notice(saved, restored))
         elif result.session_problem:
-            window.show_message("Started a new review; the old review file was kept as a backup. "
-                                "<a href='#'>Dismiss</a>")
+            self._say("Started a new review; the old review file was kept as a backup. "
+                      "<a href='#'>Dismiss</a>")
 
     def _resolve_session(self, result: Loaded) -> int | None | bool:
         """A saved review exists but does not fit: ask, keeping the old file whatever is chosen.
 
         Returns False to not open the filing, None for a new review, or the values restored.
         """
-        review = result.review
-        session = review.session_path
+        saved = result.saved
+        session = saved.path
         choices = ["Start a new review"] + (["Apply it anyway"] if result.mismatch else [])
         if result.mismatch:
             text = (f"{result.session_problem}.\n\nThe saved review is kept as a backup copy "
@@ -172,10 +187,10 @@ class FileFlow(QObject):
             text = (f"{result.session_problem}.\n\nStarting a new review keeps that file, "
                     f"renamed {session.name}.bad-\u2026")
         title = "Saved review does not match" if result.mismatch else "Saved review cannot be used"
-        choice = prompts.ask_choice(self.window, title, text, choices)
+        choice = prompts.ask_choice(self.dialogs, title, text, choices)
         if choice is None:
-            self.window.statusBar().showMessage(f"Did not open {Path(result.path).name}", 5000)
-            review.close()
+            self.bar.showMessage(f"Did not open {Path(result.path).name}", 5000)
+            saved.close()
             return False
         backup = session.with_name(f"{session.name}.bak-{datetime.now():%Y%m%d-%H%M%S}")
         try:
@@ -184,98 +199,106 @@ class FileFlow(QObject):
                     session.rename(backup)
                 else:
                     set_aside(session)
-                review.store.forget()
+                saved.store.forget()
                 return None
             shutil.copy2(session, backup)
-            restored = review.load(session, force=True)
-            review.save()
+            restored = saved.load(session, force=True)
+            saved.save()
             return restored
         except (OSError, SegdeskError) as exc:
-            prompts.show_error(self.window, "Saved review", f"{session.name}: {exc}")
-            review.close()
+            prompts.show_error(self.dialogs, "Saved review", f"{session.name}: {exc}")
+            saved.close()
             return False
 
     def _resolve_lock(self, result: Loaded) -> bool:
         """Someone else has this review open: open it read-only, or take it over. False: not
         opened."""
-        review, holder = result.review, result.locked
+        saved, holder = result.saved, result.locked
         choice = prompts.ask_choice(
-            self.window, "Review open elsewhere",
+            self.dialogs, "Review open elsewhere",
             f"{holder}.\n\nOpen it read-only (your changes are not saved to the review file), "
             f"or take it over (the other window can then no longer save to it)?",
             ["Open read-only", "Take it over"])
         if choice is None:
-            self.window.statusBar().showMessage(f"Did not open {Path(result.path).name}", 5000)
+            self.bar.showMessage(f"Did not open {Path(result.path).name}", 5000)
             return False
         if choice == 0:
-            review.store.open_read_only(holder)
+            saved.store.open_read_only(holder)
             return True
         try:
-            review.store.take_lock(self.window.settings.reviewer, take_over=True)
+            saved.store.take_lock(self.settings.reviewer, take_over=True)
         except SegdeskError as exc:
-            prompts.show_error(self.window, "Review open elsewhere", str(exc))
+            prompts.show_error(self.dialogs, "Review open elsewhere", str(exc))
             return False
         return True
 
     def fill_recent(self, menu: QMenu) -> None:
         menu.clear()
-        files = self.window.settings.recent_files()
+        files = self.settings.recent_files()
         for n, path in enumerate(files, start=1):
             action = menu.addAction(f"&{n % 10}  {Path(path).name}")
             action.setToolTip(path)
             action.triggered.connect(lambda _=False, p=path: self.open(p))
         if files:
             menu.addSeparator()
-            menu.addAction("Clear list", self.window.settings.clear_recent)
+            menu.addAction("Clear list", self.settings.clear_recent)
         else:
             menu.addAction("(none yet)").setEnabled(False)
 
+    # ------------------------------------------------------------------ closing
+    def close_file(self) -> None:
+        """Back to the window of a fresh start: no filing, no message, no detail, no history."""
+        if not self.guard.may_leave():
+            return
+        self.cancel()
+        self.controller.show(None)
+
     # ------------------------------------------------------------------ export
     def export(self) -> None:
-        window = self.window
-        if window.review is None:
+        review = self.controller.review
+        if review is None:
             return
         try:
             from segdesk.xlsx import export_workbook
         except ImportError:
-            prompts.show_error(window, "Export", "Excel export is not available in this version of "
-                                                 "segdesk (the segdesk.xlsx module is missing).")
+            prompts.show_error(self.dialogs, "Export", "Excel export is not available in this "
+                               "version of segdesk (the segdesk.xlsx module is missing).")
             return
-        items = window.review.open_items()
+        items = review.open_items()
         if items:
             shown = "\n".join(f"\u2022 {it.label}: {it.reason}" for it in items[:6])
             more = f"\n\u2026 and {len(items) - 6} more" if len(items) > 6 else ""
             choice = prompts.ask_choice(
-                window, "Export a filing that is not reconciled",
-                f"{window.review.verdict().split(' (')[0]}. The workbook's master check will "
+                self.dialogs, "Export a filing that is not reconciled",
+                f"{review.verdict().split(' (')[0]}. The workbook's master check will "
                 f"be FALSE, with these listed under it:\n\n{shown}{more}",
                 ["Export anyway", "Go to the first open item"], default=1)
             if choice != 0:
                 if choice == 1:
-                    window.go_to_item(items[0])
+                    self.nav.go_to_item(items[0])
                 return
-        base = Path(window.pdf_path).with_suffix(".xlsx") if window.pdf_path \
-            else Path.home() / "review.xlsx"
-        path, _ = QFileDialog.getSaveFileName(window, "Export to Excel", str(base),
+        pdf_path = self.controller.pdf_path
+        base = Path(pdf_path).with_suffix(".xlsx") if pdf_path else Path.home() / "review.xlsx"
+        path, _ = QFileDialog.getSaveFileName(self.dialogs, "Export to Excel", str(base),
                                               "Excel workbook (*.xlsx)")
         if not path:
             return
         from segdesk.xlsx import ReadOnlyTarget
         try:
             try:
-                out = export_workbook([window.review], path)
+                out = export_workbook([review], path)
             except ReadOnlyTarget:
-                if prompts.ask_choice(window, "Export to Excel", f"{Path(path).name} is "
+                if prompts.ask_choice(self.dialogs, "Export to Excel", f"{Path(path).name} is "
                                       f"read-only. Replace it?", ["Replace it"]) is None:
-                    window.statusBar().showMessage(f"Did not replace {Path(path).name}", 8000)
+                    self.bar.showMessage(f"Did not replace {Path(path).name}", 8000)
                     return
-                out = export_workbook([window.review], path, force=True)
+                out = export_workbook([review], path, force=True)
         except SegdeskError as exc:
-            prompts.show_error(window, "Export failed", str(exc))
+            prompts.show_error(self.dialogs, "Export failed", str(exc))
             return
-        window.statusBar().showMessage(f"Wrote {out}", 8000)
-        window.show_message(f"Exported the reconciled workbook to {html.escape(str(out))}. "
-                            f"<a href='#'>Dismiss</a>")
+        self.bar.showMessage(f"Wrote {out}", 8000)
+        self._say(f"Exported the reconciled workbook to {html.escape(str(out))}. "
+                  f"<a href='#'>Dismiss</a>")
 
 
 def dropped_file(mime) -> str | None:
@@ -286,16 +309,17 @@ def dropped_file(mime) -> str | None:
     return None
 
 
-def restored_notice(review: Review, restored: int) -> str:
+def restored_notice(saved: SavedReview, restored: int) -> str:
     # "corrected" is the legend's word for a repair made on reading: the reviewer's own
     # changes are "values you changed" here.
+    review = saved.review
     parts = [_count(restored, "value") + " you changed"]
     if review.reviewed:
         parts.append(f"{_count(len(review.reviewed), 'line')} confirmed")
     notes = sum(1 for v in review.notes.values() if v)
     if notes:
         parts.append(_count(notes, "note"))
-    unknown = unknown_lines(review.unknown)
+    unknown = unknown_lines(saved.unknown)
     if unknown:
         shown = ", ".join(unknown[:5]) + (", \u2026" if len(unknown) > 5 else "")
         parts.append(f"entries for {_count(len(unknown), 'line')} this form does not know kept "

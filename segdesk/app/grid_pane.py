@@ -8,11 +8,13 @@ from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import (QComboBox, QFrame, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout,
                                QWidget)
 
+from segdesk.base.vocab import LineState, LineStatus
 from .line_grid import LineGrid
 from .style import MESSAGE_STYLES, Legend, title_font
 
 # The grid's filter: what the combo box says, and the LineFilter word for it.
-SHOWN = (("All lines", "all"), ("Open", "open"), ("Confirmed", "confirmed"), ("Edited", "edited"))
+SHOWN = (("All lines", "all"), ("Open", LineState.OPEN), ("Confirmed", LineState.CONFIRMED),
+         ("Edited", LineStatus.EDITED))
 SNIPPET_SIZE = (330, 62)  # pixels of the enlarged print beside the detail text
 
 

@@ -1,42 +1,43 @@
-"""Filings over time in the review window: the library, yesterday beside today, the trend.
-
-`History` is attached to the window once. When a filing is shown it is recorded in the library
-(and again, shortly after the reviewer stops changing it, with its new values and state); the
-grid compares it with the firm's previous filing (or one the reviewer picks); the variance
-flags and the trend of the firm's key figures show in the Trend dock; the Library dock lists
-every filing. Everything here reaches the window through its public signals and attributes.
-"""
+"""Filings over time in the window: the library, yesterday beside today, the variance, the trend."""
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
-from PySide6.QtGui import QAction, QKeySequence, QUndoCommand
-from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QDockWidget, QFormLayout,
-                               QLabel, QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout,
-                               QWidget)
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QDockWidget, QFormLayout, QLabel,
+                               QLineEdit, QListWidget, QListWidgetItem, QMainWindow,
+                               QVBoxLayout, QWidget)
 
-from segdesk.library.compare import comparison_for, flag_text, unexplained
 from segdesk.base.errors import SegdeskError
-from segdesk.library.db import Library, default_path
 from segdesk.form.templates import Threshold
-from .line_model import CHANGE, CHANGE_PCT, PREVIOUS
-from . import prompts, style
+from segdesk.library.compare import comparison_for, flag_text, unexplained
+from segdesk.library.db import Library, default_path
+from segdesk.review.record import ReviewChange
+from segdesk.store.saved_review import SavedReview
+from . import style
+from .controller import ReviewController
+from .file_flow import FileFlow
 from .library_dock import LibraryDock
+from .line_grid import LineGrid
+from .line_model import CHANGE, CHANGE_PCT, PREVIOUS
 from .trend_view import TrendView
 from .variance_panel import VariancePanel
-
-if TYPE_CHECKING:
-    from .main_window import MainWindow
 
 RECORD_AFTER_MS = 1500  # record a changed review once the reviewer pauses
 
 
 class History(QObject):
-    def __init__(self, window: "MainWindow"):
-        super().__init__(window)
-        self.window = window
+    """When a filing is shown it is recorded in the library (and again, shortly after the
+    reviewer stops changing it, with its new values and state); the grid compares it with the
+    firm's previous filing (or one the reviewer picks); the variance flags and the trend of the
+    firm's key figures show in the Trend dock; the Library dock lists every filing. It follows
+    the controller's signals; the docks and the Library menu go on `host`."""
+
+    def __init__(self, host: QMainWindow, controller: ReviewController, grid: LineGrid,
+                 files: FileFlow):
+        super().__init__(host)
+        self.host, self.controller, self.grid = host, controller, grid
         self.library_path = default_path()
         self.review = None
         self.comparison = None
@@ -45,34 +46,35 @@ class History(QObject):
         self._record_timer.setInterval(RECORD_AFTER_MS)
         self._record_timer.timeout.connect(self.record)
 
-        self.library_dock = LibraryDock(self.library_path, window)
-        self.library_dock.openRequested.connect(window.open_file)
+        self.library_dock = LibraryDock(self.library_path, host)
+        self.library_dock.openRequested.connect(files.open)
         self.library_dock.libraryChanged.connect(self._library_changed)
 
         self.trend = TrendView()
         self.variance = VariancePanel()
-        self.variance.lineSelected.connect(lambda line: window.grid.select_lines([line]))
+        self.variance.lineSelected.connect(lambda line: grid.select_lines([line]))
         self.variance.explainRequested.connect(self.explain)
         body = QWidget()
         layout = QVBoxLayout(body)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.trend, 3)
         layout.addWidget(self.variance, 1)
-        self.trend_dock = QDockWidget("Trend and variance", window)
+        self.trend_dock = QDockWidget("Trend and variance", host)
         self.trend_dock.setObjectName("trendDock")
         self.trend_dock.setWidget(body)
         # Both below the panes, as tabs: the grid keeps the window's full width.
-        window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.trend_dock)
-        window.tabifyDockWidget(self.trend_dock, self.library_dock)
+        host.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.trend_dock)
+        host.tabifyDockWidget(self.trend_dock, self.library_dock)
         self.trend_dock.hide()
         self.library_dock.hide()
 
-        self._menu()
-        window.reviewLoaded.connect(self.show_review)
-        window.installEventFilter(self)
+        controller.shown.connect(self.show_review)
+        controller.changed.connect(self._changed)
+        host.installEventFilter(self)
 
-    def _menu(self) -> None:
-        menu = self.window.menuBar().addMenu("&Library")
+    def build_menu(self) -> None:
+        """The Library menu, after the window's own."""
+        menu = self.host.menuBar().addMenu("&Library")
         show = self.library_dock.toggleViewAction()
         show.setText("&Library of filings")
         show.setShortcut(QKeySequence("Ctrl+L"))
@@ -93,18 +95,23 @@ class History(QObject):
         thresholds.triggered.connect(self.edit_thresholds)
         menu.addAction(thresholds)
 
+    def _say(self, text: str) -> None:
+        self.host.statusBar().showMessage(text, 8000)
+
     # ------------------------------------------------------------------ the review shown
-    def show_review(self, review) -> None:
-        if self.review is not None and self._changed in self.review.listeners:
-            self.review.listeners.remove(self._changed)
-        self._record_timer.stop()
-        self.review = review
-        review.listeners.append(self._changed)
+    def show_review(self, saved: SavedReview | None) -> None:
+        if self._record_timer.isActive():  # the review shown before, as it was left
+            self._record_timer.stop()
+            self.record()
+        self.review = saved.review if saved is not None else None
         self.record()
         self.compare()
 
-    def _changed(self, _change) -> None:
-        self.show_flags()
+    def _changed(self, change: ReviewChange) -> None:
+        if change.comparison:
+            self.compare()
+        else:
+            self.show_flags()
         self._record_timer.start()
 
     def record(self) -> None:
@@ -116,7 +123,7 @@ class History(QObject):
             with Library(self.library_path) as library:
                 library.record_review(review)
         except SegdeskError as exc:
-            self.window.statusBar().showMessage(f"Library not updated: {exc}", 8000)
+            self._say(f"Library not updated: {exc}")
             return
         self.library_dock.set_current(review.filing.sha256)
         self.show_trend()
@@ -131,11 +138,10 @@ class History(QObject):
                 with Library(self.library_path) as library:
                     self.comparison = comparison_for(review, library, review.compare_with)
             except SegdeskError as exc:
-                self.window.statusBar().showMessage(f"No comparison: {exc}", 8000)
-        model = self.window.model
-        if model is not None:
-            model.set_comparison(self.comparison)
-        grid = self.window.grid
+                self._say(f"No comparison: {exc}")
+        grid = self.grid
+        if grid.lines is not None:
+            grid.lines.set_comparison(self.comparison)
         for column in (PREVIOUS, CHANGE, CHANGE_PCT):
             grid.setColumnHidden(column, self.comparison is None)
         if self.comparison is not None:
@@ -203,34 +209,28 @@ class History(QObject):
             if library:
                 library.close()
         except SegdeskError as exc:
-            self.window.statusBar().showMessage(str(exc), 8000)
+            self._say(str(exc))
             return
         others = [r for r in records if r.sha256 != review.filing.sha256]
         dialog = CompareDialog(others, self.comparison.previous.sha256 if self.comparison
-                               else None, self.window)
+                               else None, self.host)
         if dialog.exec():
             self.compare_with(dialog.chosen())
 
     def compare_with(self, sha256: str | None) -> None:
-        """Compare with this filing (None: the previous one); kept in the review, so the
-        workbook compares with the same one."""
-        if self.review is not None:
-            self.review.set_compare_with(sha256)
-            self.compare()
+        """Compare with this filing (None: the previous one); the comparison follows the
+        review's change."""
+        self.controller.set_compare_with(sha256)
 
-    def explain(self, line_id: str) -> None:
+    def explain(self, line_id: str | None) -> None:
         """Ask for (or change) the explanation of a line's variance flag; undoable."""
         review = self.review
-        if review is None or not line_id or not self.window.ensure_reviewer():
+        if review is None or not line_id:
             return
-        ln = review.template.by_id[line_id]
+        unit = review.template.by_id[line_id].unit
         change = self.comparison.line(line_id, review.value(line_id)) if self.comparison else None
-        why = f" — {change.reason(ln.unit)}" if change is not None else ""
-        text = prompts.ask_text(self.window, "Explain the change",
-                                f"Why did [{ln.code or ln.id}] {ln.label} move{why}?",
-                                review.explanations.get(line_id, ""))
-        if text is not None and text.strip() != review.explanations.get(line_id, ""):
-            self.window.undo_stack.push(ExplainCommand(review, line_id, text.strip()))
+        self.controller.explain(line_id, f" \u2014 {change.reason(unit)}" if change is not None
+                                else "")
 
     def edit_thresholds(self) -> None:
         template = self.review.template if self.review else None
@@ -239,36 +239,22 @@ class History(QObject):
             template = builtin_template()
         try:
             with Library(self.library_path) as library:
-                dialog = ThresholdsDialog(template, library, self.window)
+                dialog = ThresholdsDialog(template, library, self.host)
                 if dialog.exec():
                     dialog.save(library)
         except SegdeskError as exc:
-            self.window.statusBar().showMessage(str(exc), 8000)
+            self._say(str(exc))
             return
         self.compare()
 
     # ------------------------------------------------------------------ closing
     def eventFilter(self, watched, event) -> bool:
-        if watched is self.window and event.type() == QEvent.Type.Close:
+        if watched is self.host and event.type() == QEvent.Type.Close:
             if self._record_timer.isActive():
                 self._record_timer.stop()
                 self.record()
             self.library_dock.shutdown()
         return False
-
-
-class ExplainCommand(QUndoCommand):
-    def __init__(self, review, line_id: str, text: str):
-        ln = review.template.by_id[line_id]
-        super().__init__(f"explain the change of {ln.code or ln.id}")
-        self.review, self.line_id = review, line_id
-        self.before, self.after = review.explanations.get(line_id, ""), text
-
-    def redo(self) -> None:
-        self.review.set_explanation(self.line_id, self.after)
-
-    def undo(self) -> None:
-        self.review.set_explanation(self.line_id, self.before)
 
 
 class CompareDialog(QDialog):

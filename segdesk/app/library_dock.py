@@ -14,11 +14,11 @@ from PySide6.QtWidgets import (QAbstractItemView, QDockWidget, QFileDialog, QHBo
                                QLineEdit, QProgressBar, QPushButton, QTreeView, QVBoxLayout,
                                QWidget)
 
-from segdesk.library.db import batch
+from segdesk.library import batch
 from segdesk.base.amounts import format_amount
 from segdesk.base.errors import SegdeskError
-from segdesk.library.db import (APPROVED, OPEN, RECONCILED, SIGNED_OFF, FilingRecord, Library,
-                                state_word)
+from segdesk.base.vocab import LineStatus, ReviewState
+from segdesk.library.db import FilingRecord, Library, state_word
 from . import style
 
 PATH_ROLE = Qt.ItemDataRole.UserRole + 1  # a filing row's PDF path (None on a firm row)
@@ -26,8 +26,10 @@ SHA_ROLE = Qt.ItemDataRole.UserRole + 2
 STATEMENTS = (("segregation", "Seg. excess"), ("secured", "Secured excess"),
               ("swaps", "Swaps excess"))
 COLUMNS = ("Firm / end date", "State", *(title for _, title in STATEMENTS), "File")
-STATE_COLOURS = {OPEN: style.STATUS_COLOURS["suspect"], RECONCILED: style.STATUS_COLOURS["ok"],
-                 SIGNED_OFF: style.STATUS_COLOURS["edited"], APPROVED: style.STATUS_COLOURS["edited"]}
+STATE_COLOURS = {ReviewState.OPEN: style.STATUS_COLOURS[LineStatus.SUSPECT],
+                 ReviewState.RECONCILED: style.STATUS_COLOURS[LineStatus.OK],
+                 ReviewState.SIGNED_OFF: style.STATUS_COLOURS[LineStatus.EDITED],
+                 ReviewState.APPROVED: style.STATUS_COLOURS[LineStatus.EDITED]}
 
 
 class FolderReader(QThread):

@@ -9,8 +9,8 @@ from decimal import Decimal
 from segdesk.base.amounts import format_amount
 from segdesk.review.audit import AuditEntry
 from segdesk.review.review import Review
-from segdesk.base.vocab import (AuditAction, CheckStatus, ItemKind, LineState, LineStatus,
-                                action_word)
+from segdesk.base.vocab import (AuditAction, CheckStatus, ItemCause, ItemKind, LineState,
+                                LineStatus, action_word)
 
 
 def describe_line(review: Review, line_id: str) -> str:
@@ -37,8 +37,8 @@ def describe_line(review: Review, line_id: str) -> str:
     if confidence := ocr_confidence(item):
         said.append(confidence.capitalize() + ".")
     verdict = review.line_verdict(line_id)
-    if line_id in review.engine.derived:
-        check = review.engine.derived_by.get(line_id, "")
+    if review.status(line_id) == LineStatus.DERIVED:
+        check = review.derived_from(line_id) or ""
         target = review.template.by_id.get(check)
         total = f" [{e(target.code or target.id)}]" if target else ""
         said.append(f"segdesk worked out <b>{e(format_amount(value, ln.unit))}</b> from the "
@@ -46,7 +46,7 @@ def describe_line(review: Review, line_id: str) -> str:
     if verdict.state == LineState.OPEN:
         # The core's reason repeats the print sentence for an unsettled read (missing, suspect,
         # repaired); for a derived or changed value it says what the print cannot.
-        unsettled = verdict.cause in (LineStatus.MISSING, LineStatus.SUSPECT, LineStatus.CORRECTED)
+        unsettled = verdict.cause in (ItemCause.MISSING, ItemCause.SUSPECT, ItemCause.CORRECTED)
         why = "" if unsettled else f"{verdict.reason} \u2014 "
         said.append(f"<span style='color:#B71C1C'><b>open</b>: {e(why)}{e(verdict.hint)}.</span>")
     elif verdict.state == LineState.CONFIRMED:
@@ -76,8 +76,8 @@ def describe_line(review: Review, line_id: str) -> str:
         res = review.check(line_id)
         if res is not None and res.computed is not None and res.computed != value:
             said.append(f"Computed {e(ln.formula.text)} = {e(format_amount(res.computed, ln.unit))}.")
-    if review.notes.get(line_id):
-        said.append(f"<i>Note: {e(review.notes[line_id])}</i>")
+    if review.note(line_id):
+        said.append(f"<i>Note: {e(review.note(line_id))}</i>")
     entries = [a for a in review.audit if a.line == line_id and a.action != AuditAction.NOTE]
     if entries:
         said.append(e(describe_change(entries[-1], ln.unit)) + ".")

@@ -12,8 +12,8 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLineEdit, QTableV
 
 from . import style
 from .delegates import AmountDelegate
-from .line_model import (CODE, COMPUTED, DIFFERENCE, EXTRACTED, LABEL, LINE, STATUS, VALUE,
-                         LineFilter, LineModel)
+from .line_filter import LineFilter
+from .line_model import CODE, COMPUTED, DIFFERENCE, EXTRACTED, LABEL, LINE, STATUS, VALUE, LineModel
 
 MIN_LABEL = 240  # pixels the label column keeps before the grid drops optional columns
 OPTIONAL = (COMPUTED, EXTRACTED)  # dropped in this order when the grid is narrow

@@ -1,25 +1,18 @@
-"""The grid's model: a review's line items in form order, under statement and section rows,
-and the lettered lines of one printed group (7A, 7B, 7C under "7 Deposited in segregated funds
-bank accounts") under a group row, as the form prints them: each line then shows only its own
-words ("Cash"), so neighbours stay distinguishable in a narrow window.
-
-Reads everything from the Review (values, statuses) and its engine (computed totals, checks);
-after an edit, `refresh(change)` repaints only the rows whose value or check moved.
-"""
+"""The grid's model: a review's lines in form order under statement, section and group rows."""
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QFont
 
 from segdesk.base.amounts import format_amount
-from segdesk.library.compare import unexplained
-from segdesk.rules.engine import FAILS, Change
-from segdesk.review.entry import parse_input
-from segdesk.review.review import Review
 from segdesk.base.vocab import CheckStatus, ItemKind, LineState, LineStatus
+from segdesk.library.compare import unexplained
+from segdesk.review.entry import parse_input
+from segdesk.review.record import ReviewChange
+from segdesk.review.review import Review
 from . import compare_cells, style
 from .line_detail import ocr_confidence
 
@@ -78,6 +71,13 @@ class _Look:
 
 
 class LineModel(QAbstractTableModel):
+    """The lettered lines of one printed group (7A, 7B, 7C under "7 Deposited in segregated
+    funds bank accounts") go under a group row, as the form prints them: each line then shows
+    only its own words ("Cash"), so neighbours stay distinguishable in a narrow window.
+
+    Reads everything from the Review (values, statuses, checks); after a change,
+    `refresh(change)` repaints only the rows whose value or check moved."""
+
     valueEntered = Signal(str, object)  # line id, Decimal | None
     inputRejected = Signal(int, str, str)  # row, typed text, message
 
@@ -92,7 +92,7 @@ class LineModel(QAbstractTableModel):
         # Lines that are the target of a failing check, with those checks.
         self._failing: dict[str, set[str]] = {}
         for res in review.checks():
-            if res.status == FAILS:
+            if res.status == CheckStatus.FAILS:
                 self._failing.setdefault(res.target, set()).add(res.id)
         self._looks: dict[int, _Look] = {}
         self._open: set[str] = set()
@@ -159,13 +159,13 @@ class LineModel(QAbstractTableModel):
         return status
 
     def matches(self, row: int, shown: str) -> bool:
-        """Whether a line row belongs to the grid's filter: 'all', 'open', 'confirmed', 'edited'."""
+        """Whether a line row belongs to the grid's filter: all, open, confirmed or edited."""
         line_id = self.rows[row].line_id
-        if shown == "open":
+        if shown == LineState.OPEN:
             return self.is_problem(row)
-        if shown == "confirmed":
+        if shown == LineState.CONFIRMED:
             return self.review.is_confirmed(line_id)
-        if shown == "edited":
+        if shown == LineStatus.EDITED:
             return self.review.status(line_id) == LineStatus.EDITED
         return True
 
@@ -218,7 +218,7 @@ class LineModel(QAbstractTableModel):
         return compare_cells.change_of(self.comparison, line_id, self.review.value(line_id))
 
     # ------------------------------------------------------------------ refresh
-    def refresh(self, change: Change) -> set[str]:
+    def refresh(self, change: ReviewChange) -> set[str]:
         """Repaint the rows an edit touched: moved values, and targets of moved checks.
         Returns the lines repainted."""
         touched = set(change.lines)
@@ -226,7 +226,7 @@ class LineModel(QAbstractTableModel):
             res = self.review.check(check_id)
             touched.add(res.target)
             failing = self._failing.setdefault(res.target, set())
-            (failing.add if res.status == FAILS else failing.discard)(check_id)
+            (failing.add if res.status == CheckStatus.FAILS else failing.discard)(check_id)
             if not failing:
                 del self._failing[res.target]
         touched |= self._track_open()
@@ -351,7 +351,7 @@ class LineModel(QAbstractTableModel):
         # A typed-in value that settles its line is done: a tick after 'edited'; a note: a pen.
         marks = (f" {style.CONFIRMED_MARK}" if state == LineStatus.EDITED
                  and review.is_confirmed(line_id) else "") + \
-            (" \u270E" if review.notes.get(line_id) else "")
+            (" \u270E" if review.note(line_id) else "")
         moved = self.line_change(line_id)
         flagged = moved is not None and moved.flagged
         text += compare_cells.cells(moved, ln.unit)
@@ -384,10 +384,10 @@ class LineModel(QAbstractTableModel):
         elif verdict.state == LineState.CONFIRMED:
             parts.append("confirmed")
         if flag := compare_cells.flag_tooltip(self.line_change(line_id), ln.unit,
-                                              review.explanations.get(line_id, "")):
+                                              review.explanation(line_id)):
             parts.append(flag)
-        if review.notes.get(line_id):
-            parts.append(f"note: {review.notes[line_id]}")
+        if review.note(line_id):
+            parts.append(f"note: {review.note(line_id)}")
         return "\n".join(parts)
 
     def setData(self, index: QModelIndex, value, role=Qt.ItemDataRole.EditRole) -> bool:
@@ -405,46 +405,3 @@ class LineModel(QAbstractTableModel):
         if amount != self.review.reported(line_id):
             self.valueEntered.emit(line_id, amount)
         return True
-
-
-class LineFilter(QSortFilterProxyModel):
-    """The grid's rows under a filter ('all', 'open', 'confirmed', 'edited'): the matching
-    lines, and the statement, section and group rows above them."""
-
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self.shown = "all"
-        self._accepted: set[int] | None = None  # None: every row
-
-    def set_shown(self, shown: str) -> None:
-        self.shown = shown
-        self.refilter()
-
-    def refilter(self) -> None:
-        model: LineModel | None = self.sourceModel()
-        self.beginFilterChange()
-        self._accepted = None
-        if model is not None and self.shown != "all":
-            accepted: set[int] = set()
-            heads: list[int] = []  # the open statement, section and group rows
-            rank = {"statement": 0, "section": 1, "group": 2}
-            for row, r in enumerate(model.rows):
-                if r.kind != "line":
-                    while heads and rank[model.rows[heads[-1]].kind] >= rank[r.kind]:
-                        heads.pop()
-                    heads.append(row)
-                elif model.matches(row, self.shown):
-                    accepted.add(row)
-                    accepted.update(heads)
-            self._accepted = accepted
-        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
-
-    def shown_rows(self) -> list[int]:
-        """The LineModel rows shown, in order (without asking the proxy row by row)."""
-        model = self.sourceModel()
-        if model is None:
-            return []
-        return list(range(model.rowCount())) if self._accepted is None else sorted(self._accepted)
-
-    def filterAcceptsRow(self, source_row: int, source_parent: QModelIndex) -> bool:
-        return self._accepted is None or source_row in self._accepted

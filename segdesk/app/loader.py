@@ -1,7 +1,4 @@
-"""Opening a filing off the GUI thread: extraction with progress, cancellation, and the saved
-review read back; first, when asked, OCR of one page again (the review keeps that page among
-those read by OCR). The outcome arrives as one signal; the window decides what to tell the
-user."""
+"""Opening a filing off the GUI thread, with progress and cancel, and its saved review read back."""
 from __future__ import annotations
 
 import threading
@@ -11,18 +8,17 @@ from pathlib import Path
 
 from PySide6.QtCore import QThread, Signal
 
-from segdesk.reading import ocr
 from segdesk.base.errors import SegdeskError
 from segdesk.reading.pdfread import Cancelled
+from segdesk.review.review import Review
 from segdesk.store.lock import LockedByOther
-from segdesk.store.paths import saved_ocr_pages, session_path_for
-from segdesk.review.review import Review, SessionMismatch
+from segdesk.store.saved_review import SavedReview, SessionMismatch, open_review
 
 
 @dataclass
 class Loaded:
     path: str
-    review: Review | None = None
+    saved: SavedReview | None = None  # the review opened, bound to its review file
     restored: int = 0  # values the saved review changed
     session_found: bool = False  # a saved review was applied
     session_problem: str = ""  # a saved review exists but was not applied: why
@@ -31,6 +27,10 @@ class Loaded:
     cancelled: bool = False
     reocr_page: int | None = None  # the page OCR'd again before opening
     locked: LockedByOther | None = None  # someone else has the review open: who
+
+    @property
+    def review(self) -> Review | None:
+        return self.saved.review if self.saved is not None else None
 
 
 class Loader(QThread):
@@ -68,12 +68,8 @@ def load(path: str, reviewer: str, progress=None, cancelled=None,
     out = Loaded(path=str(path), reocr_page=reocr_page)
     try:
         # The pages OCR'd on request stay so: the review keeps them (the cache only saves time).
-        forced = saved_ocr_pages(session_path_for(path), path)
-        if reocr_page is not None:
-            ocr.reocr_page(path, reocr_page, progress, cancelled)
-            forced.append(reocr_page)
-        review = Review.open(path, reviewer=reviewer, progress=progress, cancelled=cancelled,
-                             ocr_pages=forced)
+        saved = open_review(path, reviewer, progress=progress, cancelled=cancelled,
+                            reocr_page=reocr_page)
     except Cancelled:
         out.cancelled = True
         return out
@@ -83,17 +79,17 @@ def load(path: str, reviewer: str, progress=None, cancelled=None,
     except MemoryError:
         out.error = f"{Path(path).name}: out of memory reading the file"
         return out
-    out.review = review
-    if review.store is not None:
+    out.saved = saved
+    if saved.store is not None:
         try:
-            review.store.take_lock(reviewer)
+            saved.store.take_lock(reviewer)
         except LockedByOther as exc:
             out.locked = exc  # the window asks: read-only, or take it over
         except SegdeskError:
             pass  # a folder that refuses the lock file refuses the review too: saving says so
-    if review.session_path and review.session_path.exists():
+    if saved.path is not None and saved.path.exists():
         try:
-            out.restored = review.restore()
+            out.restored = saved.restore()
             out.session_found = True
         except SessionMismatch as exc:
             out.session_problem, out.mismatch = str(exc), True
@@ -101,7 +97,7 @@ def load(path: str, reviewer: str, progress=None, cancelled=None,
             out.session_problem = str(exc)
     if reocr_page is not None and not out.session_problem:
         try:
-            review.save()  # the page read again is the reviewer's choice: kept in the review
+            saved.save()  # the page read again is the reviewer's choice: kept in the review
         except SegdeskError as exc:
             out.session_problem = str(exc)
     return out

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (QGraphicsItem, QGraphicsRectItem, QGraphicsScene,
 
 from segdesk.base.filing import Filing
 from segdesk.reading.pdfread import PDFIUM_LOCK
-from segdesk.base.vocab import LineStatus
+from segdesk.base.vocab import LineState, LineStatus
 from . import style
 
 PAGE_GAP = 14.0  # points between pages
@@ -152,7 +152,7 @@ class BoxItem(QGraphicsRectItem):
         colour = style.STATUS_COLOURS.get(status, style.MUTED_TEXT)
         fill = QColor(colour)
         fill.setAlpha(34)
-        pen = QPen(colour, 1.6 if status == "confirmed" else 1.0)
+        pen = QPen(colour, 1.6 if status == LineState.CONFIRMED else 1.0)
         pen.setCosmetic(True)
         self.setPen(pen)
         self.setBrush(QBrush(fill))
@@ -160,17 +160,17 @@ class BoxItem(QGraphicsRectItem):
 
     def boundingRect(self) -> QRectF:
         margin = self.RING + 2
-        return self.rect().adjusted(-margin - (self.TICK + 2 if self.status == "confirmed" else 0),
+        return self.rect().adjusted(-margin - (self.TICK + 2 if self.status == LineState.CONFIRMED else 0),
                                     -margin, margin, margin)
 
     def paint(self, painter: QPainter, option, widget=None) -> None:
         super().paint(painter, option, widget)
         rect = self.rect()
-        if self.status == "confirmed":
+        if self.status == LineState.CONFIRMED:
             disc = QRectF(rect.left() - self.TICK - 2, rect.center().y() - self.TICK / 2,
                           self.TICK, self.TICK)
             painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(style.STATUS_COLOURS["confirmed"])
+            painter.setBrush(style.STATUS_COLOURS[LineState.CONFIRMED])
             painter.drawEllipse(disc)
             tick = QPen(QColor("white"), self.TICK * 0.16)
             tick.setCapStyle(Qt.PenCapStyle.RoundCap)

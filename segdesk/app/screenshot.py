@@ -39,7 +39,7 @@ def take_screenshot(filing_path: str | None, out: str, size: tuple[int, int] = S
         if window.review is None:
             window.close()
             return 2
-        window.go_to_problem(1)
+        window.nav.go_to_problem(1)
         for _ in range(3):
             QApplication.processEvents()
         ok = window.grab().save(str(out))

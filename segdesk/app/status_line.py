@@ -6,16 +6,18 @@ from collections import Counter
 
 from PySide6.QtWidgets import QLabel, QStatusBar
 
+from segdesk.base.vocab import ItemCause, ReviewState
 from segdesk.review.review import Review
-from segdesk.base.vocab import ReviewState
+from segdesk.store.saved_review import SavedReview
 
 OCR_HINT = ("Pages without a usable text layer, read by OCR; a value read with low confidence "
             "is marked suspect.\nRight-click a page: OCR this page again.")
 
 
 class StatusLine:
-    def __init__(self, bar: QStatusBar, busy: list):
+    def __init__(self, bar: QStatusBar, busy: list = ()):
         """Labels added to `bar` after the `busy` widgets (progress, cancel)."""
+        self.bar = bar
         self.filing_label = QLabel("No filing open")
         self.filing_label.setObjectName("filingLabel")
         self.ocr_label = QLabel()
@@ -35,6 +37,11 @@ class StatusLine:
                        self.reviewer_label):
             widget.setContentsMargins(8, 0, 8, 0)
             bar.addPermanentWidget(widget)
+
+    def add_busy(self, widgets: list) -> None:
+        """Widgets shown while the window is busy (progress, cancel), before the labels."""
+        for n, widget in enumerate(widgets):
+            self.bar.insertPermanentWidget(n, widget)
 
     def show_review(self, review: Review | None) -> None:
         """The filing's firm and end date and its OCR'd pages; nothing with no review."""
@@ -73,17 +80,17 @@ class StatusLine:
             self.problems_label.setStyleSheet("color: #2E7D32; font-weight: 600;")
         self.problems_label.setToolTip(review.verdict())
 
-    def show_save(self, review: Review | None) -> None:
+    def show_save(self, saved: SavedReview | None) -> None:
         """Whether the review file holds every change: shown, in red, for as long as it does
         not (a failed save, a read-only review), never claiming a save that did not happen."""
-        store = review.store if review is not None else None
-        if review is None or store is None:
+        store = saved.store if saved is not None else None
+        if saved is None or store is None:
             self.save_label.hide()
             return
         if store.read_only:
             text = f"Read-only: {store.read_only}; changes are not saved"
-        elif review.last_save_error:
-            text = f"NOT SAVED (retrying): {review.last_save_error}"
+        elif saved.last_save_error:
+            text = f"NOT SAVED (retrying): {saved.last_save_error}"
         else:
             self.save_label.hide()
             return
@@ -98,9 +105,9 @@ class StatusLine:
 
 def _cause_text(cause: str, n: int) -> str:
     plural = "s" * (n != 1)
-    if cause == "fails":
+    if cause == ItemCause.FAILS:
         return f"{n} failing check{plural}"
-    if cause == "cannot be told":
+    if cause == ItemCause.UNTOLD:
         return f"{n} check{plural} not told"
     return f"{n} {cause}"
 

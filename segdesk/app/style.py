@@ -7,9 +7,11 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontDatabase, QFontMetrics, QPainter, QPalette, QPixmap
 from PySide6.QtWidgets import QApplication, QLabel
 
-from segdesk.base.vocab import LineState, LineStatus
+from segdesk.base.vocab import ItemCause, LineState, LineStatus
 
-FAILS = "fails"  # the window's word for a total that does not tie, shown over how it was read
+# The window's word for a total that does not tie, shown over how it was read: the verdict's
+# word for an open item that fails (a CheckStatus is "fail": a check's, not a line's word).
+FAILS = ItemCause.FAILS
 
 # One colour per line status, used for the grid's status chips and the boxes on the page.
 # "confirmed" (a line the reviewer checked and left as it is) and "fails" (a total that does not
@@ -129,7 +131,7 @@ def status_chip(status: str, marks: str = "") -> QPixmap:
     colour = STATUS_COLOURS[status]
     fill = QColor(colour)
     # Done lines are filled solid, so a finished stretch of the grid reads at a glance.
-    solid = status == "confirmed"
+    solid = status == LineState.CONFIRMED
     fill.setAlpha(255 if solid else 38)
     painter = QPainter(pixmap)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
@@ -152,7 +154,7 @@ class Legend(QLabel):
         self.setWordWrap(True)
         self.setText(" &nbsp; ".join(
             f'<span style="color:{STATUS_COLOURS[s].name()}">'
-            f'{"&#10003;" if s == "confirmed" else "&#9632;"}</span>&nbsp;{s}'
+            f'{"&#10003;" if s == LineState.CONFIRMED else "&#9632;"}</span>&nbsp;{s}'
             for s in LEGEND_ORDER) + " &nbsp; <span style=\"color:#666\">(F1: what they mean)</span>")
         self.setToolTip("\n".join(f"{s}: {STATUS_HINTS[s]}" for s in LEGEND_ORDER))
 
@@ -161,6 +163,6 @@ def legend_table() -> str:
     """Every state word with its colour and meaning, as an HTML table (the F1 page)."""
     rows = "".join(
         f'<tr><td><span style="color:{STATUS_COLOURS[s].name()}">'
-        f'{"&#10003;" if s == "confirmed" else "&#9632;"}</span> <b>{s}</b></td>'
+        f'{"&#10003;" if s == LineState.CONFIRMED else "&#9632;"}</span> <b>{s}</b></td>'
         f'<td>{STATUS_HINTS[s]}</td></tr>' for s in LEGEND_ORDER)
     return f"<table cellspacing=4>{rows}</table>"

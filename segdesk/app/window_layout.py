@@ -1,52 +1,98 @@
-"""The window's size, place and pane sizes: restored from the settings, kept on the screen,
-saved on closing."""
+"""The window's panes, and its size, place and pane sizes: restored, kept on screen, saved."""
 from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMainWindow, QSplitter
+
+from .audit_view import AuditDock
+from .checks_panel import ChecksPanel
+from .grid_pane import GridPane
+from .line_grid import LineGrid
+from .pdf_view import PdfView
+from .settings import Settings
 
 DEFAULT_SIZE = (1600, 960)
 PDF_SHARE = 0.44  # of the window's width, for the PDF pane on a first start
 
 
-class WindowLayout:
-    """Mixed into MainWindow: its settings and its two splitters (`split`, `right`)."""
+@dataclass
+class Panes:
+    """The widgets the window shows a review in: the PDF beside the grid over the checks."""
 
-    def _restore_layout(self) -> None:
-        geometry = self.settings.layout("geometry")
-        if geometry is None or not self.restoreGeometry(geometry):
-            self.resize(*DEFAULT_SIZE)
-        self.fit_to_screen()
-        for key, widget in (("state", self), ("split", self.split), ("right", self.right)):
-            state = self.settings.layout(key)
-            if state is not None:
-                widget.restoreState(state)
-        if self.settings.layout("split") is None:
-            width = self.width()
-            self.split.setSizes([int(width * PDF_SHARE), width - int(width * PDF_SHARE)])
-            self.right.setSizes([int(self.height() * 0.68), int(self.height() * 0.32)])
+    pdf: PdfView
+    grid_pane: GridPane
+    grid: LineGrid
+    checks: ChecksPanel
+    audit: AuditDock
+    split: QSplitter  # the PDF | the grid and the checks
+    right: QSplitter  # the grid over the checks
 
-    def fit_to_screen(self) -> None:
-        """Never larger than the screen's available area, and on it: a layout saved on a big
-        monitor, or the default size, must not open past the edges of a laptop's screen."""
-        screen = self.screen()
-        if screen is None:
-            return
-        area = screen.availableGeometry()
-        frame = self.frameGeometry()
-        # The window manager's frame (title bar, borders) is known only once shown; until then
-        # leave room for a typical one.
-        extra_w = max(frame.width() - self.width(), 0) or 8
-        extra_h = max(frame.height() - self.height(), 0) or 32
-        width = min(self.width(), area.width() - extra_w)
-        height = min(self.height(), area.height() - extra_h)
-        if (width, height) != (self.width(), self.height()):
-            self.resize(width, height)
-        x = min(max(self.x(), area.left()), area.right() - width - extra_w + 1)
-        y = min(max(self.y(), area.top()), area.bottom() - height - extra_h + 1)
-        if (x, y) != (self.x(), self.y()):
-            self.move(x, y)
 
-    def save_layout(self) -> None:
-        self.settings.set_layout("geometry", self.saveGeometry())
-        self.settings.set_layout("state", self.saveState())
-        self.settings.set_layout("split", self.split.saveState())
-        self.settings.set_layout("right", self.right.saveState())
-        self.settings.sync()
+def build_panes(host: QMainWindow) -> Panes:
+    """The panes, laid out as `host`'s central widget; the audit trail a hidden dock."""
+    pdf, grid_pane, checks = PdfView(), GridPane(), ChecksPanel()
+    right = QSplitter(Qt.Orientation.Vertical)
+    right.setObjectName("rightSplitter")
+    right.addWidget(grid_pane)
+    right.addWidget(checks)
+    right.setStretchFactor(0, 3)
+    right.setStretchFactor(1, 1)
+    split = QSplitter(Qt.Orientation.Horizontal)
+    split.setObjectName("mainSplitter")
+    split.addWidget(pdf)
+    split.addWidget(right)
+    split.setStretchFactor(0, 2)
+    split.setStretchFactor(1, 3)
+    split.setContentsMargins(4, 4, 4, 0)
+    host.setCentralWidget(split)
+    audit = AuditDock(host)
+    host.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, audit)
+    audit.hide()
+    return Panes(pdf, grid_pane, grid_pane.grid, checks, audit, split, right)
+
+
+def restore_layout(host: QMainWindow, settings: Settings, panes: Panes) -> None:
+    geometry = settings.layout("geometry")
+    if geometry is None or not host.restoreGeometry(geometry):
+        host.resize(*DEFAULT_SIZE)
+    fit_to_screen(host)
+    for key, widget in (("state", host), ("split", panes.split), ("right", panes.right)):
+        state = settings.layout(key)
+        if state is not None:
+            widget.restoreState(state)
+    if settings.layout("split") is None:
+        width = host.width()
+        panes.split.setSizes([int(width * PDF_SHARE), width - int(width * PDF_SHARE)])
+        panes.right.setSizes([int(host.height() * 0.68), int(host.height() * 0.32)])
+
+
+def fit_to_screen(host: QMainWindow) -> None:
+    """Never larger than the screen's available area, and on it: a layout saved on a big
+    monitor, or the default size, must not open past the edges of a laptop's screen."""
+    screen = host.screen()
+    if screen is None:
+        return
+    area = screen.availableGeometry()
+    frame = host.frameGeometry()
+    # The window manager's frame (title bar, borders) is known only once shown; until then
+    # leave room for a typical one.
+    extra_w = max(frame.width() - host.width(), 0) or 8
+    extra_h = max(frame.height() - host.height(), 0) or 32
+    width = min(host.width(), area.width() - extra_w)
+    height = min(host.height(), area.height() - extra_h)
+    if (width, height) != (host.width(), host.height()):
+        host.resize(width, height)
+    x = min(max(host.x(), area.left()), area.right() - width - extra_w + 1)
+    y = min(max(host.y(), area.top()), area.bottom() - height - extra_h + 1)
+    if (x, y) != (host.x(), host.y()):
+        host.move(x, y)
+
+
+def save_layout(host: QMainWindow, settings: Settings, panes: Panes) -> None:
+    settings.set_layout("geometry", host.saveGeometry())
+    settings.set_layout("state", host.saveState())
+    settings.set_layout("split", panes.split.saveState())
+    settings.set_layout("right", panes.right.saveState())
+    settings.sync()

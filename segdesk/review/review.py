@@ -95,6 +95,10 @@ class Review:
                 else LineStatus.MISSING
         return self.item(line_id).status
 
+    def derived_from(self, line_id: str) -> str | None:
+        """The check the engine derived this line's value from (None: not derived)."""
+        return self.engine.derived_by.get(line_id)
+
     def edited(self) -> list[str]:
         return [i for i in self._extracted if self.engine.values[i] != self._extracted[i]]
 

@@ -67,7 +67,7 @@ class SavedReview:
         self.dirty = False  # changes not yet in the review file
         self.last_save_error = ""  # why the last save failed; "" once one succeeds
         self._saved: list[Callable[[SavedReview], None]] = []
-        review.subscribe(self._review_changed)
+        self._unsubscribe = review.subscribe(self._review_changed)
 
     def subscribe_saved(self, listener: Callable[[SavedReview], None]) -> Callable[[], None]:
         """Tell `listener` after every save and every failed one; returns what stops that."""
@@ -146,7 +146,25 @@ class SavedReview:
         for listener in list(self._saved):
             listener(self)
 
+    def heartbeat(self) -> bool:
+        """Renew the lock on the review file. When someone has taken the review over since,
+        it is never written again from here: that is said in `last_save_error` (and to the
+        save listeners), and False is returned."""
+        store = self.store
+        if store is None or store.read_only:
+            return True
+        if store.heartbeat():
+            return True
+        holder = store.lock.holder() if store.lock else None
+        who = holder.describe() if holder else "someone else"
+        store.read_only = f"taken over by {who}"
+        self.last_save_error = (f"not saved: {who} took this review over; your changes "
+                                f"since are only in this window")
+        self._tell_saved()
+        return False
+
     def close(self) -> None:
-        """Done with this review: its lock is released."""
+        """Done with this review: no longer saved on its changes, and its lock is released."""
+        self._unsubscribe()
         if self.store is not None:
             self.store.close()
