@@ -33,24 +33,24 @@ class Panes:
 def build_panes(host: QMainWindow) -> Panes:
     """The panes, laid out as `host`'s central widget; the audit trail a hidden dock."""
     pdf, grid_pane, checks = PdfView(), GridPane(), ChecksPanel()
-    right = QSplitter(Qt.Orientation.Vertical)
-    right.setObjectName("rightSplitter")
-    right.addWidget(grid_pane)
-    right.addWidget(checks)
-    right.setStretchFactor(0, 3)
-    right.setStretchFactor(1, 1)
-    split = QSplitter(Qt.Orientation.Horizontal)
-    split.setObjectName("mainSplitter")
-    split.addWidget(pdf)
-    split.addWidget(right)
-    split.setStretchFactor(0, 2)
-    split.setStretchFactor(1, 3)
+    right = _splitter(Qt.Orientation.Vertical, "rightSplitter", (grid_pane, 3), (checks, 1))
+    split = _splitter(Qt.Orientation.Horizontal, "mainSplitter", (pdf, 2), (right, 3))
     split.setContentsMargins(4, 4, 4, 0)
     host.setCentralWidget(split)
     audit = AuditDock(host)
     host.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, audit)
     audit.hide()
     return Panes(pdf, grid_pane, grid_pane.grid, checks, audit, split, right)
+
+
+def _splitter(orientation, name: str, *parts) -> QSplitter:
+    """A splitter of (widget, stretch) parts; its name keys its saved sizes."""
+    splitter = QSplitter(orientation)
+    splitter.setObjectName(name)
+    for n, (widget, stretch) in enumerate(parts):
+        splitter.addWidget(widget)
+        splitter.setStretchFactor(n, stretch)
+    return splitter
 
 
 def restore_layout(host: QMainWindow, settings: Settings, panes: Panes) -> None:
