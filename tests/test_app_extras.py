@@ -65,17 +65,17 @@ def test_export_writes_the_workbook(qtbot, window, tmp_path, monkeypatch):
     assert "Exported" in window.grid_pane.message.text()
 
 
-def test_export_without_the_module_says_so(qtbot, window, monkeypatch):
+def test_export_without_the_module_says_so(qtbot, window, monkeypatch, tmp_path):
     from bench.synthetic import synthetic_review, synthetic_template
-    window.set_review(synthetic_review(synthetic_template(50)))
+    window.set_review(synthetic_review(synthetic_template(50, tmp_path)))
     monkeypatch.setitem(sys.modules, "segdesk.xlsx", None)  # import fails
     window.act.export.trigger()
     assert window.errors and "Excel export is not available" in window.errors[0]
 
 
-def test_big_synthetic_form_in_the_window(qtbot, window):
+def test_big_synthetic_form_in_the_window(qtbot, window, tmp_path):
     from bench.synthetic import synthetic_review, synthetic_template
-    template = synthetic_template(2000)
+    template = synthetic_template(2000, tmp_path)
     assert len(template.lines) == 2000
     review = synthetic_review(template)
     assert not review.engine.failing()
@@ -124,19 +124,9 @@ def test_screenshot_of_a_bad_file_fails_cleanly(tmp_path):
 
 # ---------------------------------------------------------------------- scanned filings
 @pytest.fixture(scope="module")
-def one_page_scan(tmp_path_factory):
+def one_page_scan(scanned_page):
     """Page 2 of the scanned sample alone (Secured Amounts): OCR'ing one page keeps tests short."""
-    import pypdfium2
-    src = pypdfium2.PdfDocument(SAMPLES / "daily_seg_scanned.pdf")
-    out = pypdfium2.PdfDocument.new()
-    try:
-        out.import_pages(src, [1])
-        path = tmp_path_factory.mktemp("scan") / "scan.pdf"
-        out.save(path)
-    finally:
-        out.close()
-        src.close()
-    return path
+    return scanned_page(1)
 
 
 def open_and_wait(qtbot, window, path, timeout=60000):

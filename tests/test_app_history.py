@@ -285,7 +285,7 @@ def test_a_flag_is_explained_in_the_window_undoably(compared, qtbot, monkeypatch
 
 
 def test_sign_off_lists_the_unexplained_flags(compared, qtbot):
-    window, history = compared, compared.history
+    window = compared
     window.review.set_explanation("7070", "a new clearing customer's deposit")
     window.act.sign_off.trigger()
     assert window.review.signed_off is not None

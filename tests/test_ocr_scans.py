@@ -47,12 +47,13 @@ class CountingEngine:
 
 
 @pytest.fixture(scope="session")
-def scans(tmp_path_factory):
-    """{spec: (text pdf, scanned pdf, filing read from the scan, OCR'd PageWords)}."""
-    folder = tmp_path_factory.mktemp("scans")
+def scans(scan_of, pdf_dir):
+    """{spec: (text pdf, scanned pdf, filing read from the scan, OCR'd PageWords)}; the scans
+    are made once (and kept in the pytest cache until what they are made from changes)."""
+    from tests.pdfs import filing_pdf
     out = {}
     for spec in SCAN_SET:
-        scan = spec.make(folder)
+        scan = scan_of(spec.style, spec.dpi, spec.seed, spec.turned)
         pages: list[PageWords] = []
 
         def recorded(pdf, path, progress, cancelled):
@@ -60,7 +61,8 @@ def scans(tmp_path_factory):
                 pages.append(page)
                 yield page
 
-        out[spec] = (folder / f"{spec.style}.pdf", scan, extract(scan, page_source=recorded), pages)
+        out[spec] = (filing_pdf(pdf_dir, spec.style), scan, extract(scan, page_source=recorded),
+                     pages)
     return out
 
 

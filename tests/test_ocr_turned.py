@@ -16,13 +16,8 @@ PAGE = 2  # 0-based: the secured amounts statement, rows of values and codes
 
 
 @pytest.fixture(scope="module")
-def one_page(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("turned")
-    single = pdfium.PdfDocument.new()
-    single.import_pages(pdfium.PdfDocument(str(SCAN)), [PAGE])
-    path = folder / "page.pdf"
-    single.save(str(path))
-    return path
+def one_page(scanned_page):
+    return scanned_page(PAGE)
 
 
 class WithoutOrientationModel:
