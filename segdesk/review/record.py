@@ -28,7 +28,7 @@ class ReviewRecord:
 
     values: dict[str, Decimal | None] = field(default_factory=dict)  # lines changed from the read
     # Confirmed (accepted) lines -> what the confirmation was given on (verdict.py).
-    confirmations: dict[str, dict] = field(default_factory=dict)
+    confirmations: dict[str, dict | None] = field(default_factory=dict)
     notes: dict[str, str] = field(default_factory=dict)
     # Variance since an earlier filing (segdesk.library.compare): why each flagged line moved,
     # and the filing compared with when the reviewer chose one (its SHA-256; None: the previous).
@@ -52,6 +52,3 @@ class ReviewChange:
     signoff: bool = False
     comparison: bool = False
     from_file: bool = False
-
-    def __bool__(self) -> bool:
-        return bool(self.lines or self.checks or self.signoff or self.comparison)

@@ -46,6 +46,7 @@ class Review:
         self.engine = Engine(self.template, self._extracted,
                              {it.id: it.alternatives for it in filing.items if it.alternatives},
                              rounding=filing.rounding)
+        # What the reviewer did; its values are the engine's (record() reads them from there).
         self._rec = ReviewRecord(ocr_pages=sorted(set(ocr_pages)))
         self._voided = ""  # what the last void said, for the window to show
         self._verdict = Verdict(self.template, filing, self.engine, self._extracted,
@@ -254,7 +255,6 @@ class Review:
         # Confirmations given on a value that moved may have lapsed: repaint those lines too.
         change.lines.update(i for i, snap in self._rec.confirmations.items()
                             if not change.lines.isdisjoint(snap.get("inputs", ())))
-        self._keep_value(line_id, value)
         self._record(change, line_id, before, value, note, action)
         self._changed(change)
         return change
@@ -351,19 +351,19 @@ class Review:
     # ------------------------------------------------------------------ a saved state
     def restore_record(self, record: ReviewRecord) -> ReviewChange:
         """Make this review what `record` says (a review file read, or merged): its values (a
-        line it does not name goes back to the value read), confirmations (an empty one is
-        given on the values as they now are: files from before confirmations were recorded),
-        notes, sign-off and audit trail. Not a change of the reviewer's: nothing is audited,
-        and the change is marked `from_file`."""
+        line it does not name goes back to the value read), confirmations, notes, sign-off and
+        audit trail. A confirmation recorded as None (a file from before
+        confirmations were recorded) is given on the values as they now are. Not a change of the
+        reviewer's: nothing is audited, and the change is marked `from_file`."""
         values = {**{i: self._extracted[i] for i in self.edited() if i not in record.values},
                   **record.values}
         moved = self.engine.set_values(values)
         rec = self._rec
         before_reviewed, before_notes = set(rec.confirmations), dict(rec.notes)
         before_signed = (rec.signed_off, rec.approved)
-        rec.values = {i: self.engine.values[i] for i in self.edited()}
         rec.confirmations.clear()  # the same dict the verdict reads
-        rec.confirmations.update({i: snap or confirmation_snapshot(self.engine, i)
+        rec.confirmations.update({i: snap if snap is not None
+                                  else confirmation_snapshot(self.engine, i)
                                   for i, snap in record.confirmations.items()})
         rec.notes, rec.explanations = dict(record.notes), dict(record.explanations)
         rec.compare_with = record.compare_with
@@ -383,12 +383,6 @@ class Review:
     def _require_reviewer(self) -> None:
         if not self._reviewer:
             raise NoReviewer("a change needs the reviewer's name, and none was given")
-
-    def _keep_value(self, line_id: str, value: Decimal | None) -> None:
-        if value == self._extracted[line_id]:
-            self._rec.values.pop(line_id, None)
-        else:
-            self._rec.values[line_id] = value
 
     def _record(self, change: ReviewChange, line_id, before, after, note, action,
                 raw=False) -> None:

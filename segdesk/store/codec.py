@@ -49,8 +49,8 @@ def from_data(data: dict, known) -> tuple[ReviewRecord, dict]:
     confirmations = data["confirmations"]
     record = ReviewRecord(
         values={i: None if text is None else Decimal(text) for i, text in data["values"].items()},
-        # A file from before confirmations were recorded: {} is given on the values as they are.
-        confirmations={i: snap if isinstance(snap, dict) else {}
+        # A file from before confirmations were recorded: None, given on the values as they are.
+        confirmations={i: snap if isinstance(snap, dict) else None
                        for i in data["reviewed"] for snap in [confirmations.get(i)]},
         notes=dict(data["notes"]), explanations=dict(data["explanations"]),
         compare_with=data.get("compare_with"),
