@@ -193,8 +193,9 @@ class Review:
         return check_id in self._verdict.open_check_ids()
 
     def open_check_ids(self) -> set[str]:
-        """Every check that fails or cannot be told (listed as an item or not)."""
-        return set(self._verdict.open_check_ids())
+        """Every check that fails or cannot be told (listed as an item or not; the verdict's
+        own cached set: read it, never change it)."""
+        return self._verdict.open_check_ids()
 
     # ------------------------------------------------------------------ the verdict
     def line_verdict(self, line_id: str) -> LineVerdict:
