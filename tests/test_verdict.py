@@ -11,7 +11,7 @@ from segdesk.base.errors import SegdeskError
 from segdesk.reading.extract import extract
 from segdesk.review.review import NoReviewer, Review
 from segdesk.store.saved_review import SavedReview
-from segdesk.review.signoff import SignOffRefused
+from segdesk.review.signoff import FourEyesRefused, SignOffRefused
 from segdesk.base.vocab import AuditAction, ItemKind, LineState, LineStatus, ReviewState
 from tests.conftest import SAMPLES
 
@@ -157,10 +157,10 @@ def test_four_eyes_and_a_change_voids_the_sign_off(review, seed, tmp_path):
     fill_lost(review, seed)
     review.confirm_all_corrected()
     review.sign_off()
-    with pytest.raises(SignOffRefused, match="four eyes: Ann Preparer signed"):
+    with pytest.raises(FourEyesRefused, match="four eyes: Ann Preparer signed"):
         review.approve()
     review.set_reviewer("  ann   PREPARER ")
-    with pytest.raises(SignOffRefused, match="four eyes"):
+    with pytest.raises(FourEyesRefused, match="four eyes"):
         review.approve()
     review.set_reviewer("Bob Approver")
     review.approve()
@@ -183,7 +183,7 @@ def test_four_eyes_and_a_change_voids_the_sign_off(review, seed, tmp_path):
     # Who changed a value may not approve a new sign-off either.
     again.sign_off()
     again.set_reviewer("Ann Preparer")  # changed values, so cannot approve
-    with pytest.raises(SignOffRefused, match="changed values"):
+    with pytest.raises(FourEyesRefused, match="changed values"):
         again.approve()
 
 

@@ -1,7 +1,7 @@
 """General file helpers of the core: atomic writes and the user's data folder.
 
-Kept apart from session.py so that anything may use them (the OCR cache, the workbook export)
-without importing the review, which imports extraction and OCR in turn.
+In the base layer, so that every layer may use them (the OCR cache, the review store, the
+workbook export).
 """
 from __future__ import annotations
 
