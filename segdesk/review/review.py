@@ -150,11 +150,6 @@ class Review:
         """Everyone who changed a value in this review (who may not approve it)."""
         return {a.reviewer for a in self._rec.audit if a.action in VALUE_ACTIONS}
 
-    def changed_by(self, line_id: str) -> AuditEntry | None:
-        """The last change of this line's value, or None."""
-        return next((a for a in reversed(self._rec.audit)
-                     if a.line == line_id and a.action in VALUE_ACTIONS), None)
-
     @property
     def signed_off(self) -> Signature | None:
         return self._rec.signed_off
