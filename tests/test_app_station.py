@@ -394,6 +394,14 @@ def test_restore_banner_says_values_you_changed(qtbot, make_window, window, seed
     text = again.grid_pane.message.text()
     assert "Restored your saved review: 1 value you changed, 1 line confirmed" in text
     assert "corrected" not in text and "last change by Ann Tester, " in text
+    # The supervisor opening Ann's review is told whose changes they are, not "yours".
+    again.close()
+    supervisor = make_window()
+    supervisor.settings.reviewer = "Sam Supervisor"
+    open_in(qtbot, supervisor, seed)
+    text = supervisor.grid_pane.message.text()
+    assert "Restored the saved review: 1 value changed by Ann Tester, 1 line confirmed" in text
+    assert "you changed" not in text
 
 
 def test_a_failing_total_and_its_proposal_read_in_full(qtbot, make_window, tmp_path):

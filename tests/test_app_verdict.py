@@ -14,6 +14,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QFileDialog
 
 from segdesk.app import prompts
+from segdesk.base.identity import Origin
 from segdesk.base.vocab import AuditAction, ReviewState
 from tests.conftest import SAMPLES
 from tests.test_app_window import dialogs, make_window, open_in, type_value  # noqa: F401
@@ -149,9 +150,23 @@ def test_sign_off_four_eyes_and_a_change_voids(qtbot, make_window, tmp_path, dia
     window.act.approve.trigger()
     assert review.approved is None
     assert "four eyes: Ann Tester signed this review off" in dialogs["errors"][-1]
+    # Another typed name on the preparer's own account: refused, and nothing recorded.
     window.settings.reviewer = "Bob Approver"
+    trail = len(review.audit)
+    window.act.approve.trigger()
+    assert review.approved is None and len(review.audit) == trail
+    assert "four eyes: the account " in dialogs["errors"][-1]
+    assert "signed this review off (as Ann Tester)" in dialogs["errors"][-1]
+    assert dialogs["approvals"] == [], "refused before being shown what it would approve"
+    # Bob at his own desk.
+    review.set_reviewer("Bob Approver", Origin("bob", "desk-2"))
     window.act.approve.trigger()
     assert review.state() == ReviewState.APPROVED
+    assert (review.approved.account, review.approved.host) == ("bob", "desk-2")
+    shown = dialogs["approvals"][-1]
+    assert "<b>Verdict:</b> reconciled: all " in shown
+    assert f"<b>Prepared (signed off) by</b> Ann Tester ({Origin.here()}) at " in shown
+    assert "You approve as <b>Bob Approver (bob@desk-2)</b>" in shown
     assert window.status.problems_label.text().startswith("Approved:")
     type_value(qtbot, window, "7010", "4332108233")
     assert review.signed_off is None and review.approved is None

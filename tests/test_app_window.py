@@ -35,9 +35,12 @@ def pdf(damaged_pdf, tmp_path):
 @pytest.fixture
 def dialogs(monkeypatch):
     """Modal dialogs replaced by recorders; `answers` feeds ask_choice."""
-    seen = {"errors": [], "choices": [], "answers": []}
+    seen = {"errors": [], "choices": [], "answers": [], "approvals": []}
     monkeypatch.setattr(prompts, "show_error",
                         lambda parent, title, text, details="": seen["errors"].append(text))
+    # The approval dialog shows what is approved; recorded here and approved.
+    monkeypatch.setattr(prompts, "ask_approval",
+                        lambda parent, summary: seen["approvals"].append(summary) or True)
     monkeypatch.setattr(prompts, "show_info", lambda parent, title, text: None)
 
     def choose(parent, title, text, choices, default=0):

@@ -2,9 +2,11 @@
 review file the window uses, changes all or nothing, the verdict line, the JSON review object."""
 from __future__ import annotations
 
+import getpass
 import json
 import os
 import shutil
+import socket
 import subprocess
 import sys
 
@@ -125,6 +127,14 @@ def test_the_7010_typo_is_open_with_its_reason_in_the_cli(pdf):
     assert doc["review"]["open"][0]["reason"] == "7033 was re-derived because 7010 changed"
 
 
+def prepared_elsewhere(path):
+    """The review file as if Ann had prepared it signed in as `ann` on another workstation."""
+    data = json.loads(path.read_text())
+    for record in [*data["audit"], data["signed_off"]]:
+        record.update(account="ann", host="desk-a")
+    path.write_text(json.dumps(data))
+
+
 def test_sign_off_with_reasons_four_eyes_and_void(pdf, seed):
     segdesk("review", pdf, "--reviewer", "Ann", *fills(seed))
     run = segdesk("review", pdf, "--reviewer", "Ann", "--sign-off",
@@ -136,7 +146,15 @@ def test_sign_off_with_reasons_four_eyes_and_void(pdf, seed):
     assert doc["signed_off"]["reasons"] == {c: "read off page by hand" for c in REPAIRED}
     kept = session_of(pdf).read_bytes()
     refused(segdesk("review", pdf, "--reviewer", "ann", "--approve"), "four eyes: ann signed")
+    # The preparer's own account under another typed name: still the preparer.
+    refused(segdesk("review", pdf, "--reviewer", "Bob", "--approve"),
+            "four eyes: the account ")
     assert session_of(pdf).read_bytes() == kept
+    saved = json.loads(kept)
+    here = {(a["account"], a["host"]) for a in saved["audit"]} | {
+        (saved["signed_off"]["account"], saved["signed_off"]["host"])}
+    assert here == {(getpass.getuser(), socket.gethostname())}
+    prepared_elsewhere(session_of(pdf))
     run = segdesk("review", pdf, "--reviewer", "Bob", "--approve")
     assert ", approved by Bob at " in verdict(run)
     run = segdesk("review", pdf, "--reviewer", "Cy", "--confirm", "7040")

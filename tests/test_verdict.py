@@ -8,10 +8,11 @@ from decimal import Decimal as D
 import pytest
 
 from segdesk.base.errors import SegdeskError
+from segdesk.base.identity import Origin
 from segdesk.reading.extract import extract
 from segdesk.review.review import NoReviewer, Review
 from segdesk.store.saved_review import SavedReview
-from segdesk.review.signoff import FourEyesRefused, SignOffRefused
+from segdesk.review.signoff import FourEyesRefused, SignOffRefused, same_person
 from segdesk.base.vocab import AuditAction, ItemKind, LineState, LineStatus, ReviewState
 from tests.conftest import SAMPLES
 
@@ -162,15 +163,25 @@ def test_four_eyes_and_a_change_voids_the_sign_off(review, seed, tmp_path):
     review.set_reviewer("  ann   PREPARER ")
     with pytest.raises(FourEyesRefused, match="four eyes"):
         review.approve()
+    # Another name typed on the preparer's own account is still the preparer.
     review.set_reviewer("Bob Approver")
+    with pytest.raises(FourEyesRefused, match=r"the account \S+ signed this review off \(as Ann "
+                                              r"Preparer\) and cannot also approve it, whatever"):
+        review.approve()
+    review.set_reviewer("Bob Approver", Origin("bob", "desk-2"))
     review.approve()
     assert review.state() == ReviewState.APPROVED
-    # Saved and loaded: the sign-off and approval come back.
+    # Saved and loaded: the sign-off and approval come back, with the accounts and hosts.
     path = SavedReview(review, None).save(tmp_path / "r.segdesk")
     again = Review(extract(AS_GIVEN), reviewer="Cy")
     SavedReview(again, None).load(path)
     assert again.state() == ReviewState.APPROVED and again.reconciled
     assert (again.signed_off.by, again.approved.by) == ("Ann Preparer", "Bob Approver")
+    here = Origin.here()
+    assert (again.signed_off.account, again.signed_off.host) == (here.account, here.host)
+    assert (again.approved.account, again.approved.host) == ("bob", "desk-2")
+    assert {(a.account, a.host) for a in again.audit} == {(here.account, here.host),
+                                                          ("bob", "desk-2")}
     # Any change voids both, says so, on the audit trail.
     again.set_note("7010", "looked at")
     assert again.signed_off is None and again.approved is None
@@ -185,6 +196,15 @@ def test_four_eyes_and_a_change_voids_the_sign_off(review, seed, tmp_path):
     again.set_reviewer("Ann Preparer")  # changed values, so cannot approve
     with pytest.raises(FourEyesRefused, match="changed values"):
         again.approve()
+
+
+@pytest.mark.parametrize("one, other, same", [
+    ("P. Preparer", "Paul Preparer", True), ("p preparer", "P.  PREPARER", True),
+    ("Preparer, Paul", "P. Preparer", True), ("ann", "Ann Tester", True), ("AT", "Ann Tester", True),
+    ("P. Preparer", "S. Supervisor", False), ("Ann Tester", "Bob Tester", False),
+    ("Ann Tester", "Ann Approver", False), ("", "Ann", False)])
+def test_typed_names_compared_as_people_write_them(one, other, same):
+    assert same_person(one, other) is same and same_person(other, one) is same
 
 
 def test_confirmations_and_plugs_survive_save_and_load(review, tmp_path):

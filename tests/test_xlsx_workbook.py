@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from openpyxl.utils.cell import coordinate_from_string
 
+from segdesk.base.identity import Origin
 from segdesk.reading.extract import extract
 from segdesk.review.review import Review
 from segdesk.base.vocab import action_word
@@ -456,7 +457,7 @@ def test_sign_off_and_approval_on_summary_and_audit(template, seed, tmp_path):
     header, values, _ = seed
     review = review_of(template, values, header, reviewer="Ann Preparer")
     review.sign_off()
-    review.set_reviewer("Bob Approver")
+    review.set_reviewer("Bob Approver", Origin("bob", "desk-2"))
     review.approve()
     saved = Saved(export_workbook([review], tmp_path / "signed.xlsx"))
     summary, rows = saved.values["Summary"], saved.label_rows("Summary")

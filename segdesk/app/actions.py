@@ -59,7 +59,7 @@ class WindowActions:
         self.confirm_next.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         host.removeAction(self.confirm_next)
         panes.grid.addAction(self.confirm_next)
-        self.confirm_corrected = a("Confirm all &automatic repairs on this statement",
+        self.confirm_corrected = a("Confirm all au&tomatic repairs on this statement",
                                    nav.confirm_corrected, "Ctrl+Shift+M",
                                    tip="Confirm every value repaired on reading ('o' read as 0, "
                                        "'.' read as a thousands separator) on the current "
@@ -69,8 +69,9 @@ class WindowActions:
         self.sign_off = a("&Sign off\u2026", lambda: controller.sign_off(history.sign_off_note()),
                           tip="Sign the review off as its preparer (reconciled, or with a "
                               "reason for each open item)")
-        self.approve = a("A&pprove\u2026", controller.approve, tip="Approve the sign-off as a "
-                         "second person (not the preparer, nor anyone who changed a value)")
+        self.approve = a("&Approve\u2026", controller.approve, "Ctrl+Shift+A",
+                         tip="Approve the sign-off as a second person (not the preparer, nor "
+                             "anyone who changed a value, by name or by account)")
         self.note = a("N&ote\u2026", nav.edit_note, "Ctrl+Alt+N", SP.SP_FileDialogContentsView,
                       "Write a note on the current line")
         self.explain = a("E&xplain the change\u2026",
@@ -87,7 +88,7 @@ class WindowActions:
         self.zoom_out = a("Zoom &out", lambda: pdf.zoom_by(0.8), KEYS.ZoomOut)
         self.fit_width = a("Fit &width", lambda: pdf.apply_zoom("width"), "Ctrl+1")
         self.fit_page = a("Fit &page", lambda: pdf.apply_zoom("page"), "Ctrl+2")
-        self.actual = a("&Actual size", lambda: pdf.apply_zoom("1.0"), "Ctrl+0")
+        self.actual = a("Actual &size", lambda: pdf.apply_zoom("1.0"), "Ctrl+0")
         self.next_page = a("Next page", lambda: pdf.go_to_page(pdf.current_page() + 1),
                            "Ctrl+PgDown")
         self.prev_page = a("Previous page", lambda: pdf.go_to_page(pdf.current_page() - 1),
@@ -243,7 +244,7 @@ class WindowActions:
 
     def edit_settings(self) -> None:
         dialog = SettingsDialog(self.controller.settings.reviewer, self._host)
-        if dialog.exec() and dialog.reviewer():
+        if prompts.run_modal(dialog) and dialog.reviewer():
             self.controller.set_reviewer(dialog.reviewer())
 
     def show_keys(self) -> None:

@@ -15,6 +15,7 @@ from segdesk.review.review import Review
 from segdesk.review.signoff import FourEyesRefused
 from segdesk.store.saved_review import SavedReview
 from . import prompts
+from .approval_dialog import approval_summary
 from .commands import ConfirmCommand, ExplainCommand, NoteCommand, SetValueCommand
 from .settings import Settings
 
@@ -221,10 +222,14 @@ class ReviewController(QObject):
         if review is None or not self.ensure_reviewer():
             return False
         try:
+            review.check_approval()  # refused before the approver reads what they would approve
+            if not prompts.ask_approval(self.dialogs, approval_summary(review)):
+                return False
             approved = review.approve()
         except FourEyesRefused as exc:
             prompts.show_error(self.dialogs, "Approve", f"{exc}\n\nThe approver's name is the "
-                               f"reviewer's name in Edit \u25b8 Settings.")
+                               f"reviewer's name in Edit \u25b8 Settings; the account is the one "
+                               f"signed in to this computer.")
             return False
         except SegdeskError as exc:
             prompts.show_error(self.dialogs, "Approve", str(exc))

@@ -310,10 +310,14 @@ def dropped_file(mime) -> str | None:
 
 
 def restored_notice(saved: SavedReview, restored: int) -> str:
-    # "corrected" is the legend's word for a repair made on reading: the reviewer's own
-    # changes are "values you changed" here.
+    # "corrected" is the legend's word for a repair made on reading: changes are "values you
+    # changed" here, or "changed by" whoever made them when that is someone else (a supervisor
+    # opening the preparer's review).
     review = saved.review
-    parts = [_count(restored, "value") + " you changed"]
+    changers = list(dict.fromkeys(a.reviewer for a in review.corrections()))
+    mine = changers in ([], [review.reviewer])
+    parts = [_count(restored, "value") + (" you changed" if mine else " changed by " + ", ".join(
+        "you" if name == review.reviewer else html.escape(name) for name in changers))]
     if review.reviewed:
         parts.append(f"{_count(len(review.reviewed), 'line')} confirmed")
     notes = sum(1 for v in review.notes.values() if v)
@@ -326,7 +330,8 @@ def restored_notice(saved: SavedReview, restored: int) -> str:
                      f"({html.escape(shown)})")
     last = review.audit[-1] if review.audit else None
     when = f"; last change by {html.escape(last.reviewer)}, {when_text(last.time)}" if last else ""
-    return f"Restored your saved review: {', '.join(parts)}{when}. <a href='#'>Dismiss</a>"
+    whose = "your" if mine else "the"
+    return f"Restored {whose} saved review: {', '.join(parts)}{when}. <a href='#'>Dismiss</a>"
 
 
 def reocr_notice(before: Review | None, after: Review, page: int, kept: int) -> str:

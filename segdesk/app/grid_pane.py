@@ -60,7 +60,7 @@ class GridPane(QWidget):
         self.shown.setToolTip("Which lines the grid shows")
         self.shown.currentIndexChanged.connect(lambda i: self.grid.set_shown(SHOWN[i][1]))
         self.grid.shownChanged.connect(self.set_shown)
-        shown_label = QLabel("Fi&lter:")
+        shown_label = QLabel("Fil&ter:")  # Alt+L is the Library menu's
         shown_label.setBuddy(self.shown)
 
         self.find = FindBar()

@@ -15,7 +15,7 @@ from segdesk.library.compare import comparison_for, flag_text, unexplained
 from segdesk.library.db import Library, default_path
 from segdesk.review.record import ReviewChange
 from segdesk.store.saved_review import SavedReview
-from . import style
+from . import prompts, style
 from .controller import ReviewController
 from .file_flow import FileFlow
 from .library_dock import LibraryDock
@@ -214,7 +214,7 @@ class History(QObject):
         others = [r for r in records if r.sha256 != review.filing.sha256]
         dialog = CompareDialog(others, self.comparison.previous.sha256 if self.comparison
                                else None, self.host)
-        if dialog.exec():
+        if prompts.run_modal(dialog):
             self.compare_with(dialog.chosen())
 
     def compare_with(self, sha256: str | None) -> None:
@@ -240,7 +240,7 @@ class History(QObject):
         try:
             with Library(self.library_path) as library:
                 dialog = ThresholdsDialog(template, library, self.host)
-                if dialog.exec():
+                if prompts.run_modal(dialog):
                     dialog.save(library)
         except SegdeskError as exc:
             self._say(str(exc))

@@ -1,18 +1,32 @@
 """Every modal question the window asks, in one place.
 
-With HEADLESS set (screenshots, automation) nothing is asked: errors go to stderr and every
-question is answered "cancel", which never changes or deletes a file.
+Each is run by `run_modal`, which gives the keyboard focus back to where it was (the grid,
+usually) once the dialog closes. With HEADLESS set (screenshots, automation) nothing is asked:
+errors go to stderr and every question is answered "cancel", which never changes or deletes a
+file.
 """
 from __future__ import annotations
 
 import sys
 
 from PySide6.QtCore import QEvent, Qt
-from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFormLayout, QInputDialog, QLabel,
-                               QLineEdit, QMessageBox, QPlainTextEdit, QScrollArea, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import (QApplication, QDialog, QDialogButtonBox, QFormLayout,
+                               QInputDialog, QLabel, QLineEdit, QMessageBox, QPlainTextEdit,
+                               QScrollArea, QVBoxLayout, QWidget)
 
 HEADLESS = False
+
+
+def run_modal(dialog: QDialog) -> int:
+    """`dialog.exec()`, then the focus back where the work is: a closed dialog must not leave
+    the reviewer's next key (Space, F8) going nowhere."""
+    before = QApplication.focusWidget()
+    try:
+        return dialog.exec()
+    finally:
+        if before is not None and before.isVisible():
+            before.window().activateWindow()
+            before.setFocus(Qt.FocusReason.OtherFocusReason)
 
 
 def show_error(parent: QWidget | None, title: str, text: str, details: str = "") -> None:
@@ -22,12 +36,13 @@ def show_error(parent: QWidget | None, title: str, text: str, details: str = "")
     box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok, parent)
     if details:
         box.setDetailedText(details)
-    box.exec()
+    run_modal(box)
 
 
 def show_info(parent: QWidget | None, title: str, text: str) -> None:
     if not HEADLESS:
-        QMessageBox.information(parent, title, text)
+        run_modal(QMessageBox(QMessageBox.Icon.Information, title, text,
+                              QMessageBox.StandardButton.Ok, parent))
 
 
 def ask_choice(parent: QWidget | None, title: str, text: str, choices: list[str],
@@ -42,7 +57,7 @@ def ask_choice(parent: QWidget | None, title: str, text: str, choices: list[str]
     cancel = box.addButton(QMessageBox.StandardButton.Cancel)
     box.setDefaultButton(buttons[default])
     box.setEscapeButton(cancel)
-    box.exec()
+    run_modal(box)
     clicked = box.clickedButton()
     return buttons.index(clicked) if clicked in buttons else None
 
@@ -94,14 +109,18 @@ def ask_name(parent: QWidget | None) -> str | None:
     if HEADLESS:
         print("segdesk: no reviewer name set (not asked: running headless)", file=sys.stderr)
         return None
-    while True:
-        value, ok = QInputDialog.getText(
-            parent, "Who is reviewing?", "Your name, as the audit trail and sign-offs should "
-                                         "record it:")
-        if not ok:
-            return None
-        if value.strip():
-            return value.strip()
+    dialog = QInputDialog(parent)
+    dialog.setWindowTitle("Who is reviewing?")
+    dialog.setLabelText("Your name, as the audit trail and sign-offs should record it\n"
+                        "(your computer account is recorded beside it):")
+    try:
+        while True:
+            if not run_modal(dialog):
+                return None
+            if dialog.textValue().strip():
+                return dialog.textValue().strip()
+    finally:
+        dialog.deleteLater()
 
 
 def ask_reasons(parent: QWidget | None, items) -> dict[str, str] | None:
@@ -146,9 +165,22 @@ def ask_reasons(parent: QWidget | None, items) -> dict[str, str] | None:
     layout.addWidget(scroll, 1)
     layout.addWidget(buttons)
     dialog.resize(640, min(120 + 34 * len(items), 560))
-    if not dialog.exec():
+    if not run_modal(dialog):
         return None
     return {item_id: edit.text().strip() for item_id, edit in edits.items()}
+
+
+def ask_approval(parent: QWidget | None, summary: str) -> bool:
+    """Shows what an approval approves (`summary`, HTML); True when the approver approves."""
+    if HEADLESS:
+        print("segdesk: approval not given (not asked: running headless)", file=sys.stderr)
+        return False
+    from .approval_dialog import ApprovalDialog
+    dialog = ApprovalDialog(parent, summary)
+    try:
+        return bool(run_modal(dialog))
+    finally:
+        dialog.deleteLater()
 
 
 def ask_text(parent: QWidget | None, title: str, label: str, text: str = "") -> str | None:
@@ -156,6 +188,6 @@ def ask_text(parent: QWidget | None, title: str, label: str, text: str = "") -> 
         return None
     dialog = TextDialog(parent, title, label, text)
     try:
-        return dialog.text() if dialog.exec() else None
+        return dialog.text() if run_modal(dialog) else None
     finally:
         dialog.deleteLater()

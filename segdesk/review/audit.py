@@ -1,4 +1,6 @@
-"""The audit trail's entry: who changed what on which line, when (UTC, ISO 8601), and why."""
+"""The audit trail's entry: who changed what on which line, when (UTC, ISO 8601), and why.
+Who is the name typed, and the operating-system account and host it came from ("" in entries
+from before they were recorded)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -17,6 +19,8 @@ class AuditEntry:
     after: str | None
     note: str = ""
     action: str = AuditAction.EDIT  # an AuditAction value
+    account: str = ""
+    host: str = ""
 
 
 def now() -> str:

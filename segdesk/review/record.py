@@ -10,15 +10,20 @@ from .audit import AuditEntry
 
 @dataclass(frozen=True)
 class Signature:
-    """A sign-off or an approval: who, when (UTC, ISO 8601), and for a sign-off of a filing
-    that was not reconciled, the reason given for each open item (item id -> reason)."""
+    """A sign-off or an approval: who (the name typed, and the operating-system account and
+    host it came from: "" in files from before they were recorded), when (UTC, ISO 8601), and
+    for a sign-off of a filing that was not reconciled, the reason given for each open item
+    (item id -> reason)."""
 
     by: str
     at: str
     reasons: dict[str, str] = field(default_factory=dict)
+    account: str = ""
+    host: str = ""
 
     def to_json(self) -> dict:
-        return {"by": self.by, "at": self.at, **({"reasons": self.reasons} if self.reasons else {})}
+        return {"by": self.by, "at": self.at, **({"reasons": self.reasons} if self.reasons else {}),
+                **({"account": self.account, "host": self.host} if self.account else {})}
 
 
 @dataclass

@@ -21,6 +21,7 @@ from typing import Callable, Mapping
 from segdesk.base.amounts import decimal_text
 from segdesk.base.errors import SegdeskError
 from segdesk.base.filing import Filing, LineItem
+from segdesk.base.identity import Origin
 from segdesk.base.vocab import VALUE_ACTIONS, AuditAction, ItemKind, LineState, LineStatus, ReviewState
 from segdesk.form.templates import FormTemplate, builtin_template
 from segdesk.rules.engine import CheckResult, Engine
@@ -38,10 +39,12 @@ class NoReviewer(SegdeskError):
 
 class Review:
     def __init__(self, filing: Filing, template: FormTemplate | None = None, reviewer: str = "",
-                 ocr_pages=()):
+                 ocr_pages=(), origin: Origin | None = None):
         self.filing = filing
         self.template = template or builtin_template(filing.form)
         self._reviewer = reviewer.strip()  # who records changes now; "" until someone says
+        # The account and host the changes come from, recorded beside the name (four eyes).
+        self._origin = origin or Origin.here()
         self._extracted: dict[str, Decimal | None] = {it.id: it.value for it in filing.items}
         self.engine = Engine(self.template, self._extracted,
                              {it.id: it.alternatives for it in filing.items if it.alternatives},
@@ -67,6 +70,11 @@ class Review:
     @property
     def reviewer(self) -> str:
         return self._reviewer
+
+    @property
+    def origin(self) -> Origin:
+        """The operating-system account and host changes are recorded as coming from."""
+        return self._origin
 
     @property
     def extracted(self) -> Mapping[str, Decimal | None]:
@@ -145,10 +153,6 @@ class Review:
 
     def corrections(self) -> list[AuditEntry]:
         return [a for a in self._rec.audit if a.action in VALUE_ACTIONS]
-
-    def changed_values_by(self) -> set[str]:
-        """Everyone who changed a value in this review (who may not approve it)."""
-        return {a.reviewer for a in self._rec.audit if a.action in VALUE_ACTIONS}
 
     @property
     def signed_off(self) -> Signature | None:
@@ -236,9 +240,12 @@ class Review:
         return verdict_line(self._verdict, self._rec.signed_off, self._rec.approved)
 
     # ------------------------------------------------------------------ changing
-    def set_reviewer(self, name: str) -> None:
-        """Who records the changes from now on (no change of the review itself)."""
+    def set_reviewer(self, name: str, origin: Origin | None = None) -> None:
+        """Who records the changes from now on, and from which account and host when `origin`
+        is given (no change of the review itself)."""
         self._reviewer = name.strip()
+        if origin is not None:
+            self._origin = origin
 
     def set_value(self, line_id: str, value: Decimal | None, note: str = "",
                   action: str = AuditAction.EDIT) -> ReviewChange:
@@ -327,18 +334,24 @@ class Review:
         reason for each open item (keyed by the item's id), each of which goes on the audit
         trail. Raises SignOffRefused otherwise."""
         self._require_reviewer()
-        signature, entries = signoff.sign_off(self, self._reviewer, reasons)
+        signature, entries = signoff.sign_off(self, self._reviewer, self._origin, reasons)
         self._rec.signed_off = signature
         self._rec.audit.extend(entries)
         self._changed(ReviewChange(signoff=True))
         return signature
 
+    def check_approval(self) -> None:
+        """Raises what approve() would refuse with (NoReviewer, SignOffRefused,
+        FourEyesRefused); asked before the approver is shown what they approve."""
+        self._require_reviewer()
+        signoff.check_approval(self, self._reviewer, self._origin)
+
     def approve(self) -> Signature:
         """The second person's approval of a sign-off (four eyes): the approver is neither the
-        preparer nor anyone who changed a value. Raises FourEyesRefused (a SignOffRefused)
-        otherwise."""
+        preparer nor anyone who changed a value, by account or by name. Raises FourEyesRefused
+        (a SignOffRefused) otherwise."""
         self._require_reviewer()
-        signature, entries = signoff.approve(self, self._reviewer)
+        signature, entries = signoff.approve(self, self._reviewer, self._origin)
         self._rec.approved = signature
         self._rec.audit.extend(entries)
         self._changed(ReviewChange(signoff=True))
@@ -383,7 +396,7 @@ class Review:
     def _record(self, change: ReviewChange, line_id, before, after, note, action,
                 raw=False) -> None:
         ln = self.template.by_id[line_id]
-        voided = signoff.void(self, self._reviewer, ln.code or ln.id)
+        voided = signoff.void(self, self._reviewer, self._origin, ln.code or ln.id)
         if voided is not None:
             self._voided, entry = voided
             self._rec.signed_off = self._rec.approved = None
@@ -392,7 +405,7 @@ class Review:
         self._rec.audit.append(AuditEntry(
             time=now(), reviewer=self._reviewer, line=line_id, code=ln.code,
             before=before if raw else decimal_text(before), after=after if raw else decimal_text(after),
-            note=note, action=action))
+            note=note, action=action, account=self._origin.account, host=self._origin.host))
 
     def _changed(self, change: ReviewChange) -> None:
         self._verdict.forget(change.lines, change.checks)

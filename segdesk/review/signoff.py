@@ -1,16 +1,20 @@
 """Sign-off and four-eyes approval of a review, and their voiding by a later change.
 
 A preparer signs off a reconciled filing, or one whose every open item has a written reason;
-a second person, who neither signed off nor changed a value, approves. Any change after a
-sign-off voids it (and any approval), on the audit trail. These rule only: each returns what
+a second person, who neither signed off nor changed a value, approves: not under the same
+operating-system account, nor under a name that reads as the same person's (case, spacing,
+punctuation and initials aside). Any change after a sign-off voids it (and any approval), on
+the audit trail. These rule only: each returns what
 the Review (review.py) is to record, the signature and its audit entries, and the Review
 records them, tells its listeners, and is saved.
 """
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from segdesk.base.errors import SegdeskError
+from segdesk.base.identity import Origin
 from segdesk.base.vocab import AuditAction
 from .audit import AuditEntry, now
 from .record import Signature
@@ -27,7 +31,7 @@ class FourEyesRefused(SignOffRefused):
     """An approval by the preparer, or by someone who changed a value: another person must."""
 
 
-def sign_off(review: Review, reviewer: str,
+def sign_off(review: Review, reviewer: str, origin: Origin,
              reasons: dict[str, str] | None) -> tuple[Signature, list[AuditEntry]]:
     """`reviewer`'s sign-off of `review` with its audit entries (the sign-off and the reason
     for each open item); raises SignOffRefused when the rules do not allow it."""
@@ -49,36 +53,52 @@ def sign_off(review: Review, reviewer: str,
         raise SignOffRefused(f"cannot sign off: not reconciled, and {len(unexplained)} open "
                              f"item{'s' * (len(unexplained) != 1)} {shown}{more} "
                              f"{'has' if len(unexplained) == 1 else 'have'} no reason given")
-    signature = Signature(reviewer, now(), reasons)
-    entries = [_filing_entry(reviewer, AuditAction.SIGN_OFF, "reconciled" if not items
+    signature = Signature(reviewer, now(), reasons, origin.account, origin.host)
+    entries = [_filing_entry(reviewer, origin, AuditAction.SIGN_OFF, "reconciled" if not items
                              else f"not reconciled: {len(items)} open, each with a reason")]
     entries += [AuditEntry(time=signature.at, reviewer=reviewer, line=it.id, code=it.code,
                            before=None, after=None, note=f"{reasons[it.id]} (open: {it.reason})",
-                           action=AuditAction.REASON) for it in items]
+                           action=AuditAction.REASON, account=origin.account, host=origin.host)
+                for it in items]
     return signature, entries
 
 
-def approve(review: Review, reviewer: str) -> tuple[Signature, list[AuditEntry]]:
-    """`reviewer`'s approval of the sign-off with its audit entry; raises SignOffRefused when
-    there is nothing to approve, FourEyesRefused when the four-eyes rule forbids it."""
+def check_approval(review: Review, reviewer: str, origin: Origin) -> None:
+    """Whether `reviewer` (the typed name, from `origin`) may approve the sign-off: raises
+    SignOffRefused when there is nothing to approve, FourEyesRefused when the four-eyes rule
+    forbids it (the approver's account or name is the preparer's or that of anyone who changed
+    a value)."""
     signed = review.signed_off
     if signed is None:
         raise SignOffRefused("nothing to approve: the review is not signed off")
     if review.approved is not None:
         raise SignOffRefused(f"already approved by {review.approved.by} at {review.approved.at}")
-    me = _person(reviewer)
-    if me == _person(signed.by):
-        raise FourEyesRefused(f"four eyes: {reviewer} signed this review off and cannot "
-                              f"also approve it; another person must")
-    if me in {_person(n) for n in review.changed_values_by()}:
-        raise FourEyesRefused(f"four eyes: {reviewer} changed values in this review and "
-                              f"cannot approve it; another person must")
-    signature = Signature(reviewer, now())
-    return signature, [_filing_entry(reviewer, AuditAction.APPROVE,
+    others = [("signed this review off", signed.by, Origin(signed.account, signed.host))]
+    others += [("changed values in this review", a.reviewer, Origin(a.account, a.host))
+               for a in review.corrections()]
+    for what, name, _ in others:
+        if same_person(reviewer, name):
+            shown = "" if reviewer == name else f" (as {name})"
+            raise FourEyesRefused(f"four eyes: {reviewer} {what}{shown} and cannot also "
+                                  f"approve it; another person must")
+    for what, name, theirs in others:
+        if origin.same_account(theirs):
+            raise FourEyesRefused(f"four eyes: the account {origin.account} {what} (as {name}) "
+                                  f"and cannot also approve it, whatever name is typed; another "
+                                  f"person must, signed in as themselves")
+
+
+def approve(review: Review, reviewer: str, origin: Origin) -> tuple[Signature, list[AuditEntry]]:
+    """`reviewer`'s approval of the sign-off with its audit entry; raises as check_approval."""
+    check_approval(review, reviewer, origin)
+    signed = review.signed_off
+    signature = Signature(reviewer, now(), account=origin.account, host=origin.host)
+    return signature, [_filing_entry(reviewer, origin, AuditAction.APPROVE,
                                      f"sign-off by {signed.by} at {signed.at} approved")]
 
 
-def void(review: Review, reviewer: str, what: str) -> tuple[str, AuditEntry] | None:
+def void(review: Review, reviewer: str, origin: Origin,
+         what: str) -> tuple[str, AuditEntry] | None:
     """A change (to `what`) after sign-off voids the sign-off and any approval: what that says
     and its audit entry (None when the review is not signed off)."""
     signed, approved = review.signed_off, review.approved
@@ -87,15 +107,33 @@ def void(review: Review, reviewer: str, what: str) -> tuple[str, AuditEntry] | N
     said = (f"sign-off by {signed.by} at {signed.at}"
             + (f" and approval by {approved.by}" if approved else "")
             + f" voided by a change to {what}")
-    return said, _filing_entry(reviewer, AuditAction.VOID, said)
+    return said, _filing_entry(reviewer, origin, AuditAction.VOID, said)
 
 
-def _filing_entry(reviewer: str, action: AuditAction, note: str) -> AuditEntry:
+def _filing_entry(reviewer: str, origin: Origin, action: AuditAction, note: str) -> AuditEntry:
     """An audit entry about the whole filing (its line is empty)."""
-    return AuditEntry(time=now(), reviewer=reviewer, line="", code=None,
-                      before=None, after=None, note=note, action=action)
+    return AuditEntry(time=now(), reviewer=reviewer, line="", code=None, before=None,
+                      after=None, note=note, action=action, account=origin.account,
+                      host=origin.host)
 
 
-def _person(name: str) -> str:
-    """Names compared as people write them: case and spacing do not make another person."""
-    return " ".join(name.split()).casefold()
+def same_person(one: str, other: str) -> bool:
+    """Whether two typed names may be one person's: case, spacing and punctuation aside, the
+    same surname and first initial ("P. Preparer", "paul  preparer", "Preparer, Paul"); a lone
+    word is the other's first name, surname or initials ("ann", "AT"). Errs towards the same:
+    four eyes would rather ask for someone else than let one person pass for two."""
+    a, b = _words(one), _words(other)
+    if not a or not b:
+        return False
+    if len(a) > 1 and len(b) > 1:
+        return a[-1] == b[-1] and a[0][0] == b[0][0]
+    (word,), full = (a, b) if len(a) == 1 else (b, a)
+    return word in (full[0], full[-1], "".join(w[0] for w in full))
+
+
+def _words(name: str) -> list[str]:
+    text = name.casefold()
+    if "," in text:  # "Preparer, Paul": the surname first
+        surname, _, given = text.partition(",")
+        text = f"{given} {surname}"
+    return re.findall(r"[^\W\d_]+", text)

@@ -62,4 +62,5 @@ def from_data(data: dict, known) -> tuple[ReviewRecord, dict]:
 
 
 def _signature(sig: dict | None) -> Signature | None:
-    return None if sig is None else Signature(sig["by"], sig["at"], dict(sig.get("reasons") or {}))
+    return None if sig is None else Signature(sig["by"], sig["at"], dict(sig.get("reasons") or {}),
+                                              sig.get("account") or "", sig.get("host") or "")

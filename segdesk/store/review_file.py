@@ -217,6 +217,9 @@ def _signature(sig: object, key: str, bad) -> None:
     for part in ("by", "at"):
         if not isinstance(sig.get(part), str):
             bad(f"{key}.{part} is {_kind(sig.get(part))}, not text")
+    for part in ("account", "host"):
+        if part in sig and not isinstance(sig[part], str):
+            bad(f"{key}.{part} is {_kind(sig[part])}, not text")
     reasons = sig.get("reasons") or {}
     if not isinstance(reasons, dict) or not all(
             isinstance(k, str) and isinstance(v, str) for k, v in reasons.items()):
@@ -225,7 +228,7 @@ def _signature(sig: object, key: str, bad) -> None:
 
 _AUDIT_TEXT = ("time", "reviewer", "line")
 _AUDIT_OPTIONAL_TEXT = ("code", "before", "after")
-_AUDIT_DEFAULTED = ("note", "action")
+_AUDIT_DEFAULTED = ("note", "action", "account", "host")
 
 
 def _audit_entry(entry: object, n: int, bad) -> None:
