@@ -12,7 +12,6 @@ def run_app(filing_path: str | None, screenshot: str | None = None,
     """The window on `filing_path`; with `screenshot`, a PNG of it (at `size`) instead."""
     from PySide6.QtWidgets import QApplication
 
-    from .main_window import MainWindow
     from .style import apply_style
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -22,13 +21,26 @@ def run_app(filing_path: str | None, screenshot: str | None = None,
     if screenshot:
         from .screenshot import take_screenshot
         return take_screenshot(filing_path, screenshot, *([size] if size else []))
-    window = MainWindow()
+    window = show_window(filing_path)
     install_excepthook(window)
     app.installEventFilter(FileOpenFilter(window, app))
-    window.show()
+    return app.exec()
+
+
+def show_window(filing_path: str | None, settings=None):
+    """The review window as a user first sees it: shown (maximized on a first run), the filing
+    loading, the keyboard focus on the grid."""
+    from .main_window import MainWindow
+    from .window_layout import first_run
+
+    window = MainWindow(settings)
+    if first_run(window.settings):
+        window.showMaximized()
+    else:
+        window.show()
     if filing_path:
         window.open_file(filing_path)
-    return app.exec()
+    return window
 
 
 def install_excepthook(parent) -> None:

@@ -219,7 +219,8 @@ class WindowActions:
                        f"{html.escape(a.shortcut().toString(QKeySequence.SequenceFormat.NativeText))}"
                        f"</b></td></tr>" for a in actions if not a.shortcut().isEmpty())
         return (f"<table cellspacing=6>{rows}<tr><td>Edit the value of the current line</td>"
-                f"<td><b>type, or F2 / Enter</b></td></tr><tr><td>Commit and move on</td>"
+                f"<td><b>type, or F2 / Enter</b></td></tr><tr><td>Commit and go to the next open "
+                f"item</td>"
                 f"<td><b>Enter</b></td></tr></table>")
 
     # ------------------------------------------------------------------ what they run

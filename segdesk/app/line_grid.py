@@ -1,7 +1,9 @@
 """The line-item grid (object name `lineGrid`): spreadsheet keys on top of LineModel.
 
-Typing on any cell of a row edits its value; Enter commits and moves to the next line; a
-refused entry reopens the editor with the typed text so nothing is lost. The grid shows the
+Typing on any cell of a row edits its value; Enter commits, and the grid says so
+(`committed`: the navigator goes on to the next open item); a refused entry reopens the editor
+with the typed text so nothing is lost. The keys move between line rows only: statement,
+section and group headings are never a stop. The grid shows the
 model through a LineFilter (all lines, or only open, confirmed or edited ones); every row
 number this class takes or gives is a row of the LineModel itself.
 """
@@ -21,6 +23,7 @@ OPTIONAL = (COMPUTED, EXTRACTED)  # dropped in this order when the grid is narro
 
 class LineGrid(QTableView):
     lineActivated = Signal(str)  # the current line changed (selection by user or program)
+    committed = Signal()  # a value was typed and committed with Enter: time to move on
     shownChanged = Signal(str)  # the grid changed its own filter (to show a line asked for)
 
     def __init__(self, parent=None):
@@ -179,15 +182,24 @@ class LineGrid(QTableView):
     def move_to_row(self, row: int, center: bool = True) -> None:
         self.select_lines([self.lines.rows[row].line_id], center)
 
-    def next_line_row(self, row: int, step: int = 1) -> int | None:
-        """The next line row the grid shows after LineModel row `row`."""
-        model = self.lines
-        row += step
-        while 0 <= row < len(model.rows):
-            if model.rows[row].kind == "line" and self._view_row(row) is not None:
-                return row
-            row += step
-        return None
+    def moveCursor(self, action, modifiers):
+        # Arrows, Page Up/Down, Home/End: past a heading row to the next line row that way
+        # (or back the other way at either end), never onto the heading.
+        index = super().moveCursor(action, modifiers)
+        if not index.isValid() or self.lines is None or self._is_line(index.row()):
+            return index
+        Move = QAbstractItemView.CursorAction
+        back = action in (Move.MoveUp, Move.MovePageUp, Move.MoveHome, Move.MovePrevious)
+        for step in ((-1, 1) if back else (1, -1)):
+            row = index.row() + step
+            while 0 <= row < self.proxy.rowCount():
+                if self._is_line(row):
+                    return index.sibling(row, index.column())
+                row += step
+        return self.currentIndex()
+
+    def _is_line(self, view_row: int) -> bool:
+        return self.lines.rows[self._source_row(self.proxy.index(view_row, 0))].kind == "line"
 
     # ------------------------------------------------------------------ editing keys
     def edit(self, index, trigger=QAbstractItemView.EditTrigger.AllEditTriggers, event=None):
@@ -222,10 +234,8 @@ class LineGrid(QTableView):
         super().closeEditor(editor, hint)
         if rejected:
             QTimer.singleShot(0, lambda: self._reopen(*rejected))
-        elif advance and self.current_row() is not None:
-            row = self.next_line_row(self.current_row())
-            if row is not None:
-                self.move_to_row(row, center=False)
+        elif advance:
+            self.committed.emit()
 
     def _reopen(self, row: int, text: str) -> None:
         view_row = self._view_row(row)

@@ -24,6 +24,8 @@ class Navigator:
         panes.pdf.boxClicked.connect(self.select_line)
         panes.pdf.renderingResumed.connect(lambda: self.show_detail(self.grid.current_line()))
         self.grid.lineActivated.connect(self._line_activated)
+        # Enter after typing a value goes on as Space does after a confirmation.
+        self.grid.committed.connect(lambda: self.go_to_problem(1))
         panes.grid_pane.find.findRequested.connect(self.find)
         panes.checks.checkSelected.connect(self._check_selected)
         panes.checks.proposalApplied.connect(self.apply_proposal)

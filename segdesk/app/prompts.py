@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import sys
 
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtWidgets import (QApplication, QDialog, QDialogButtonBox, QFormLayout,
                                QInputDialog, QLabel, QLineEdit, QMessageBox, QPlainTextEdit,
                                QScrollArea, QVBoxLayout, QWidget)
+from shiboken6 import isValid
 
 HEADLESS = False
 
@@ -24,9 +25,29 @@ def run_modal(dialog: QDialog) -> int:
     try:
         return dialog.exec()
     finally:
-        if before is not None and before.isVisible():
-            before.window().activateWindow()
-            before.setFocus(Qt.FocusReason.OtherFocusReason)
+        _focus_back(before)
+
+
+def _focus_back(widget: QWidget | None) -> None:
+    """Give the focus back to `widget`, or, when it is gone by then (a grid's cell editor,
+    closed once the edit it asked a name for is done), to the nearest widget around it that
+    takes focus. Again once the event loop has run: the window is re-activated only then."""
+    chain = []
+    while widget is not None:
+        chain.append(widget)
+        widget = widget.parentWidget()
+
+    def restore() -> None:
+        if QApplication.activeModalWidget() is not None:
+            return  # another dialog is up (the reasons after the name): leave it the focus
+        for candidate in chain:
+            if isValid(candidate) and candidate.isVisible() \
+                    and candidate.focusPolicy() != Qt.FocusPolicy.NoFocus:
+                candidate.window().activateWindow()
+                candidate.setFocus(Qt.FocusReason.OtherFocusReason)
+                return
+    restore()
+    QTimer.singleShot(0, restore)
 
 
 def show_error(parent: QWidget | None, title: str, text: str, details: str = "") -> None:

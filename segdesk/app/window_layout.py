@@ -68,6 +68,12 @@ def restore_layout(host: QMainWindow, settings: Settings, panes: Panes) -> None:
         panes.right.setSizes([int(host.height() * 0.68), int(host.height() * 0.32)])
 
 
+def first_run(settings: Settings) -> bool:
+    """No window layout saved yet: the window opens maximized (a fixed size is small on a big
+    monitor); un-maximized it has the default size, fitted to the screen."""
+    return settings.layout("geometry") is None
+
+
 def fit_to_screen(host: QMainWindow) -> None:
     """Never larger than the screen's available area, and on it: a layout saved on a big
     monitor, or the default size, must not open past the edges of a laptop's screen."""
