@@ -106,7 +106,7 @@ def test_one_owner_per_mnemonic(qtbot, make_window, tmp_path):
     """Alt+letter reaches one thing: the menu bar's menus and the window's labelled widgets
     share one set of letters; each menu's entries another."""
     window = make_window()
-    open_in(qtbot, window, SAMPLES / "daily_seg_sample.pdf")
+    open_in(qtbot, window, str(shutil.copy(SAMPLES / "daily_seg_sample.pdf", tmp_path)))
     owners: dict[str, list[str]] = {}
     bar = window.menuBar()
     for action in bar.actions():

@@ -1,10 +1,11 @@
 """The Qt review window. `run_app` is what the `segdesk` command starts."""
 from __future__ import annotations
 
+import os
 import sys
 import traceback
 
-from PySide6.QtCore import QEvent, QObject, QThread
+from PySide6.QtCore import QEvent, QObject, QThread, QTimer
 
 
 def run_app(filing_path: str | None, screenshot: str | None = None,
@@ -14,7 +15,7 @@ def run_app(filing_path: str | None, screenshot: str | None = None,
 
     from .style import apply_style
 
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app = QApplication.instance() or start_qt(QApplication)
     app.setApplicationName("segdesk")
     app.setOrganizationName("segdesk")
     apply_style(app)
@@ -24,7 +25,50 @@ def run_app(filing_path: str | None, screenshot: str | None = None,
     window = show_window(filing_path)
     install_excepthook(window)
     app.installEventFilter(FileOpenFilter(window, app))
+    if os.environ.get("SEGDESK_EXIT_WHEN_READY"):  # the launch benchmark (bench/bench_launch.py)
+        window.loadFinished.connect(lambda _: _ready(app, window))
     return app.exec()
+
+
+def _ready(app, window) -> None:
+    """The filing is shown: paint the window, say 'ready' once the event loop answers again,
+    and close it (what the launch benchmark times)."""
+    window.repaint()
+
+    def done() -> None:
+        print("ready", flush=True)
+        window.close()  # as the user closes it: the review's lock goes, the layout is kept
+    QTimer.singleShot(0, done)
+
+
+def start_qt(application):
+    """The QApplication, or, when Qt cannot start on this display (none at DISPLAY, a platform
+    plugin or a library it needs missing), one line and exit status 3: Qt would print several
+    and abort (status 134)."""
+    from PySide6.QtCore import QtMsgType, qInstallMessageHandler
+
+    said: list[str] = []
+
+    def while_starting(kind, _context, text: str) -> None:
+        if kind != QtMsgType.QtFatalMsg:
+            said.append(text)
+            return
+        why = next((s for s in said if "connect to display" in s), None) \
+            or next((s for s in said if "needed" in s or "not load" in s), None) \
+            or (said or text.splitlines())[0]
+        print(f"segdesk: the display cannot be used ({why.strip().rstrip('.')}). Run it on a "
+              f"desktop, under xvfb-run, or with --offscreen / --screenshot OUT.png.",
+              file=sys.stderr, flush=True)
+        os._exit(3)  # Qt aborts once this returns; nothing is open yet that needs closing
+
+    previous = qInstallMessageHandler(while_starting)
+    try:
+        app = application(sys.argv[:1])
+    finally:
+        qInstallMessageHandler(previous)
+    for text in said:  # a start that worked: what Qt said, as it would have said it
+        print(text, file=sys.stderr)
+    return app
 
 
 def show_window(filing_path: str | None, settings=None):

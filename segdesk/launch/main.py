@@ -69,7 +69,8 @@ def _gui(argv: list[str]) -> int:
         prog="segdesk", description="Review a Daily Seg filing: the PDF beside its line items.",
         epilog="Headless commands: segdesk {extract,check,export,review,batch} --help. "
                + VERBOSE_HELP)
-    parser.add_argument("filing", nargs="?", help="the PDF to open (default: the bundled sample)")
+    parser.add_argument("filing", nargs="?", help="the PDF to open (default: a copy of the "
+                                                  "bundled sample, in your data folder)")
     parser.add_argument("--screenshot", metavar="OUT.png",
                         help="render the window with the filing loaded to a PNG and exit")
     parser.add_argument("--size", metavar="WxH",
@@ -84,10 +85,13 @@ def _gui(argv: list[str]) -> int:
         from .selftest import run_self_test
         return run_self_test()
     size = _size(args.size) if args.size else None
-    from segdesk.base.resource_files import sample_pdf
-    from segdesk.store.paths import pdf_for
-    sample = sample_pdf()
-    filing = str(pdf_for(args.filing)) if args.filing else (str(sample) if sample.exists() else None)
+    if args.filing:
+        from segdesk.store.paths import pdf_for
+        filing = str(pdf_for(args.filing))
+    else:
+        from .sample import sample_copy
+        copy = sample_copy()
+        filing = str(copy) if copy is not None else None
     if args.screenshot or args.offscreen:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
     elif not _has_display():
