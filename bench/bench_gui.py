@@ -1,42 +1,18 @@
 """Review window timings (offscreen): a cell edit until the grid, the checks and the page boxes
-are updated and repainted, on the Daily Seg sample and on a 2,000-line synthetic form; launch
-until a filing is loaded and the window answers input."""
+are updated and repainted, on the Daily Seg sample and on a 2,000-line synthetic form. Launch
+speed, whole process, is bench_launch.py's."""
 from __future__ import annotations
 
 import os
 import shutil
 import statistics
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "resources" / "samples" / "daily_seg_sample.pdf"
 EDITS = 60
-LAUNCHES = 3
 
-LAUNCH_SCRIPT = """
-import sys, time
-start = float(sys.argv[2])
-from PySide6.QtCore import QSettings, QTimer
-from PySide6.QtWidgets import QApplication
-app = QApplication([])
-from segdesk.app.main_window import MainWindow
-from segdesk.app.settings import Settings
-from segdesk.app.style import apply_style
-apply_style(app)
-window = MainWindow(Settings(QSettings(sys.argv[3], QSettings.Format.IniFormat)))
-window.show()
-def ready(result):
-    # Interactive: the event loop runs and the first frame with the filing has been painted.
-    app.processEvents()
-    window.grid.viewport().repaint()
-    QTimer.singleShot(0, lambda: (print(time.time() - start, flush=True), app.quit()))
-window.loadFinished.connect(ready)
-window.open_file(sys.argv[1])
-app.exec()
-"""
 
 
 def _edit_times(window, line_id: str, values: list[str]) -> list[float]:
@@ -102,14 +78,4 @@ def run(out: Path) -> list[tuple[str, str]]:
     rows.append((f"synthetic {len(template.lines)} lines: same, 95th percentile", f"{p95 * 1000:.1f} ms"))
     window.close()
 
-    launches = []
-    for n in range(LAUNCHES):
-        start = time.time()
-        done = subprocess.run([sys.executable, "-c", LAUNCH_SCRIPT, str(SAMPLE), repr(start),
-                               str(out / f"launch{n}.ini")], capture_output=True, text=True,
-                              cwd=ROOT, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
-                              timeout=120)
-        launches.append(float(done.stdout.strip().splitlines()[-1]))
-    rows.append(("launch -> sample loaded, window interactive (median of 3)",
-                 f"{statistics.median(launches):.2f} s"))
     return rows

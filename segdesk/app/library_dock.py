@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (QAbstractItemView, QDockWidget, QFileDialog, QHBo
                                QLineEdit, QProgressBar, QPushButton, QTreeView, QVBoxLayout,
                                QWidget)
 
-from segdesk.library import batch
 from segdesk.base.amounts import format_amount
 from segdesk.base.errors import SegdeskError
 from segdesk.base.vocab import LineStatus, ReviewState
@@ -48,6 +47,8 @@ class FolderReader(QThread):
         self._cancel.set()
 
     def run(self) -> None:
+        # The worker pool (multiprocessing) is imported when a folder is read, not at launch.
+        from segdesk.library import batch
         outcomes, error = [], ""
         try:
             files = batch.collect([self.folder])
