@@ -224,6 +224,17 @@ def test_the_trend_view_draws_each_statement(qtbot):
     for _, _, colour in SERIES:
         assert colour.name() in colours
     assert QColor("#b71c1c").name() in colours  # a point below zero is drawn red
+    # Narrow and low, as in a dock at 1366x768: the legend wraps onto a second row, the title,
+    # legend, plot and dates stack without overlapping, and nothing runs off the bottom edge.
+    view.resize(420, 190)
+    metrics = view.fontMetrics()
+    assert view._legend_rows(metrics) > 1
+    image = view.grab().toImage()
+    bottom = {image.pixelColor(x, y).name() for x in range(image.width())
+              for y in range(image.height() - 3, image.height())}
+    assert bottom == {"#ffffff"}, "the dates stay above the bottom edge"
+    last_legend_row = 4 + view.fontMetrics().height() * 2
+    assert last_legend_row < image.height() / 2
     empty = TrendView()
     qtbot.addWidget(empty)
     empty.set_filings([])

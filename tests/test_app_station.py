@@ -425,7 +425,7 @@ def test_a_failing_total_and_its_proposal_read_in_full(qtbot, make_window, tmp_p
 def test_f1_explains_every_word_and_key(window, monkeypatch):
     from segdesk.app.style import LEGEND_ORDER, STATUS_HINTS
     shown = []
-    monkeypatch.setattr(prompts, "show_info", lambda parent, title, text: shown.append(text))
+    monkeypatch.setattr(prompts, "show_help", lambda parent, title, text: shown.append(text))
     QTest.keyClick(window.grid, Qt.Key.Key_F1)
     page = shown[0]
     for word in LEGEND_ORDER:

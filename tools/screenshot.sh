@@ -10,7 +10,11 @@ shot() {  # FILING OUT SCREEN [WINDOW]
   xvfb-run -a -s "-screen 0 ${3}x24 -dpi 96" env QT_QPA_PLATFORM=xcb "$PY" -m tools.screenshot "$1" "$2" ${4:+"$4"}
 }
 if [ $# -eq 0 ]; then
-  sample=resources/samples/daily_seg_seed_as_given.pdf
+  # A copy: the window's lock (and any review file) goes beside it, not into resources/.
+  tmp=$(mktemp -d)
+  trap 'rm -rf "$tmp"' EXIT
+  sample=$tmp/daily_seg_seed_as_given.pdf
+  cp resources/samples/daily_seg_seed_as_given.pdf "$sample"
   shot "$sample" docs/screenshot.png 1920x1080
   shot "$sample" docs/screenshot-1366x768.png 1366x768 1366x768
 else

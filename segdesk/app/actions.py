@@ -249,6 +249,6 @@ class WindowActions:
             self.controller.set_reviewer(dialog.reviewer())
 
     def show_keys(self) -> None:
-        prompts.show_info(self._host, "What the colours mean, and the keys",
+        prompts.show_help(self._host, "What the colours mean, and the keys",
                           f"<h3>What the words in the grid and on the page mean</h3>"
                           f"{legend_table()}<h3>Keys</h3>{self.shortcuts_table()}")

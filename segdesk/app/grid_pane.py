@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QImage, QPixmap
-from PySide6.QtWidgets import (QComboBox, QFrame, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import (QComboBox, QFrame, QHBoxLayout, QLabel, QLineEdit, QScrollArea,
+                               QVBoxLayout, QWidget)
 
 from segdesk.base.vocab import LineState, LineStatus
 from .line_grid import LineGrid
@@ -79,9 +79,17 @@ class GridPane(QWidget):
         self.detail.setWordWrap(True)
         self.detail.setTextFormat(Qt.TextFormat.RichText)
         self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        # A fixed height: a label that grew with its text would re-lay out the panes on every move.
-        self.detail.setFixedHeight(max(SNIPPET_SIZE[1], self.fontMetrics().lineSpacing() * 4 + 6))
         self.detail.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        # A fixed height (a pane that grew with its text would re-lay out the window on every
+        # move) that scrolls: the whole text is there to read, never clipped.
+        self.detail_area = QScrollArea()
+        self.detail_area.setObjectName("lineDetailArea")
+        self.detail_area.setWidget(self.detail)
+        self.detail_area.setWidgetResizable(True)
+        self.detail_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.detail_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.detail_area.setFixedHeight(max(SNIPPET_SIZE[1],
+                                            self.fontMetrics().lineSpacing() * 4 + 6))
 
         title = QLabel("Line items")
         title.setFont(title_font())
@@ -95,7 +103,7 @@ class GridPane(QWidget):
         below = QHBoxLayout()
         below.setSpacing(8)
         below.addWidget(self.snippet, 0, Qt.AlignmentFlag.AlignTop)
-        below.addWidget(self.detail, 1)
+        below.addWidget(self.detail_area, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(3)

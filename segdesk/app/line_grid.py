@@ -35,7 +35,9 @@ class LineGrid(QTableView):
                              | QAbstractItemView.EditTrigger.EditKeyPressed
                              | QAbstractItemView.EditTrigger.AnyKeyPressed)
         self.setWordWrap(False)
-        self.setTextElideMode(Qt.TextElideMode.ElideRight)
+        # The middle goes: labels that differ only at the end ('... required (low)' and
+        # '(high)') stay told apart; the detail line below has the whole of it.
+        self.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.setAlternatingRowColors(False)
         self.setShowGrid(False)
         self.verticalHeader().hide()

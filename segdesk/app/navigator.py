@@ -11,6 +11,9 @@ from .line_detail import describe_line
 from .window_layout import Panes
 
 
+NO_MATCH = "No line matches"
+
+
 class Navigator:
     """Selecting a line shows its page, its box, its check and its detail; a click on a box or a
     check selects its lines; F8 walks the open items; find and the audit trail jump to a line.
@@ -150,8 +153,10 @@ class Navigator:
         start = -1 if current is None else current - (1 if step == 0 else 0)
         row = self.model.find(text, start, -1 if step < 0 else 1)
         if row is None:
-            self.bar.showMessage(f"No line matches \u201c{text.strip()}\u201d", 5000)
+            self.bar.showMessage(f"{NO_MATCH} \u201c{text.strip()}\u201d", 5000)
             return False
+        if self.bar.currentMessage().startswith(NO_MATCH):
+            self.bar.clearMessage()  # it was about text typed before this: no longer true
         self.grid.move_to_row(row)
         return True
 

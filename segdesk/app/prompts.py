@@ -12,7 +12,7 @@ import sys
 from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtWidgets import (QApplication, QDialog, QDialogButtonBox, QFormLayout,
                                QInputDialog, QLabel, QLineEdit, QMessageBox, QPlainTextEdit,
-                               QScrollArea, QVBoxLayout, QWidget)
+                               QScrollArea, QTextBrowser, QVBoxLayout, QWidget)
 from shiboken6 import isValid
 
 HEADLESS = False
@@ -64,6 +64,29 @@ def show_info(parent: QWidget | None, title: str, text: str) -> None:
     if not HEADLESS:
         run_modal(QMessageBox(QMessageBox.Icon.Information, title, text,
                               QMessageBox.StandardButton.Ok, parent))
+
+
+def show_help(parent: QWidget | None, title: str, text: str) -> None:
+    """Long rich text (F1's colours, words and keys) in a scrolling dialog that fits the
+    screen, its OK button always in view."""
+    if HEADLESS:
+        return
+    dialog = QDialog(parent)
+    dialog.setWindowTitle(title)
+    browser = QTextBrowser()
+    browser.setObjectName("helpText")
+    browser.setHtml(text)
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok)
+    buttons.accepted.connect(dialog.accept)
+    layout = QVBoxLayout(dialog)
+    layout.addWidget(browser, 1)
+    layout.addWidget(buttons)
+    area = (parent or dialog).screen().availableGeometry()
+    dialog.resize(min(720, area.width() - 40), min(900, area.height() - 80))
+    try:
+        run_modal(dialog)
+    finally:
+        dialog.deleteLater()
 
 
 def ask_choice(parent: QWidget | None, title: str, text: str, choices: list[str],

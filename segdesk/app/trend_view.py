@@ -55,7 +55,7 @@ class TrendView(QWidget):
         self.records: list[FilingRecord] = []
         self.current: str | None = None  # SHA-256 of the filing under review
         self.title = ""
-        self.setMinimumHeight(150)
+        self.setMinimumHeight(180)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
 
     def sizeHint(self) -> QSize:
@@ -92,13 +92,16 @@ class TrendView(QWidget):
         metrics = QFontMetrics(self.font())
         line = metrics.height()
         series = self.points()
-        top = line * 2 + 10  # title and legend
+        # Laid out top down, each part below the last: title (in its own, larger font),
+        # legend (as many rows as the width needs), plot, dates, a margin.
+        title_height = QFontMetrics(style.title_font()).height() if self.title else 0
+        legend_y = 4 + title_height + 4
+        top = legend_y + self._legend_rows(metrics) * (line + 4)
         if self.title:
-            font = style.title_font()
-            painter.setFont(font)
+            painter.setFont(style.title_font())
             painter.setPen(QColor("#222"))
-            painter.drawText(QRectF(8, 4, self.width() - 16, line), Qt.AlignmentFlag.AlignLeft,
-                             self.title)
+            painter.drawText(QRectF(8, 4, self.width() - 16, title_height),
+                             Qt.AlignmentFlag.AlignLeft, self.title)
             painter.setFont(self.font())
         if not series:
             painter.setPen(AXIS)
@@ -108,14 +111,15 @@ class TrendView(QWidget):
             return
         values = [v for pts in series.values() for _, v in pts] + [0.0]
         low, high = min(values), max(values)
-        step = nice_step(high - low)
+        plot_height = self.height() - top - 6 - line - 14
+        # No more amount labels than fit one above the other with a line between.
+        step = nice_step(high - low, max(2, min(5, int(plot_height // (line * 2)))))
         low, high = math.floor(low / step) * step, math.ceil(high / step) * step
         if high == low:
             high = low + step
         labels = [low + k * step for k in range(int(round((high - low) / step)) + 1)]
         left = max(metrics.horizontalAdvance(short_amount(v)) for v in labels) + 14
-        plot = QRectF(left, top + 6, self.width() - left - 16,
-                      self.height() - top - 6 - line - 10)
+        plot = QRectF(left, top + 6, self.width() - left - 16, plot_height)
         if plot.width() < 40 or plot.height() < 30:
             painter.end()
             return
@@ -133,7 +137,7 @@ class TrendView(QWidget):
         def y_of(v: float) -> float:
             return plot.bottom() - plot.height() * (v - low) / (high - low)
 
-        self._legend(painter, top - line - 2, metrics)
+        self._legend(painter, legend_y, metrics)
         # The filing under review.
         for n, rec in enumerate(self.records):
             if rec.sha256 == self.current:
@@ -178,14 +182,30 @@ class TrendView(QWidget):
                     painter.drawEllipse(QPointF(x_of(n), y_of(v)), radius, radius)
         painter.end()
 
-    def _legend(self, painter: QPainter, y: float, metrics: QFontMetrics) -> None:
-        x = 8.0
-        for _, name, colour in SERIES:
-            for _, label, pen_style in FIELDS:
-                painter.setPen(QPen(colour, 2, pen_style))
-                mid = y + metrics.height() / 2
-                painter.drawLine(QPointF(x, mid), QPointF(x + 22, mid))
-                text = f"{name} {label}"
-                painter.setPen(QColor("#333"))
-                painter.drawText(QPointF(x + 26, y + metrics.ascent()), text)
-                x += 26 + metrics.horizontalAdvance(text) + 16
+    def _legend_places(self, metrics: QFontMetrics) -> list[tuple[int, float]]:
+        """Each legend entry's (row, x): entries wrap onto another row rather than run past
+        the right edge."""
+        places, row, x = [], 0, 8.0
+        for _, name, _ in SERIES:
+            for _, label, _ in FIELDS:
+                width = 26 + metrics.horizontalAdvance(f"{name} {label}") + 16
+                if x > 8 and x + width > self.width() - 8:
+                    row, x = row + 1, 8.0
+                places.append((row, x))
+                x += width
+        return places
+
+    def _legend_rows(self, metrics: QFontMetrics) -> int:
+        return self._legend_places(metrics)[-1][0] + 1
+
+    def _legend(self, painter: QPainter, top: float, metrics: QFontMetrics) -> None:
+        entries = [(name, colour, label, pen_style) for _, name, colour in SERIES
+                   for _, label, pen_style in FIELDS]
+        for (name, colour, label, pen_style), (row, x) in zip(entries,
+                                                               self._legend_places(metrics)):
+            y = top + row * (metrics.height() + 4)
+            painter.setPen(QPen(colour, 2, pen_style))
+            mid = y + metrics.height() / 2
+            painter.drawLine(QPointF(x, mid), QPointF(x + 22, mid))
+            painter.setPen(QColor("#333"))
+            painter.drawText(QPointF(x + 26, y + metrics.ascent()), f"{name} {label}")

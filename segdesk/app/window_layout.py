@@ -40,7 +40,20 @@ def build_panes(host: QMainWindow) -> Panes:
     audit = AuditDock(host)
     host.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, audit)
     audit.hide()
-    return Panes(pdf, grid_pane, grid_pane.grid, checks, audit, split, right)
+    panes = Panes(pdf, grid_pane, grid_pane.grid, checks, audit, split, right)
+    audit.visibilityChanged.connect(lambda shown: shown and _make_room_for(host, panes))
+    return panes
+
+
+def _make_room_for(host: QMainWindow, panes: Panes) -> None:
+    """The audit trail opened: a fifth of the window's height, not half, taken from the
+    checks panel before the grid (the checks keep a quarter of the height left), so the grid
+    keeps its rows."""
+    host.resizeDocks([panes.audit], [max(120, host.height() // 5)], Qt.Orientation.Vertical)
+    host.layout().activate()  # laid out now, so the splitter has its new height
+    total = sum(panes.right.sizes())
+    checks = max(panes.checks.minimumSizeHint().height(), total // 4)
+    panes.right.setSizes([total - checks, checks])
 
 
 def _splitter(orientation, name: str, *parts) -> QSplitter:
