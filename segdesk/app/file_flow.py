@@ -56,7 +56,9 @@ class FileFlow(QObject):
     def choose(self) -> None:
         current = self.controller.pdf_path
         start = str(Path(current).parent) if current else ""
-        path, _ = QFileDialog.getOpenFileName(self.dialogs, "Open a filing", start, OPEN_FILTER)
+        with prompts.focus_kept():
+            path, _ = QFileDialog.getOpenFileName(self.dialogs, "Open a filing", start,
+                                                  OPEN_FILTER)
         if path:
             self.open(path)
 
@@ -279,8 +281,9 @@ class FileFlow(QObject):
                 return
         pdf_path = self.controller.pdf_path
         base = Path(pdf_path).with_suffix(".xlsx") if pdf_path else Path.home() / "review.xlsx"
-        path, _ = QFileDialog.getSaveFileName(self.dialogs, "Export to Excel", str(base),
-                                              "Excel workbook (*.xlsx)")
+        with prompts.focus_kept():
+            path, _ = QFileDialog.getSaveFileName(self.dialogs, "Export to Excel", str(base),
+                                                  "Excel workbook (*.xlsx)")
         if not path:
             return
         from segdesk.xlsx import ReadOnlyTarget

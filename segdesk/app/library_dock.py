@@ -18,7 +18,7 @@ from segdesk.base.amounts import format_amount
 from segdesk.base.errors import SegdeskError
 from segdesk.base.vocab import LineStatus, ReviewState
 from segdesk.library.db import FilingRecord, Library, state_word
-from . import style
+from . import prompts, style
 
 PATH_ROLE = Qt.ItemDataRole.UserRole + 1  # a filing row's PDF path (None on a firm row)
 SHA_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -229,7 +229,9 @@ class LibraryDock(QDockWidget):
 
     # ------------------------------------------------------------------ adding a folder
     def choose_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Add a folder of filings to the library")
+        with prompts.focus_kept():
+            folder = QFileDialog.getExistingDirectory(self, "Add a folder of filings to the "
+                                                            "library")
         if folder:
             self.add_folder(folder)
 

@@ -8,6 +8,7 @@ file.
 from __future__ import annotations
 
 import sys
+from contextlib import contextmanager
 
 from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtWidgets import (QApplication, QDialog, QDialogButtonBox, QFormLayout,
@@ -21,9 +22,16 @@ HEADLESS = False
 def run_modal(dialog: QDialog) -> int:
     """`dialog.exec()`, then the focus back where the work is: a closed dialog must not leave
     the reviewer's next key (Space, F8) going nowhere."""
+    with focus_kept():
+        return dialog.exec()
+
+
+@contextmanager
+def focus_kept():
+    """Around any modal dialog (Qt's own file dialogs too): the focus back where it was."""
     before = QApplication.focusWidget()
     try:
-        return dialog.exec()
+        yield
     finally:
         _focus_back(before)
 

@@ -97,8 +97,10 @@ class ReviewGuard(QObject):
     def save_elsewhere(self) -> bool:
         saved = self.saved
         start = Path.home() / (saved.path.name if saved.path else "review" + SESSION_SUFFIX)
-        path, _ = QFileDialog.getSaveFileName(self.dialogs, "Save the review elsewhere",
-                                              str(start), f"segdesk review (*{SESSION_SUFFIX})")
+        with prompts.focus_kept():
+            path, _ = QFileDialog.getSaveFileName(self.dialogs, "Save the review elsewhere",
+                                                  str(start),
+                                                  f"segdesk review (*{SESSION_SUFFIX})")
         if not path:
             return False
         try:
