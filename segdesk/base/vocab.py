@@ -20,10 +20,11 @@ class LineStatus(StrEnum):
     MISSING = "missing"
     DERIVED = "derived"
     EDITED = "edited"
+    NOT_USED = "not_used"  # a blank option of a choice the filing did not take
 
     @property
     def word(self) -> str:
-        return self.value
+        return self.value.replace("_", " ")
 
     @property
     def hint(self) -> str:
@@ -37,6 +38,7 @@ _LINE_HINTS = {
     LineStatus.MISSING: "not found on the page",
     LineStatus.DERIVED: "not printed; worked out from a total that ties",
     LineStatus.EDITED: "changed by the reviewer",
+    LineStatus.NOT_USED: "an option the firm did not choose (another one is filled in): left blank",
 }
 
 
@@ -69,6 +71,11 @@ class LineState(StrEnum):
     CONFIRMED = "confirmed"  # a person edited it, or confirmed (accepted) it as it is
     OPEN = "open"  # it needs a person: see `segdesk.review.verdict`
     CLEAR = "clear"  # read cleanly, nothing to do
+    NOT_USED = "not_used"  # a blank option of a choice the filing did not take: never open
+
+    @property
+    def word(self) -> str:
+        return self.value.replace("_", " ")
 
 
 class ReviewState(StrEnum):
@@ -103,6 +110,7 @@ class ItemCause(StrEnum):
     CLEARED = "cleared"  # a printed value the reviewer cleared
     FAILS = "fails"  # a check that fails
     UNTOLD = "cannot be told"  # a check that lacks values
+    NO_TARGET = "not read"  # a choice none of whose options is filled (the cover's target)
 
 
 class AuditAction(StrEnum):

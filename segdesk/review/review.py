@@ -91,6 +91,8 @@ class Review:
         """How the value came to be; a value the reviewer cleared shows as derived or missing."""
         if line_id in self.engine.derived:
             return LineStatus.DERIVED
+        if self.line_state(line_id) == LineState.NOT_USED:
+            return LineStatus.NOT_USED
         if self.engine.values[line_id] != self._extracted[line_id]:
             return LineStatus.EDITED if self.engine.values[line_id] is not None \
                 else LineStatus.MISSING

@@ -1,0 +1,87 @@
+"""The cover page's residual interest target is a choice: per statement the filer fills ONE
+of a minimum dollar amount, a minimum percentage, a dollar range or a percentage range. The
+unchosen blanks are "not used" (never open); no option read is one item per statement; the
+target check uses the option chosen."""
+from __future__ import annotations
+
+from decimal import Decimal as D
+
+import pytest
+
+from segdesk.base.vocab import ItemCause, ItemKind, LineState, LineStatus, ReviewState
+from segdesk.rules.engine import FAILS, INCOMPLETE, TIES, Engine
+from tests.filings import review_of
+
+GROUPS = ("seg", "secured", "swaps")
+OPTIONS = ("min_dollar", "min_pct", "range_low", "range_high", "pct_low", "pct_high")
+
+
+def blanks(*keep: str, groups=GROUPS) -> dict:
+    """Every cover option of `groups` left blank except `keep` (as WinJammer prints it)."""
+    return {f"cover.{g}.{k}": None for g in groups for k in OPTIONS if k not in keep}
+
+
+def test_the_template_says_which_rows_form_one_choice(template):
+    assert [c.statement for c in template.choices] == ["segregation", "secured", "swaps"]
+    assert template.options("seg") == {
+        "a": ("cover.seg.min_dollar",), "b": ("cover.seg.min_pct",),
+        "c": ("cover.seg.range_low", "cover.seg.range_high"),
+        "d": ("cover.seg.pct_low", "cover.seg.pct_high")}
+
+
+def test_unchosen_blanks_are_not_used_and_never_open(template):
+    review = review_of(template, values=blanks("min_pct"))
+    assert review.open_items() == []
+    assert review.state() == ReviewState.RECONCILED
+    for key in ("min_dollar", "range_low", "pct_high"):
+        line = f"cover.seg.{key}"
+        assert review.line_state(line) == LineState.NOT_USED
+        assert review.status(line) == LineStatus.NOT_USED
+        assert review.value(line) is None
+    assert review.line_state("cover.seg.min_pct") == LineState.CLEAR
+    assert review.status("cover.seg.min_pct") == LineStatus.OK
+
+
+def test_no_option_read_is_one_item_per_statement_closed_by_entering_one(template):
+    review = review_of(template, values=blanks())
+    review.set_reviewer("Ann")
+    items = review.open_items()
+    assert [(it.kind, it.cause, it.words) for it in items] == [
+        (ItemKind.CHECK, ItemCause.NO_TARGET, "Segregation: management target"),
+        (ItemKind.CHECK, ItemCause.NO_TARGET, "Secured Amounts: management target"),
+        (ItemKind.CHECK, ItemCause.NO_TARGET, "Cleared Swaps: management target")]
+    assert "minimum dollar amount, minimum percentage" in items[0].hint
+    assert items[0].lines[0] == "cover.seg.min_dollar"  # F8 goes to the cover page's rows
+    review.set_value("cover.seg.min_pct", D(5))
+    assert [it.words for it in review.open_items()] == [
+        "Secured Amounts: management target", "Cleared Swaps: management target"]
+    assert review.line_state("cover.seg.min_dollar") == LineState.NOT_USED
+    assert review.check("segregation.target_vs_cover").status == TIES
+
+
+@pytest.mark.parametrize("option, target, status", [
+    ({"min_dollar": "343194603"}, "343194603", TIES),
+    ({"min_dollar": "300000000"}, "343194603", FAILS),
+    ({"range_low": "300000000", "range_high": "400000000"}, "300000000", TIES),  # low end
+    ({"range_low": "300000000", "range_high": "400000000"}, "400000000", TIES),  # high end
+    ({"range_low": "300000000", "range_high": "400000000"}, "400000001", FAILS),
+    ({"pct_low": "4", "pct_high": "6"}, "274555682", TIES),  # 4 % of 7060, the low end
+    ({"pct_low": "4", "pct_high": "6"}, "411833524", TIES),  # 6 %, the high end
+    ({"pct_low": "4", "pct_high": "6"}, "274555681", FAILS),
+    ({"range_low": "300000000"}, "343194603", INCOMPLETE),  # half a range read
+])
+def test_the_target_check_uses_the_option_chosen(template, seed, option, target, status):
+    values = {**seed[1], **blanks(groups=("seg",)), **{f"cover.seg.{k}": D(v)
+                                                        for k, v in option.items()}}
+    values["7194"] = D(target)
+    values["7198"] = values["7190"] - values["7194"]
+    res = Engine(template, values).results["segregation.target_vs_cover"]
+    assert res.status == status, res.detail
+
+
+def test_choosing_another_option_repaints_the_whole_choice(template, seed):
+    engine = Engine(template, {**seed[1], **blanks()})
+    assert engine.chosen("seg") is None
+    change = engine.set_value("cover.seg.min_dollar", D("343194603"))
+    assert engine.chosen("seg") == "a"
+    assert set(template.cover_ids("seg").values()) <= change.lines
