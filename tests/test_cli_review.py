@@ -54,6 +54,9 @@ def test_fill_confirm_and_everything_says_reconciled(pdf, seed):
     assert before["reconciled"] is False and len(before["open"]) == 13
     assert before["open"] == [it.to_json() for it in core.open_items()]
     assert before["open"][0] == {"kind": "line", "id": "7032", "code": "7032",
+                                 "name": "Segregation: Exchange traded options: Add market value "
+                                         "of open option contracts purchased on a contract "
+                                         "market (7032)",
                                  "reason": "no value printed beside the code",
                                  "hint": "7032 + 7033 must total 195,119,014"}
     assert verdict(segdesk("check", pdf)) == core.verdict()

@@ -85,3 +85,30 @@ def test_choosing_another_option_repaints_the_whole_choice(template, seed):
     change = engine.set_value("cover.seg.min_dollar", D("343194603"))
     assert engine.chosen("seg") == "a"
     assert set(template.cover_ids("seg").values()) <= change.lines
+
+
+# ---------------------------------------------------------------- sign-off with reasons
+
+def test_one_reason_for_many_per_statement_or_for_all(template):
+    from segdesk.base.vocab import AuditAction
+    from segdesk.review.signoff import SignOffRefused, reasons_for
+    review = review_of(template, values={**blanks(), "7010": None})
+    review.set_reviewer("Ann")
+    items = review.open_items()
+    assert {it.statement for it in items} == {"segregation", "secured", "swaps"}
+    spread = reasons_for(review, {"all": "audit schedule: no cover page",
+                                  "Segregation": "see the cover of the audit report",
+                                  "7010": "7010 rounded in thousands"})
+    assert set(spread) == {it.id for it in items}
+    assert spread["segregation.target_vs_cover"] == "see the cover of the audit report"
+    assert spread["secured.target_vs_cover"] == "audit schedule: no cover page"
+    assert spread["7010"] == "7010 rounded in thousands"
+    with pytest.raises(SignOffRefused, match="7020 is not open"):
+        reasons_for(review, {"7020": "x"})
+    review.sign_off({"all": "audit schedule: no cover page"})
+    reasons = [a for a in review.audit if a.action == AuditAction.REASON]
+    assert len(reasons) == len(items)
+    swaps = next(a for a in reasons if a.line == "swaps.target_vs_cover")
+    assert swaps.note == ("audit schedule: no cover page (open: Cleared Swaps: management "
+                          "target: no management target read: every option on the cover page "
+                          "is blank)")

@@ -53,7 +53,8 @@ def run(argv: list[str]) -> int:
     p.add_argument("--sign-off", action="store_true",
                    help="sign the review off (reconciled, or with a --reason for each open item)")
     p.add_argument("--reason", action="append", default=[], metavar="ITEM=TEXT",
-                   help="why an open item (a line, or a check's id) is signed off open")
+                   help="why an open item (a line, or a check's id) is signed off open; ITEM "
+                        "may be a statement (segregation: all its open items) or all")
     p.add_argument("--approve", action="store_true",
                    help="approve the sign-off (four eyes: not the preparer, nor anyone who "
                         "changed a value)")
@@ -199,17 +200,21 @@ def _pair(text: str, option: str, form: str) -> tuple[str, str]:
 
 
 def _reasons(review, pairs: list[str]) -> dict[str, str]:
-    """--reason ITEM=TEXT, ITEM an open item's id or code (every open item it names)."""
+    """--reason ITEM=TEXT: ITEM an open item's id or code, a statement (`segregation`, every
+    open item of it) or `all` (every open item); the most specific wins."""
+    from segdesk.review.signoff import ALL_ITEMS, SignOffRefused, reasons_for
     items = review.open_items()
-    reasons: dict[str, str] = {}
+    given: dict[str, str] = {}
     for pair in pairs:
         key, text = _pair(pair, "--reason", "ITEM=TEXT")
-        named = [it for it in items if key in (it.id, it.code)]
-        if not named:
-            raise SegdeskError(f"--reason {key}: not an open item (open: "
-                               f"{', '.join(dict.fromkeys(it.id for it in items)) or 'none'})")
         if not text:
             raise SegdeskError(f"--reason {key}: the reason is empty")
-        for it in named:
-            reasons[it.id] = text
-    return reasons
+        given[key] = text
+        try:
+            reasons_for(review, {key: text})
+        except SignOffRefused:
+            statements = ", ".join(st.id for st in review.template.statements)
+            raise SegdeskError(f"--reason {key}: not an open item (open: "
+                               f"{', '.join(dict.fromkeys(it.id for it in items)) or 'none'}; "
+                               f"or a statement: {statements}; or {ALL_ITEMS})") from None
+    return given

@@ -326,10 +326,12 @@ class Review:
     # ------------------------------------------------------------------ sign-off
     def sign_off(self, reasons: dict[str, str] | None = None) -> Signature:
         """The preparer's sign-off. Allowed when the filing is reconciled, or with a written
-        reason for each open item (keyed by the item's id), each of which goes on the audit
-        trail. Raises SignOffRefused otherwise."""
+        reason for each open item, each of which goes on the audit trail. A reason is keyed by
+        the item's id or code, by a statement (for all its open items), or 'all' (the most
+        specific wins: signoff.reasons_for). Raises SignOffRefused otherwise."""
         self._require_reviewer()
-        signature, entries = signoff.sign_off(self, self._reviewer, reasons)
+        signature, entries = signoff.sign_off(self, self._reviewer,
+                                              signoff.reasons_for(self, reasons or {}))
         self._rec.signed_off = signature
         self._rec.audit.extend(entries)
         self._changed(ReviewChange(signoff=True))

@@ -57,6 +57,7 @@ class OpenItem:
     lines: tuple[str, ...]  # the lines to look at: the line itself, or the check's lines
     cause: ItemCause | None = None  # the reason in a word: missing, suspect, changed, fails...
     words: str = ""  # the item named in words: "Segregation: management target"
+    statement: str = ""  # the statement it is about (a reason may be given for all of them)
 
     @property
     def label(self) -> str:
@@ -265,7 +266,8 @@ def open_items(review: Verdict) -> list[OpenItem]:
             open_lines.add(ln.id)
             found.append(((ln.order, 0, ""), OpenItem(ItemKind.LINE, ln.id, ln.code,
                                                       verdict.reason, verdict.hint, (ln.id,),
-                                                      verdict.cause, line_words(tpl, ln.id))))
+                                                      verdict.cause, line_words(tpl, ln.id),
+                                                      ln.statement)))
     open_checks = review.open_check_ids()
     for res in engine.results.values():
         if res.id not in open_checks:
@@ -280,17 +282,17 @@ def open_items(review: Verdict) -> list[OpenItem]:
             first = tpl.by_id[next(iter(options.values()))[0]]
             found.append(((first.order, 1, res.id), OpenItem(
                 ItemKind.CHECK, res.id, None,
-                f"no {choice.name} read: every option of the cover page's is blank",
+                f"no {choice.name} read: every option on the cover page is blank",
                 "enter the one the cover page sets: "
                 + ", ".join(_option_words(tpl, ids) for ids in options.values()),
                 tuple(i for ids in options.values() for i in ids), ItemCause.NO_TARGET,
-                f"{statement_word(tpl, choice.statement)}: {choice.name}")))
+                f"{statement_word(tpl, choice.statement)}: {choice.name}", choice.statement)))
             continue
         found.append(((order, 1, res.id), OpenItem(
             ItemKind.CHECK, res.id, target.code if target else None, _check_reason(review, res),
             _check_hint(review, res), tuple(res.codes),
             ItemCause.FAILS if res.status == CheckStatus.FAILS else ItemCause.UNTOLD,
-            f"{statement_word(tpl, res.statement)}: {check_title(tpl, res)}")))
+            f"{statement_word(tpl, res.statement)}: {check_title(tpl, res)}", res.statement)))
     found.sort(key=lambda pair: pair[0])
     return [item for _, item in found]
 
@@ -328,7 +330,7 @@ def line_words(tpl: FormTemplate, line_id: str) -> str:
         choice = tpl.choice(ln.choice)
         return (f"{statement_word(tpl, choice.statement)}: {choice.name}, "
                 f"{ln.label[0].lower()}{ln.label[1:]}")
-    return f"{statement_word(tpl, ln.statement)}: {short_label(ln)}" + \
+    return f"{statement_word(tpl, ln.statement)}: {_LINES_NOTE.sub('', ln.label)}" + \
         (f" ({ln.code})" if ln.code else "")
 
 
