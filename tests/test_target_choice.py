@@ -112,3 +112,19 @@ def test_one_reason_for_many_per_statement_or_for_all(template):
     assert swaps.note == ("audit schedule: no cover page (open: Cleared Swaps: management "
                           "target: no management target read: every option on the cover page "
                           "is blank)")
+
+
+def test_cli_takes_one_reason_for_all_or_per_statement(tmp_path, capsys):
+    import json
+    import shutil
+    from segdesk.cli import commands
+    from tests.conftest import SAMPLES
+    pdf = str(shutil.copy(SAMPLES / "daily_seg_seed_as_given.pdf", tmp_path / "day.pdf"))
+    assert commands.run(["review", pdf, "--reviewer", "Ann", "--sign-off",
+                         "--reason", "swaps=six zeros printed as o",
+                         "--reason", "all=pending the bank's letter"]) == 0
+    assert "with 13 items explained" in capsys.readouterr().out
+    assert commands.run(["extract", pdf, "--json"]) == 0
+    reasons = json.loads(capsys.readouterr().out)["review"]["signed_off"]["reasons"]
+    assert reasons["8530"] == "six zeros printed as o"
+    assert reasons["7032"] == "pending the bank's letter" and len(reasons) == 13

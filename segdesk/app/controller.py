@@ -200,7 +200,8 @@ class ReviewController(QObject):
         if review is None or not self.ensure_reviewer():
             return False
         items = review.open_items()
-        reasons = prompts.ask_reasons(self.dialogs, items) if items else {}
+        statements = {st.id: st.title for st in review.template.statements}
+        reasons = prompts.ask_reasons(self.dialogs, items, statements) if items else {}
         if reasons is None:
             return False
         try:
@@ -210,8 +211,8 @@ class ReviewController(QObject):
             return False
         self.message.emit(html.escape(
             f"Signed off by {signed.by} at {signed.at}"
-            + (f", with {len(reasons)} open item{'s' * (len(reasons) != 1)} explained"
-               if reasons else "")
+            + (f", with {len(items)} open item{'s' * (len(items) != 1)} explained"
+               if items else "")
             + ". Any change now voids the sign-off." + addendum), False)
         return True
 
