@@ -245,3 +245,20 @@ def test_sign_off_with_one_reason_for_many_in_the_dialog(qtbot, make_window, as_
     assert review.signed_off.reasons["8530"] == "six zeros printed as o"
     assert review.signed_off.reasons["7032"] == "pending the bank's letter"
     assert len(review.signed_off.reasons) == 13
+
+
+def test_ctrl_return_on_a_mistyped_line_restores_the_printed_value(qtbot, make_window,
+                                                                    as_given, dialogs):
+    window = make_window()
+    open_in(qtbot, window, as_given)
+    type_value(qtbot, window, "7010", "4332108241")  # the printed ...232, mistyped
+    review = window.review
+    assert "restore the printed 4,332,108,232" in review.open_item("7010").hint
+    window.grid.select_lines(["7010"])
+    window.grid.setFocus()
+    QTest.keyClick(window.grid, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert str(review.value("7010")) == "4332108232"
+    assert review.open_item("7010") is None
+    assert review.audit[-1].action == AuditAction.FIX
+    window.controller.undo_stack.undo()  # undoable like any fix
+    assert str(review.value("7010")) == "4332108241"

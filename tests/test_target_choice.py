@@ -128,3 +128,26 @@ def test_cli_takes_one_reason_for_all_or_per_statement(tmp_path, capsys):
     reasons = json.loads(capsys.readouterr().out)["review"]["signed_off"]["reasons"]
     assert reasons["8530"] == "six zeros printed as o"
     assert reasons["7032"] == "pending the bank's letter" and len(reasons) == 13
+
+
+# ---------------------------------------------------------------- restore the printed value
+
+def test_a_line_changed_from_a_clean_reading_offers_the_printed_value_first(template, seed):
+    from segdesk.base.vocab import AuditAction
+    review = review_of(template, values={"7033": None})
+    review.set_reviewer("Ann")
+    review.set_value("7010", D("4332108241"))  # 7010 + 9: the plug 7033 absorbs it, no failure
+    assert review.check("7040").status != FAILS and review.open_item("7010") is not None
+    assert review.open_item("7010").hint == "restore the printed 4,332,108,232, or confirm " \
+                                            "the change"
+    first = review.line_proposals("7010")[0]
+    assert (first.line, first.value, first.reason) == ("7010", D("4332108232"),
+                                                      "restore the printed value")
+    review.set_value("7033", D(1))  # a failing check: the printed value is its first fix too
+    failing = next(r for r in review.checks_of("7010") if r.status == FAILS)
+    assert (failing.proposals[0].line, failing.proposals[0].value) == ("7010", D("4332108232"))
+    review.set_value("7033", None)
+    review.restore_printed("7010")
+    assert review.value("7010") == seed[1]["7010"] and review.open_item("7010") is None
+    assert review.audit[-1].action == AuditAction.FIX
+    assert review.line_proposals("7010") == []

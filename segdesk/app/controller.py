@@ -126,6 +126,17 @@ class ReviewController(QObject):
                                              action=AuditAction.FIX))
         return prop.line
 
+    def apply_line_proposal(self, line_id: str) -> bool:
+        """Apply a line's likeliest fix (the core's `line_proposals`), undoably; False when it
+        has none."""
+        review = self.review
+        if review is None or not review.line_proposals(line_id) or not self.ensure_reviewer():
+            return False
+        prop = review.line_proposals(line_id)[0]
+        self.undo_stack.push(SetValueCommand(review, line_id, prop.value, note=prop.reason,
+                                             action=AuditAction.FIX))
+        return True
+
     def toggle_confirmed(self, lines: list[str]) -> None:
         """Confirm these lines as they are; when every one is confirmed already (and still
         holds), withdraw it. A lapsed confirmation is given afresh."""

@@ -45,7 +45,9 @@ class Review:
         self._extracted: dict[str, Decimal | None] = {it.id: it.value for it in filing.items}
         self.engine = Engine(self.template, self._extracted,
                              {it.id: it.alternatives for it in filing.items if it.alternatives},
-                             rounding=filing.rounding)
+                             rounding=filing.rounding,
+                             printed={it.id: it.value for it in filing.items
+                                      if it.status == LineStatus.OK and it.value is not None})
         # What the reviewer did; its values are the engine's (record() reads them from there).
         self._rec = ReviewRecord(ocr_pages=sorted(set(ocr_pages)))
         self._voided = ""  # what the last void said, for the window to show
@@ -256,6 +258,22 @@ class Review:
         self._record(change, line_id, before, value, note, action)
         self._changed(change)
         return change
+
+    def line_proposals(self, line_id: str) -> list:
+        """Likely fixes of this line, likeliest first: the printed value when the line was
+        changed away from a clean reading, then what the failing checks on it propose."""
+        found = [p for p in [self.engine.restore_proposal(line_id)] if p is not None]
+        for res in self.engine.checks_of(line_id):
+            found += [p for p in res.proposals if p.line == line_id
+                      and all(p.value != q.value for q in found)]
+        return found
+
+    def restore_printed(self, line_id: str) -> ReviewChange:
+        """Put back the value read cleanly from the page (a fix, on the audit trail)."""
+        prop = self.engine.restore_proposal(line_id)
+        if prop is None:
+            return ReviewChange()
+        return self.set_value(line_id, prop.value, note=prop.reason, action=AuditAction.FIX)
 
     def apply_proposal(self, check_id: str, index: int = 0) -> ReviewChange:
         result = self.engine.results[check_id]

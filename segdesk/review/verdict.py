@@ -182,7 +182,8 @@ def line_verdict(review: Verdict, line_id: str) -> LineVerdict:
             return LineVerdict(
                 LineState.OPEN, f"{name} changed from the printed {format_amount(extracted, unit)}"
                                 f" to {format_amount(reported, unit)}",
-                "confirm the change, or restore the printed value", ItemCause.CHANGED)
+                f"restore the printed {format_amount(extracted, unit)}, or confirm "
+                f"the change", ItemCause.CHANGED)
         return LineVerdict(LineState.CONFIRMED)
     if item.status in (LineStatus.SUSPECT, LineStatus.MISSING, LineStatus.CORRECTED):
         if same_value:

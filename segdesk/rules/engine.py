@@ -63,8 +63,11 @@ class Change:
 class Engine:
     def __init__(self, template: FormTemplate, values: Mapping[str, Decimal | None],
                  alternatives: Mapping[str, tuple[Decimal, ...]] | None = None,
-                 rounding: Decimal = Decimal(0)):
+                 rounding: Decimal = Decimal(0), printed: Mapping[str, Decimal] | None = None):
         self.template = template
+        # The values read cleanly from the page: one changed away from them has the printed
+        # value as its first proposal (restoring it is the likeliest fix of a typo).
+        self.printed = dict(printed or {})
         # The most each printed amount may be off by rounding (the filing's: 500 for amounts
         # in thousands). An arithmetic check ties within that much per amount it holds.
         self.rounding = Decimal(rounding)
@@ -281,8 +284,16 @@ class Engine:
         rest = target - rest
         return f"{names} must total {format_amount(rest)} for the total to tie"
 
+    def restore_proposal(self, line_id: str) -> Proposal | None:
+        """The printed value back, for a line changed away from a clean reading."""
+        printed = self.printed.get(line_id)
+        if printed is None or self.values[line_id] == printed:
+            return None
+        return Proposal(line_id, printed, "restore the printed value", -1.0)
+
     def _proposals(self, ln: LineDef, res: CheckResult) -> list[Proposal]:
-        found: list[Proposal] = []
+        found: list[Proposal] = [p for p in map(self.restore_proposal, dict.fromkeys(res.codes))
+                                 if p is not None]
         for line_id in res.codes:
             current = self.values[line_id]
             if current is None:
