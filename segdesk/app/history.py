@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QDockWidget, QFormLayout, QLabel,
                                QLineEdit, QListWidget, QListWidgetItem, QMainWindow,
@@ -33,6 +33,8 @@ class History(QObject):
     firm's previous filing (or one the reviewer picks); the variance flags and the trend of the
     firm's key figures show in the Trend dock; the Library dock lists every filing. It follows
     the controller's signals; the docks and the Library menu go on `host`."""
+
+    flagsShown = Signal()  # the variance flags were shown afresh (the verdict line counts them)
 
     def __init__(self, host: QMainWindow, controller: ReviewController, grid: LineGrid,
                  files: FileFlow):
@@ -162,6 +164,13 @@ class History(QObject):
         self.variance.show_flags(self.comparison, self.flags(),
                                  review.explanations if review else {},
                                  review.template if review else None)
+        self.flagsShown.emit()
+
+    def unexplained_count(self) -> int:
+        """How many variance flags nobody has explained (for the verdict line)."""
+        if self.review is None:
+            return 0
+        return len(unexplained(self.flags(), self.review.explanations))
 
     def sign_off_note(self) -> str:
         """What sign-off lists of the variance flags nobody explained ('' when none)."""

@@ -7,6 +7,7 @@ from collections import Counter
 from PySide6.QtWidgets import QLabel, QStatusBar
 
 from segdesk.base.vocab import ItemCause, ReviewState
+from segdesk.library.compare import unexplained_note
 from segdesk.review.review import Review
 from segdesk.store.saved_review import SavedReview
 
@@ -57,9 +58,11 @@ class StatusLine:
         self.ocr_label.setText(f"Read by OCR: page{'s' * (len(pages) != 1)} {page_ranges(pages)}")
         self.ocr_label.setVisible(bool(pages))
 
-    def show_verdict(self, review: Review) -> None:
+    def show_verdict(self, review: Review, unexplained: int = 0) -> None:
         """Where the review stands, as Review.open_items() and state() say: the open items by
-        cause, or reconciled / signed off / approved."""
+        cause, or reconciled / signed off / approved; then the `unexplained` variance flags (a
+        note: they never keep a filing from being reconciled)."""
+        flags_note = unexplained_note(unexplained)
         items = review.open_items()
         state = review.state()
         signed = ""
@@ -69,16 +72,17 @@ class StatusLine:
         if items:
             causes = Counter(it.cause for it in items)
             parts = ", ".join(_cause_text(cause, n) for cause, n in causes.items())
-            self.problems_label.setText(f"Not reconciled: {len(items)} open ({parts})  (F8)"
-                                        + signed)
+            self.problems_label.setText(f"Not reconciled: {len(items)} open ({parts})"
+                                        f"{flags_note}  (F8)" + signed)
             self.problems_label.setStyleSheet("color: #B71C1C; font-weight: 600;")
         else:
             confirmed = len(review.confirmed_lines())
             word = "Approved" if state == ReviewState.APPROVED else "Reconciled"
             self.problems_label.setText(f"{word}: every check ties, {confirmed} value"
-                                        f"{'s' * (confirmed != 1)} confirmed" + signed)
+                                        f"{'s' * (confirmed != 1)} confirmed{flags_note}"
+                                        + signed)
             self.problems_label.setStyleSheet("color: #2E7D32; font-weight: 600;")
-        self.problems_label.setToolTip(review.verdict())
+        self.problems_label.setToolTip(review.verdict() + flags_note)
 
     def show_save(self, saved: SavedReview | None) -> None:
         """Whether the review file holds every change: shown, in red, for as long as it does

@@ -4,6 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from segdesk.base.amounts import decimal_text, format_amount
+from segdesk.library.compare import verdict_with_flags
 from segdesk.rules.engine import CheckResult
 from segdesk.review.review import Review
 from segdesk.base.vocab import ItemKind
@@ -82,7 +83,7 @@ def check_summary(review: Review) -> str:
                     out.append(f"  {'':14} or set {ln.code or ln.id} to "
                                f"{format_amount(p.value, ln.unit)} ({p.reason})")
     out.append("")
-    out.append(review.verdict())
+    out.append(verdict_with_flags(review))
     return "\n".join(out)
 
 

@@ -138,6 +138,18 @@ def unexplained_flags(review, library: Library | None = None) -> list[LineChange
     return unexplained(comparison.flags(review.value), review.explanations)
 
 
+def unexplained_note(count: int) -> str:
+    """What the verdict line adds for variance flags nobody explained: ' · 3 changes
+    unexplained' ('' for none). A note, never a reason the filing is not reconciled."""
+    return f" \u00b7 {count} change{'s' * (count != 1)} unexplained" if count else ""
+
+
+def verdict_with_flags(review, library: Library | None = None) -> str:
+    """The review's verdict line with its unexplained variance flags: what `segdesk check`
+    ends with and the workbook's Summary says."""
+    return review.verdict() + unexplained_note(len(unexplained_flags(review, library)))
+
+
 def flag_text(template: FormTemplate, change: LineChange, since: str = "") -> str:
     """'[7070] up 50,000,000 (+10.3 %) since 2017-03-13; more than ...' for lists."""
     ln = template.by_id[change.line]

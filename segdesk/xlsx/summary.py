@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from pathlib import Path
 
+from segdesk.library.compare import unexplained, unexplained_note
 from segdesk.review.verdict import check_title
 from segdesk.base.vocab import LineState, LineStatus
 from . import styles
@@ -75,7 +76,10 @@ def _facts(group: Group, sheet: Sheet, row: int, now: datetime) -> int:
     review, filing = group.review, group.review.filing
     header = filing.header
     reviewers = ", ".join(dict.fromkeys(a.reviewer for a in review.audit if a.reviewer))
+    flags = unexplained(group.comparison.flags(review.value), review.explanations) \
+        if group.comparison is not None else []
     texts = [
+        ("Verdict at export", review.verdict() + unexplained_note(len(flags))),
         ("Firm", header.get("firm", "")), ("Form", filing.form_title),
         ("End date", header.get("end_date", "")), ("Submit date", header.get("submit_date", "")),
         ("Contact", " / ".join(header[k] for k in ("contact_name", "contact_phone",
