@@ -103,6 +103,10 @@ def describe_change(entry: AuditEntry, unit: str = "usd", when: bool = True) -> 
             else f"{who} entered {after} (was {before})"
     elif entry.action == AuditAction.REVIEWED:
         what = f"{who} confirmed {after} against the page"
+    elif entry.action == AuditAction.ACCEPTED:
+        what = f"{who} accepted the derived value {after} (printed nowhere)"
+    elif entry.action == AuditAction.DERIVED:
+        what = f"segdesk derived {after} (was {before}): {entry.note}"
     elif entry.action == AuditAction.UNREVIEWED:
         what = f"{who} withdrew the confirmation of {after}"
     elif entry.action == AuditAction.NOTE:

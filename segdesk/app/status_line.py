@@ -6,7 +6,7 @@ from collections import Counter
 
 from PySide6.QtWidgets import QLabel, QStatusBar
 
-from segdesk.base.vocab import ItemCause, ReviewState
+from segdesk.base.vocab import CheckStatus, ItemCause, ReviewState
 from segdesk.library.compare import unexplained_note
 from segdesk.review.review import Review
 from segdesk.store.saved_review import SavedReview
@@ -112,7 +112,7 @@ def _cause_text(cause: str, n: int) -> str:
     if cause == ItemCause.FAILS:
         return f"{n} failing check{plural}"
     if cause == ItemCause.UNTOLD:
-        return f"{n} check{plural} not told"
+        return f"{n} check{plural} {CheckStatus.INCOMPLETE.word}"
     return f"{n} {cause}"
 
 

@@ -62,7 +62,10 @@ class CheckStatus(StrEnum):
 
 
 _CHECK_WORDS = {CheckStatus.TIES: "ties", CheckStatus.FAILS: "FAILS",
-                CheckStatus.INCOMPLETE: "incomplete", CheckStatus.DERIVED: "derived"}
+                CheckStatus.INCOMPLETE: "cannot be told", CheckStatus.DERIVED: "derived"}
+# How the window, the CLI and the workbook count checks that need a person: failing ones, and
+# open ones (failing, or not yet computable: a value missing, or a plug nobody accepted).
+CHECKS_FAILING, CHECKS_OPEN = "failing", "open"
 
 
 class LineState(StrEnum):
@@ -120,6 +123,8 @@ class AuditAction(StrEnum):
     FIX = "fix"  # an engine proposal applied
     UNDO = "undo"  # an edit or fix undone
     REVIEWED = "reviewed"  # confirmed: accepted as it is
+    ACCEPTED = "accepted"  # a derived value (printed nowhere) accepted as segdesk worked it out
+    DERIVED = "derived"  # segdesk derived (or re-derived) a value after a change: no person's
     UNREVIEWED = "unreviewed"  # confirmation withdrawn
     NOTE = "note"  # a reviewer's note on a line
     SIGN_OFF = "sign_off"  # the preparer's sign-off
@@ -139,6 +144,7 @@ class AuditAction(StrEnum):
 _ACTION_WORDS = {
     AuditAction.EDIT: "edit", AuditAction.FIX: "fix", AuditAction.UNDO: "undo",
     AuditAction.REVIEWED: "confirmed", AuditAction.UNREVIEWED: "unconfirmed",
+    AuditAction.ACCEPTED: "accepted derived value", AuditAction.DERIVED: "derived by segdesk",
     AuditAction.NOTE: "note", AuditAction.SIGN_OFF: "signed off",
     AuditAction.REASON: "open at sign-off", AuditAction.APPROVE: "approved",
     AuditAction.VOID: "sign-off voided",

@@ -250,12 +250,14 @@ class Review:
         if before == value:
             return ReviewChange()
         self._require_reviewer()
+        derived = dict(self.engine.derived)
         moved = self.engine.set_value(line_id, value)
         change = ReviewChange(lines=moved.lines, checks=moved.checks)
         # Confirmations given on a value that moved may have lapsed: repaint those lines too.
         change.lines.update(i for i, snap in self._rec.confirmations.items()
                             if not change.lines.isdisjoint(snap.get("inputs", ())))
         self._record(change, line_id, before, value, note, action)
+        self._record_derivations(derived, line_id)
         self._changed(change)
         return change
 
@@ -297,8 +299,10 @@ class Review:
             del self._rec.confirmations[line_id]
         change = ReviewChange(lines={line_id})
         value = decimal_text(self.engine.value(line_id))
-        self._record(change, line_id, value, value, note,
-                     AuditAction.REVIEWED if confirmed else AuditAction.UNREVIEWED, raw=True)
+        # A derived value is printed nowhere: it is accepted, not confirmed against the page.
+        action = AuditAction.UNREVIEWED if not confirmed else AuditAction.ACCEPTED \
+            if line_id in self.engine.derived else AuditAction.REVIEWED
+        self._record(change, line_id, value, value, note, action, raw=True)
         self._changed(change)
 
     def confirm_all_corrected(self) -> list[str]:
@@ -415,6 +419,19 @@ class Review:
             time=now(), reviewer=self._reviewer, line=line_id, code=ln.code,
             before=before if raw else decimal_text(before), after=after if raw else decimal_text(after),
             note=note, action=action))
+
+    def _record_derivations(self, before: dict[str, Decimal], cause: str) -> None:
+        """Values segdesk derived afresh because of a change to `cause`: each an audit entry
+        of its own (recorded under the reviewer whose change set it off; not a correction)."""
+        name = self.template.by_id[cause].code or cause
+        for line_id, value in self.engine.derived.items():
+            if line_id != cause and before.get(line_id) != value:
+                ln = self.template.by_id[line_id]
+                self._rec.audit.append(AuditEntry(
+                    time=now(), reviewer=self._reviewer, line=line_id, code=ln.code,
+                    before=decimal_text(before.get(line_id)), after=decimal_text(value),
+                    note=f"{'re-' if line_id in before else ''}derived because {name} changed",
+                    action=AuditAction.DERIVED))
 
     def _changed(self, change: ReviewChange) -> None:
         self._verdict.forget(change.lines, change.checks)
