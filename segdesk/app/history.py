@@ -10,12 +10,15 @@ from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QDockWidget, QFormLayo
                                QVBoxLayout, QWidget)
 
 from segdesk.base.errors import SegdeskError
+from segdesk.base.vocab import AuditAction
 from segdesk.form.templates import Threshold
 from segdesk.library.compare import comparison_for, flag_text, unexplained
 from segdesk.library.db import Library, default_path
+from segdesk.library.targets import target_proposals
 from segdesk.review.record import ReviewChange
 from segdesk.store.saved_review import SavedReview
 from . import style
+from .commands import SetValueCommand
 from .controller import ReviewController
 from .file_flow import FileFlow
 from .library_dock import LibraryDock
@@ -130,6 +133,26 @@ class History(QObject):
         self.library_dock.set_current(review.filing.sha256)
         self.show_trend()
 
+    def accept_target(self, line_id: str | None) -> bool:
+        """Ctrl+Return on a statement's missing management target (a filing without its cover
+        page): enter the target of the filing compared with, undoably; False when there is no
+        such proposal for this line."""
+        review = self.review
+        if review is None or line_id is None or not self.controller.ensure_reviewer():
+            return False
+        for proposal in target_proposals(review, self.comparison):
+            item = review.open_item(proposal.item)
+            # F8 shows the item on its check's line (the management target); its cover rows too.
+            if item is not None and line_id in (*item.lines, review.check(item.id).target):
+                stack = self.controller.undo_stack
+                stack.beginMacro(f"accept the management target {proposal.words}")
+                for line, value in proposal.values.items():
+                    stack.push(SetValueCommand(review, line, value, action=AuditAction.FIX,
+                                               note=f"management target {proposal.words}"))
+                stack.endMacro()
+                return True
+        return False
+
     def compare(self) -> None:
         """Compare the review with the filing it names (Review.compare_with), else with the
         previous one of its firm and form in the library."""
@@ -146,6 +169,11 @@ class History(QObject):
             grid.lines.set_comparison(self.comparison)
         for column in (PREVIOUS, CHANGE, CHANGE_PCT):
             grid.setColumnHidden(column, self.comparison is None)
+        proposals = target_proposals(review, self.comparison) if review is not None else []
+        if proposals:
+            self._say("No cover page: the management targets of the filing compared with are "
+                      "proposed (Ctrl+Return on a statement's target accepts it): "
+                      + "; ".join(p.words for p in proposals))
         if self.comparison is not None:
             header = grid.horizontalHeader()
             header.resizeSection(PREVIOUS, style.number_width())

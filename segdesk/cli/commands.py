@@ -50,6 +50,9 @@ def run(argv: list[str]) -> int:
     p.add_argument("--confirm-all-corrected", action="store_true",
                    help="confirm every value repaired on reading that is still open")
     p.add_argument("--note", action="append", default=[], metavar="LINE=TEXT")
+    p.add_argument("--accept-targets", action="store_true",
+                   help="a filing without its cover page: enter each statement's management "
+                        "target as on the firm's filing compared with (see segdesk check)")
     p.add_argument("--sign-off", action="store_true",
                    help="sign the review off (reconciled, or with a --reason for each open item)")
     p.add_argument("--reason", action="append", default=[], metavar="ITEM=TEXT",
@@ -134,7 +137,7 @@ def _review(args) -> int:
     from segdesk.store.saved_review import open_review
     reviewer = (args.reviewer or os.environ.get(REVIEWER_ENV, "")).strip()
     changes = bool(args.set or args.confirm or args.confirm_all_corrected or args.note
-                   or args.sign_off or args.approve)
+                   or args.accept_targets or args.sign_off or args.approve)
     if args.reason and not args.sign_off:
         raise SegdeskError("--reason is given with --sign-off")
     if changes and not reviewer:
@@ -162,6 +165,8 @@ def _review(args) -> int:
         review.confirm(line_id)
     if args.confirm_all_corrected:
         review.confirm_all_corrected()
+    if args.accept_targets:
+        _accept_targets(review)
     if args.sign_off:
         review.sign_off(_reasons(review, args.reason))
     if args.approve:
@@ -173,6 +178,17 @@ def _review(args) -> int:
         print(f"segdesk: {review.voided}", file=sys.stderr)
     print(review.verdict())
     return 0
+
+
+def _accept_targets(review) -> None:
+    from segdesk.library.compare import comparison_for
+    from segdesk.library.targets import accept_target, target_proposals
+    proposals = target_proposals(review, comparison_for(review, None, review.compare_with))
+    if not proposals:
+        raise SegdeskError("--accept-targets: no management target to propose (the cover "
+                           "page was read, or the library holds no earlier filing of the firm)")
+    for proposal in proposals:
+        accept_target(review, proposal)
 
 
 def _into_library(saved, signed: bool) -> None:
