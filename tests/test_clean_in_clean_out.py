@@ -107,3 +107,15 @@ def test_the_window_opens_it_reconciled_with_the_unchosen_options_greyed(
     before = window.grid.current_line()
     QTest.keyClick(window.grid, Qt.Key.Key_F8)  # nothing open: F8 goes nowhere
     assert window.grid.current_line() == before
+
+
+def test_the_seed_as_given_opens_with_exactly_what_needs_a_person_in_words():
+    review = Review(extract(str(SAMPLES / "daily_seg_seed_as_given.pdf")))
+    items = review.open_items()
+    assert [(it.id, str(it.cause)) for it in items] == [
+        ("7032", "missing"), ("7033", "missing"), ("7040", "corrected"), ("7070", "missing"),
+        ("7080", "missing"), ("7090", "corrected"), ("7160", "missing"),
+        *[(code, "corrected") for code in ("8530", "8540", "8610", "8680", "8690", "8700")]]
+    assert all(it.words.startswith(("Segregation: ", "Cleared Swaps: "))
+               and it.words.endswith(f"({it.code})") for it in items)
+    assert items[2].words == "Segregation: Net equity (deficit) (7040)"
