@@ -149,5 +149,7 @@ def test_a_line_changed_from_a_clean_reading_offers_the_printed_value_first(temp
     review.set_value("7033", None)
     review.restore_printed("7010")
     assert review.value("7010") == seed[1]["7010"] and review.open_item("7010") is None
-    assert review.audit[-1].action == AuditAction.FIX
+    restored, rederived = review.audit[-2:]  # the plug 7033 follows, audited on its own
+    assert (restored.action, restored.line) == (AuditAction.FIX, "7010")
+    assert (rederived.action, rederived.line) == (AuditAction.DERIVED, "7033")
     assert review.line_proposals("7010") == []
