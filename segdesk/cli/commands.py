@@ -3,6 +3,7 @@ starts the window instead when none is given)."""
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
@@ -129,7 +130,6 @@ def _export(args) -> int:
 def _review(args) -> int:
     """Apply every change to the review in memory, then save it once: a bad line, value or a
     refused sign-off stops before anything is written."""
-    from segdesk.review.entry import parse_input, resolve_line
     from segdesk.store.saved_review import open_review
     reviewer = (args.reviewer or os.environ.get(REVIEWER_ENV, "")).strip()
     changes = bool(args.set or args.confirm or args.confirm_all_corrected or args.note
@@ -140,8 +140,28 @@ def _review(args) -> int:
         raise SegdeskError(f"who is reviewing? give --reviewer NAME (or set {REVIEWER_ENV}); "
                            f"every change is recorded under it")
     saved = open_review(args.filing, reviewer=reviewer, autosave=False)  # saved once, below
-    saved.restore()  # a review of another version of the PDF: refused, one line
+    # One writer at a time from reading the review to replacing it: another `segdesk review`
+    # waits, and a window's save merges with what this one wrote.
+    with saved.store.holding() if changes else contextlib.nullcontext():
+        saved.restore()  # a review of another version of the PDF: refused, one line
+        _apply_changes(saved.review, args)
+        if changes:
+            if saved.notice:
+                print(f"segdesk: {saved.notice}", file=sys.stderr)
+            saved.save()
     review = saved.review
+    if changes:
+        _into_library(saved, args.sign_off)
+    if review.voided:
+        print(f"segdesk: {review.voided}", file=sys.stderr)
+    print(review.verdict())
+    return 0
+
+
+def _apply_changes(review, args) -> None:
+    """Every change the command line asks for, to the review in memory (SegdeskError, and
+    nothing saved, at the first that cannot be made)."""
+    from segdesk.review.entry import parse_input, resolve_line
     tpl = review.template
     values = []
     for pair in args.set:
@@ -165,13 +185,6 @@ def _review(args) -> int:
         review.sign_off(_reasons(review, args.reason))
     if args.approve:
         review.approve()
-    if changes:
-        saved.save()
-        _into_library(saved, args.sign_off)
-    if review.voided:
-        print(f"segdesk: {review.voided}", file=sys.stderr)
-    print(review.verdict())
-    return 0
 
 
 def _into_library(saved, signed: bool) -> None:
