@@ -137,14 +137,15 @@ class ReviewStore:
         return theirs, merged.data
 
     def resolve(self, ours: dict, theirs_keys) -> dict:
-        """The waiting conflict settled: `ours` with the items `theirs_keys` (of
-        `conflict.keys`) as the other side has them. That review is what the caller applies
-        and writes next; it is compared with the other side's as the base, so writing it
-        resumes saving."""
+        """The waiting conflict settled: `ours` merged with the other side's review as when
+        it was found, the items `theirs_keys` (of `conflict.keys`) taken from the other side,
+        the rest of the conflicting items from ours. That review is what the caller applies
+        and writes next; the other side's becomes the base, so writing it resumes saving."""
         conflict = self.conflict
         if conflict is None:
             return ours
-        data = take_theirs(ours, conflict.theirs, theirs_keys)
+        merged = merge(self.base or {}, ours, conflict.theirs).data  # conflicts: ours
+        data = take_theirs(merged, conflict.theirs, theirs_keys)
         self.base, self.state, self.conflict = conflict.theirs, conflict.state, None
         return data
 
