@@ -11,7 +11,7 @@ from pathlib import Path
 
 from segdesk.base.errors import SegdeskError
 
-COMMANDS = ("extract", "check", "export", "review", "batch")
+COMMANDS = ("extract", "check", "export", "review", "batch", "library")
 REVIEWER_ENV = "SEGDESK_REVIEWER"
 VERBOSE_HELP = "--verbose (with any command): also print the PDF libraries' warnings on " \
                "stderr (they always go to the log file)"
@@ -64,7 +64,11 @@ def run(argv: list[str]) -> int:
     p.add_argument("-o", "--output", metavar="SUMMARY.xlsx", help="write the summary workbook")
     p.add_argument("--json", action="store_true", help="print JSON Lines, one per file as it ends")
     p.add_argument("--jobs", type=int, metavar="N", help="worker processes (default: one per core)")
+    from . import library as library_command
+    library_command.add_parser(sub)
     args = parser.parse_args(argv)
+    if args.command == "library":
+        return library_command.command(args)
     if args.command == "export":
         return _export(args)
     if args.command == "review":
@@ -190,18 +194,29 @@ def _apply_changes(review, args) -> None:
 def _into_library(saved, signed: bool) -> None:
     """A reviewed filing's new state goes to the library; at sign-off, the variance flags
     against the filing compared with that nobody explained are listed."""
-    review = saved.review
+    from segdesk.library.db import LibraryError, open_library, without_library
+    library = open_library()  # the review is saved: a library that fails only warns
+    if library is None:
+        return
+    try:
+        _record_review(library, saved, signed)
+    except LibraryError as exc:
+        without_library(exc)
+    finally:
+        library.close()
+
+
+def _record_review(library, saved, signed: bool) -> None:
     from segdesk.library.compare import flag_text, unexplained_flags
-    from segdesk.library.db import Library
-    with Library() as library:
-        library.record_review(review, review_path=saved.path)
-        if signed:
-            previous = library.get(review.compare_with) if review.compare_with else \
-                library.previous(library.get(review.filing.sha256))
-            since = previous.date_text if previous else ""
-            for change in unexplained_flags(review, library):
-                print(f"segdesk: variance not explained: {flag_text(review.template, change, since)}",
-                      file=sys.stderr)
+    review = saved.review
+    library.record_review(review, review_path=saved.path)
+    if signed:
+        previous = library.get(review.compare_with) if review.compare_with else \
+            library.previous(library.get(review.filing.sha256))
+        since = previous.date_text if previous else ""
+        for change in unexplained_flags(review, library):
+            print(f"segdesk: variance not explained: {flag_text(review.template, change, since)}",
+                  file=sys.stderr)
 
 
 def _pair(text: str, option: str, form: str) -> tuple[str, str]:

@@ -27,7 +27,7 @@ from typing import Callable, Iterable
 from .compare import Comparison, flag_text, variance_of
 from segdesk.rules.engine import FAILS
 from segdesk.base.errors import SegdeskError
-from .db import FilingRecord, Library, needs_review, record_of
+from .db import FilingRecord, Library, LibraryError, needs_review, record_of, without_library
 from segdesk.reading.pdfread import sha256_of
 from segdesk.review.review import Review
 from segdesk.store.saved_review import SessionMismatch, open_review
@@ -150,10 +150,15 @@ def run(files: list[Path], jobs: int | None = None, library: Library | None = No
     """Read `files` in `jobs` worker processes, recording each in `library` as it finishes and
     telling `on_done`. Raises Interrupted (with what was done) on Ctrl+C or `cancelled()`."""
     outcomes: list[Outcome] = []
+    into = [library]  # None once the library fails: the run goes on without it
 
     def done(outcome: Outcome) -> None:
-        if library is not None and outcome.record is not None:
-            library.record(outcome.record, outcome.values)
+        if into[0] is not None and outcome.record is not None:
+            try:
+                into[0].record(outcome.record, outcome.values)
+            except LibraryError as exc:
+                without_library(exc)
+                into[0] = None
         outcomes.append(outcome)
         if on_done:
             on_done(outcome)
@@ -225,8 +230,16 @@ def _salvage(pending: dict, done) -> list[str]:
 
 # ---------------------------------------------------------------------- variance flags
 
-def add_flags(outcomes: list[Outcome], library: Library) -> None:
-    """Each filing's variance flags against the previous filing of its firm in the library."""
+def add_flags(outcomes: list[Outcome], library: Library | None) -> None:
+    """Each filing's variance flags against the previous filing of its firm in the library
+    (none without a library, or when it fails: said once)."""
+    try:
+        _add_flags(outcomes, library) if library is not None else None
+    except LibraryError as exc:
+        without_library(exc)
+
+
+def _add_flags(outcomes: list[Outcome], library: Library) -> None:
     for out in outcomes:
         if out.record is None or out.values is None:
             continue
