@@ -11,6 +11,7 @@ from segdesk.base.errors import SegdeskError
 from segdesk.base.filing import MISSING, SUSPECT, Filing, LineItem
 from .labels import context_after, match_rows, rows_of, schedule_of
 from .layout import TextLine, Token, code_of, is_text, page_lines
+from .pdflimits import late_page, stopped_at
 from .pdfread import PageWords, close_pdf, iter_page_words, open_pdf, sha256_of
 from segdesk.form.templates import FormTemplate, LineDef, builtin_template, builtin_templates
 from .triage import MIN_PAGES as TRIAGE_MIN_PAGES, triage
@@ -51,12 +52,14 @@ def extract(path: str | Path, template: FormTemplate | None = None,
         source = page_source(pdf, path, progress, cancelled, **only) if page_source \
             else iter_page_words(pdf, progress, cancelled, **only)
         sizes = list(found.sizes) if found else [(0.0, 0.0)] * count
-        ocr_pages, problems, read = [], [], 0
+        ocr_pages, problems, read, late = [], [], 0, []
         for page in source:
             sizes[page.number - 1] = (page.width, page.height)
             read += 1
             if page.problem:
                 problems.append(page.problem)
+                if page.problem == late_page(page.number):
+                    late.append(page.number)
             if page.ocr:
                 ocr_pages.append(page.number)
             reader.read_page(page)
@@ -65,8 +68,12 @@ def extract(path: str | Path, template: FormTemplate | None = None,
     if not reader.found_any():
         if problems and len(problems) == read:
             raise SegdeskError(f"{path.name}: the PDF is damaged: none of its pages can be read")
+        if late:
+            raise SegdeskError(f"{path.name}: {stopped_at(late[0], count)}: no Daily Seg filing "
+                               f"found on the pages read before")
+        blank = f", {found.blank} of them blank" if found and found.blank else ""
         raise SegdeskError(f"{path.name}: no Daily Seg filing found in it "
-                           f"(no line-item codes on its {count} page{'s' * (count != 1)})")
+                           f"(no line-item codes on its {count} page{'s' * (count != 1)}{blank})")
     reader.finish()
     tpl = reader.template or builtin_template()
     items = reader.items(tpl)
@@ -76,7 +83,7 @@ def extract(path: str | Path, template: FormTemplate | None = None,
             item.note = "; ".join([item.note] + problems)
     return Filing(source=str(path), sha256=sha256_of(path), pages=count, form=tpl.id,
                   form_title=tpl.title, header=reader.header, items=items,
-                  page_sizes=sizes, ocr_pages=ocr_pages, read_pages=found.pages if only else [],
+                  page_sizes=sizes, ocr_pages=ocr_pages, read_pages=sorted(found.pages) if only else [],
                   notes=reader.notes(tpl), rounding=reader.scale / 2 if reader.scale > 1 else 0)
 
 

@@ -4,9 +4,10 @@ A filing may come inside hundreds of pages of supporting documents (bank confirm
 clearing statements: dense numbers). Building words with pdfplumber costs ~50 ms a page;
 pdfium gives a page's plain text in well under 1 ms (bench/bench_extract.py measures both).
 So the text of every page is read with pdfium first, and only the pages that print a form's
-code or one of its statement headings, schedule titles or cover-page anchors -- and pages
-with no text at all, which only OCR can read -- go on to the full reading. Reading time then
-grows with the filing's pages, not the file's.
+code or one of its statement headings, schedule titles or cover-page anchors -- and, after
+them, pages with no text but something drawn, which only OCR can read -- go on to the full
+reading. A blank page (nothing on it at all) costs microseconds and is never read further.
+Reading time then grows with the filing's pages, not the file's.
 """
 from __future__ import annotations
 
@@ -31,7 +32,8 @@ _DASHES = "[-\u2013\u2014]"  # what _normal reads as a dash
 class Triage:
     count: int
     sizes: list[tuple[float, float]]  # every page's (width, height) in points
-    pages: list[int]  # 1-based: the pages worth the full reading, in order
+    pages: list[int]  # 1-based: the pages worth the full reading, in the order to read them
+    blank: int = 0  # pages with nothing drawn on them
 
 
 def markers(templates: list[FormTemplate]) -> tuple[set[str], list[str]]:
@@ -60,7 +62,8 @@ def triage(path: str | Path, templates: list[FormTemplate]) -> Triage:
               for tpl in templates]
     seen_codes: set[str] = set()
     seen_phrases: set[str] = set()
-    kept = []
+    kept, scans = [], []  # pages printing the filing's marks; pages only OCR can read
+    other, blank = [], 0  # pages of text without the marks; pages with nothing on them
     with PDFIUM_LOCK:
         doc = pypdfium2.PdfDocument(str(path))
         try:
@@ -68,24 +71,38 @@ def triage(path: str | Path, templates: list[FormTemplate]) -> Triage:
             sizes = [tuple(doc.get_page_size(i)) for i in range(count)]
             for index in range(count):
                 page = doc[index]
-                textpage = page.get_textpage()
-                text = textpage.get_text_range()
-                textpage.close()
-                page.close()
-                if _holds_filing(text, codes, phrases, seen_codes, seen_phrases):
-                    kept.append(index + 1)
+                try:
+                    textpage = page.get_textpage()
+                    text = textpage.get_text_range()
+                    textpage.close()
+                    if len(text.strip()) < MIN_TEXT:
+                        if _drawn_on(page):  # a scan, perhaps: for OCR, after the text pages
+                            scans.append(index + 1)
+                        else:
+                            blank += 1
+                    elif _holds_filing(text, codes, phrases, seen_codes, seen_phrases):
+                        kept.append(index + 1)
+                    else:
+                        other.append(index + 1)
+                finally:
+                    page.close()
                 if any(c <= seen_codes and a <= seen_phrases for c, a in wanted):
                     break
         finally:
             doc.close()
-    return Triage(count, sizes, kept or list(range(1, count + 1)))
+    # Nothing marked: every page with something on it has its say (and says what it lacks).
+    return Triage(count, sizes, kept + scans or other, blank)
+
+
+def _drawn_on(page) -> bool:
+    """Is anything (text, image, path) drawn on the page? A blank page is not worth reading."""
+    import pypdfium2.raw as pdfium_c
+    return pdfium_c.FPDFPage_CountObjects(page.raw) > 0
 
 
 def _holds_filing(text: str, codes: set[str], phrases: list[str], seen_codes: set[str],
                   seen_phrases: set[str]) -> bool:
     """Does this page's text print a code or phrase of a form? Notes which it printed."""
-    if len(text.strip()) < MIN_TEXT:
-        return True  # no text layer: a scanned page, for OCR to read
     found = codes.intersection(_CODE.findall(text))
     # A phrase is looked for as _normal would find it (any run of spaces between its words,
     # any dash for its dashes), without normalising the page's text (~0.1 ms a page); and
