@@ -91,7 +91,8 @@ def command(args) -> int:
     try:
         try:
             outcomes = run(files, args.jobs, library, on_done,
-                           reader=functools.partial(read_one, describe=filing_json))
+                           reader=functools.partial(read_one, describe=filing_json),
+                           timeout=args.timeout)
         except Interrupted as stop:
             outcomes, interrupted = stop.outcomes, True
         progress.finish()

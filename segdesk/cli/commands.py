@@ -64,6 +64,8 @@ def run(argv: list[str]) -> int:
     p.add_argument("-o", "--output", metavar="SUMMARY.xlsx", help="write the summary workbook")
     p.add_argument("--json", action="store_true", help="print JSON Lines, one per file as it ends")
     p.add_argument("--jobs", type=int, metavar="N", help="worker processes (default: one per core)")
+    p.add_argument("--timeout", type=_seconds, metavar="S",
+                   help="at most S seconds a file (then it is a row saying where it stopped)")
     from . import library as library_command
     library_command.add_parser(sub)
     args = parser.parse_args(argv)
@@ -85,6 +87,16 @@ def run(argv: list[str]) -> int:
         from .report import check_summary
         print(check_summary(review))
     return 0
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0
+    if not 0 < value < 1e6:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds above 0")
+    return value
 
 
 def _session_options(p, scope: str = "") -> None:
