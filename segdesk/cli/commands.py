@@ -182,10 +182,11 @@ def _apply_changes(review, args) -> None:
     values = []
     for pair in args.set:
         key, value = _pair(pair, "--set", "LINE=VALUE")
-        amount, why = parse_input(value)
+        line_id = resolve_line(tpl, key)
+        amount, why = parse_input(value, tpl.by_id[line_id].unit)
         if why:
             raise SegdeskError(f"--set {key}: {why}")
-        values.append((resolve_line(tpl, key), amount))
+        values.append((line_id, amount))
     notes = [(resolve_line(tpl, k), text) for k, text in
              (_pair(pair, "--note", "LINE=TEXT") for pair in args.note)]
     confirms = [resolve_line(tpl, key) for key in args.confirm]
