@@ -160,6 +160,15 @@ class SavedReview:
         """The conflict waiting for the reviewer's choice (file_store.Conflict), or None."""
         return self.store.conflict if self.store else None
 
+    def conflict_sides(self) -> list[tuple[str, object, object]]:
+        """Each item of the waiting conflict: (its name, e.g. "values.7010", this review's
+        version, the other's), as the review file holds them (None: not there)."""
+        conflict = self.conflict
+        if conflict is None:
+            return []
+        ours = codec.to_data(self.review)
+        return [(key, _item(ours, key), _item(conflict.theirs, key)) for key in conflict.keys]
+
     def resolve(self, theirs_keys=()) -> bool:
         """Settle the waiting conflict: the items `theirs_keys` (of `conflict.keys`) take the
         other side's version, the others keep this review's; the review shows the result and
@@ -194,3 +203,9 @@ class SavedReview:
         self._unsubscribe()
         if self.store is not None:
             self.store.close()
+
+
+def _item(data: dict, key: str):
+    """The item `key` ("values.7010", "signed_off") of a review file's content."""
+    field_name, _, line_id = key.partition(".")
+    return (data.get(field_name) or {}).get(line_id) if line_id else data.get(field_name)
