@@ -16,7 +16,7 @@ import pytest
 from segdesk.base.fsutil import write_atomic
 from segdesk.base.vocab import AuditAction
 from segdesk.store.file_store import ReadOnlyReview
-from segdesk.store.lock import LockedByOther, ReviewLock, lock_path, writing
+from segdesk.store.lock import LockedByOther, ReviewLock, lock_path, write_lock_path, writing
 from segdesk.store.merge import merge
 from segdesk.store.review_file import BadReviewFile, read_review
 from segdesk.store.saved_review import SavedReview, open_review
@@ -216,7 +216,7 @@ def test_a_fifo_as_the_lock_file_never_hangs(pdf):
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
 def test_a_fifo_as_the_write_lock_file_is_one_error(pdf):
     path = pdf.parent / "filing.pdf.segdesk"
-    os.mkfifo(str(path) + ".writing")
+    os.mkfifo(write_lock_path(path))
     with pytest.raises(Exception, match="not a regular file"):
         with writing(path, wait=1):
             pass

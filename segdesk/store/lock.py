@@ -9,7 +9,7 @@ another workstation, a network folder cut off).
 
 That lock says who has the review open; it does not order writes. Every write of a review
 (the window's autosave, `segdesk review`, batch) holds `writing()`: an OS-level exclusive lock
-(flock; msvcrt on Windows) on `X.pdf.segdesk.writing`, through reading the file, comparing it
+(flock; msvcrt on Windows) on `.X.pdf.segdesk.writing`, through reading the file, comparing it
 with the version the writer last read, merging (merge.py) and replacing it. That file is never
 removed (removing a lock file others may be waiting on would let two writers in at once).
 """
@@ -28,7 +28,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from segdesk.base.errors import SegdeskError
-from segdesk.base.fsutil import write_atomic
+from segdesk.base.fsutil import bounded_name, write_atomic
 from segdesk.base.safefile import open_regular
 from .review_file import sibling
 
@@ -198,7 +198,9 @@ class ReviewLock:
 
 
 def write_lock_path(review_path: str | Path) -> Path:
-    return sibling(Path(review_path), ".writing")
+    """`.X.pdf.segdesk.writing`, beside the review (hidden: it stays, and says nothing)."""
+    path = Path(review_path)
+    return path.with_name(bounded_name(f".{path.name}.writing", keep=".writing"))
 
 
 @contextmanager
