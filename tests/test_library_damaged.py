@@ -92,3 +92,19 @@ def test_library_check_finds_the_damage_and_repair_rebuilds_it(pdf, capsys):
     assert run(["library", "check"]) == 0
     with Library() as library:
         assert library.get(open_review(pdf).review.filing.sha256) is not None
+
+
+def test_the_window_opens_a_filing_with_a_damaged_library(qtbot, tmp_path, pdf):
+    from PySide6.QtCore import QSettings
+
+    from segdesk.app.main_window import MainWindow
+    from segdesk.app.settings import Settings
+    damage(filled_library(pdf))
+    win = MainWindow(Settings(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)))
+    qtbot.addWidget(win)
+    win.show()
+    with qtbot.waitSignal(win.loadFinished, timeout=30000):
+        win.open_file(str(pdf))
+    assert win.controller.current is not None
+    assert win.controller.current.review.filing.sha256
+    win.history.record()  # the library is told of the review: one line, no traceback
