@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import threading
 from datetime import datetime, timezone
 from decimal import Decimal
@@ -20,24 +19,10 @@ from segdesk.store.lock import LockedByOther, ReviewLock, lock_path, write_lock_
 from segdesk.store.merge import merge
 from segdesk.store.review_file import BadReviewFile, read_review
 from segdesk.store.saved_review import SavedReview, open_review
-from tests.conftest import SAMPLES
+from tests.test_review_store import opened, pdf  # noqa: F401 (a fixture)
+from tests.test_review_store import saved as on_disk
 
 D = Decimal
-
-
-@pytest.fixture
-def pdf(tmp_path):
-    return shutil.copy(SAMPLES / "daily_seg_sample.pdf", tmp_path / "filing.pdf")
-
-
-def opened(pdf, reviewer="Ann") -> SavedReview:
-    stored = open_review(pdf, reviewer=reviewer)
-    stored.restore()
-    return stored
-
-
-def on_disk(saved: SavedReview) -> dict:
-    return json.loads(saved.path.read_text())
 
 
 # ---------------------------------------------------------------- 1: concurrent writers

@@ -309,15 +309,12 @@ def set_aside(path: str | Path) -> Path:
 
 # ---------------------------------------------------------------------------- lines unknown
 
-_BY_LINE = BY_LINE
-
-
 def split_unknown(data: dict, known) -> tuple[dict, dict]:
     """(`data` with only the lines of `known`, the entries for other lines). The second is
     saved back unchanged by `merge_unknown`: a line this form lacks may be another's."""
     known = set(known)
     mine, unknown = dict(data), {}
-    for key in _BY_LINE:
+    for key in BY_LINE:
         entries = data.get(key) or {}
         mine[key] = {k: v for k, v in entries.items() if k in known}
         others = {k: v for k, v in entries.items() if k not in known}
@@ -332,7 +329,7 @@ def split_unknown(data: dict, known) -> tuple[dict, dict]:
 
 def merge_unknown(out: dict, unknown: dict) -> dict:
     """`out` (a review about to be saved) with the unknown lines' entries put back."""
-    for key in _BY_LINE:
+    for key in BY_LINE:
         if unknown.get(key):
             out[key] = {**unknown[key], **(out.get(key) or {})}
     if unknown.get("reviewed"):
@@ -344,7 +341,7 @@ def merge_unknown(out: dict, unknown: dict) -> dict:
 def unknown_lines(unknown: dict) -> list[str]:
     """The line ids `unknown` holds entries for, sorted."""
     ids = set(unknown.get("reviewed", []))
-    for key in _BY_LINE:
+    for key in BY_LINE:
         ids.update(unknown.get(key, {}))
     return sorted(ids)
 
