@@ -215,3 +215,9 @@ def test_a_key_given_twice_in_a_review_file_is_an_error(pdf, tmp_path):
     with pytest.raises(BadReviewFile, match="'7010' is given twice"):
         read_review(path)
 
+
+
+def test_the_model_cannot_hold_an_approval_without_a_sign_off():
+    from segdesk.review.record import ReviewRecord, Signature
+    with pytest.raises(ValueError, match="approval without a sign-off"):
+        ReviewRecord(approved=Signature("Bob", "2026-12-03T10:00:00+00:00"))

@@ -121,6 +121,8 @@ def comparison_for(review, library: Library | None = None,
             previous = library.previous(record_of(review)[0])
         return None if previous is None else compare_with(review, library, previous)
     except LibraryError as exc:  # a convenience, never a gate: without the Previous columns
+        if not own:
+            raise  # the caller's library: the caller says it (the window's status line)
         without_library(exc)
         return None
     finally:
