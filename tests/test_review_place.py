@@ -103,3 +103,21 @@ def test_a_review_kept_elsewhere_for_another_path_is_refused(tmp_path, frozen):
     from segdesk.store.saved_review import SessionMismatch
     with pytest.raises(SessionMismatch, match="another copy"):
         saved.restore()
+
+
+def test_the_window_says_where_changes_go_in_a_read_only_folder(tmp_path, frozen, qtbot):
+    from tests.test_app_save import edit, open_in
+    from PySide6.QtCore import QSettings
+    from segdesk.app.main_window import MainWindow
+    from segdesk.app.settings import Settings
+    pdf = reviewed_copy(tmp_path / "share")
+    frozen(pdf.parent)
+    win = MainWindow(Settings(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)))
+    win.settings.reviewer = "Bob"
+    qtbot.addWidget(win)
+    win.show()
+    open_in(qtbot, win, str(pdf))
+    assert win.controller.current.review.value("7010") == D(7010)  # the review beside it
+    assert win.status.save_label.toolTip().startswith("read-only here: changes will be saved to")
+    edit(win, "7020", "5")
+    assert not win.controller.current.dirty

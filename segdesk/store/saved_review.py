@@ -93,8 +93,13 @@ class SavedReview:
         if self.path is None:
             return 0
         remove_stale_temps(self.path)  # of saves a kill interrupted
-        source = self.place.read_from()
+        source = self.found()
         return 0 if source is None else self.load(source)
+
+    def found(self) -> Path | None:
+        """The saved review `restore` applies (beside the PDF, or where changes went when it
+        could not be written there); None when there is none."""
+        return self.place.read_from() if self.place else None
 
     @property
     def notice(self) -> str:
