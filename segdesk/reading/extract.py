@@ -66,11 +66,11 @@ def extract(path: str | Path, template: FormTemplate | None = None,
     finally:
         close_pdf(pdf)
     if not reader.found_any():
-        if problems and len(problems) == read:
-            raise SegdeskError(f"{path.name}: the PDF is damaged: none of its pages can be read")
-        if late:
+        if late:  # not "damaged", not "no filing": it was not all read
             raise SegdeskError(f"{path.name}: {stopped_at(late[0], count)}: no Daily Seg filing "
                                f"found on the pages read before")
+        if problems and len(problems) == read:
+            raise SegdeskError(f"{path.name}: the PDF is damaged: none of its pages can be read")
         blank = f", {found.blank} of them blank" if found and found.blank else ""
         raise SegdeskError(f"{path.name}: no Daily Seg filing found in it "
                            f"(no line-item codes on its {count} page{'s' * (count != 1)}{blank})")

@@ -78,12 +78,14 @@ class _Budget:
         self.bytes = 0
         self.objects = 0
         self.operations = 0
-        self.deadline = time.monotonic() + MAX_PAGE_SECONDS
+        # Never more than the whole file's budget (a short one: batch --timeout).
+        self.seconds = min(MAX_PAGE_SECONDS, file_seconds())
+        self.deadline = time.monotonic() + self.seconds
 
     def check_time(self) -> None:
         if time.monotonic() > self.deadline:
             raise PageTooCostly(f"page {self.number} takes too long to read (over "
-                                f"{MAX_PAGE_SECONDS:.0f} s); it was skipped")
+                                f"{self.seconds:g} s); it was skipped")
 
 
 _state = threading.local()
