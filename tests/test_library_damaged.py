@@ -108,3 +108,10 @@ def test_the_window_opens_a_filing_with_a_damaged_library(qtbot, tmp_path, pdf):
     assert win.controller.current is not None
     assert win.controller.current.review.filing.sha256
     win.history.record()  # the library is told of the review: one line, no traceback
+
+
+def test_batch_reads_every_file_with_a_damaged_library(pdf, capsys):
+    damage(filled_library(pdf))
+    assert run(["batch", str(pdf.parent), "--jobs", "1"]) == 0
+    out, err = capsys.readouterr()
+    assert len(warnings(err)) == 1 and "filing.pdf" in out

@@ -8,7 +8,7 @@ the lock over explicitly. A lock is stale, and taken without asking, when its pr
 another workstation, a network folder cut off).
 
 That lock says who has the review open; it does not order writes. Every write of a review
-(the window's autosave, `segdesk review`, batch) holds `writing()`: an OS-level exclusive lock
+(the window's autosave, `segdesk review`) holds `writing()`: an OS-level exclusive lock
 (flock; msvcrt on Windows) on `.X.pdf.segdesk.writing`, through reading the file, comparing it
 with the version the writer last read, merging (merge.py) and replacing it. That file is never
 removed (removing a lock file others may be waiting on would let two writers in at once).
