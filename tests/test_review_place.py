@@ -121,3 +121,19 @@ def test_the_window_says_where_changes_go_in_a_read_only_folder(tmp_path, frozen
     assert win.status.save_label.toolTip().startswith("read-only here: changes will be saved to")
     edit(win, "7020", "5")
     assert not win.controller.current.dirty
+
+
+def test_an_immutable_review_file_is_read_and_its_copy_elsewhere_gets_nothing(tmp_path, frozen):
+    pdf = reviewed_copy(tmp_path / "a", D(1))
+    frozen(pdf.parent / "filing.pdf.segdesk")  # the folder writable, the review file not
+    saved = open_review(pdf, reviewer="Bob")
+    saved.restore()
+    assert saved.review.value("7010") == D(1) and saved.notice
+    saved.review.set_value("7020", D(2))
+    assert not saved.dirty
+    copy_dir = tmp_path / "b"
+    copy_dir.mkdir()
+    copy = shutil.copy(pdf, copy_dir / "filing.pdf")
+    other = open_review(copy, reviewer="Cy")
+    other.restore()
+    assert other.review.value("7020") != D(2) and other.review.value("7010") != D(1)
