@@ -9,10 +9,11 @@ from typing import Callable, Iterable
 from segdesk.base.amounts import parse_amount
 from segdesk.base.errors import SegdeskError
 from segdesk.base.filing import MISSING, SUSPECT, Filing, LineItem
-from .labels import context_after, match_rows, rows_of, schedule_of
+from .labels import Schedule, context_after, match_rows, rows_of, schedule_of
 from .layout import TextLine, Token, code_of, is_text, page_lines
 from .pdfread import PageWords, close_pdf, iter_page_words, open_pdf, sha256_of
-from segdesk.form.templates import FormTemplate, LineDef, builtin_template, builtin_templates
+from segdesk.form.templates import (FormTemplate, LineDef, StatementDef, builtin_template,
+                                   builtin_templates)
 from .triage import MIN_PAGES as TRIAGE_MIN_PAGES, triage
 
 Progress = Callable[[int, int], None]
@@ -101,6 +102,8 @@ class _FilingReader:
         self.unmatched: list[str] = []
         self.scale = Decimal(1)
         self._context: dict[str, tuple[str, str]] = {}  # statement id -> where its rows stand
+        self._scales: dict[str, Decimal] = {}  # statement id -> the scale its first page says
+        self._last_schedule: tuple[int, StatementDef] | None = None  # (page, statement)
 
     def found_any(self) -> bool:
         return bool(self.found or self.by_label)
@@ -144,8 +147,11 @@ class _FilingReader:
                 self.found[ln.id] = _item(ln, page, code_tok, amount_tok)
 
     def _read_schedule(self, page: PageWords, lines: list[TextLine]) -> bool:
-        """A statement printed without codes: its rows matched to the form's lines by number
-        and label. False when the page is no such schedule (or prints codes after all)."""
+        """A statement printed without codes: its rows aligned to the form's lines. False when
+        the page is no such schedule (or prints codes after all). A page whose title block
+        names no statement goes on with the statement of the page before, while that has
+        lines still to come; its scale and firm carry over, as they do to a continuation page
+        that repeats the title without saying "in thousands"."""
         if any(code_of(t) for line in lines for t in line.values):
             return False
         for tpl in [self.label_template] if self.label_template else self.candidates:
@@ -153,7 +159,10 @@ class _FilingReader:
             if sched is not None:
                 break
         else:
-            return False
+            sched = self._continued(page)
+            if sched is None:
+                return False
+            tpl = self.label_template
         self.label_template = tpl
         stmt = sched.statement
         self.schedules.setdefault(stmt.id, page.number)
@@ -161,22 +170,39 @@ class _FilingReader:
             self.label_header.setdefault("firm", sched.firm)
         if sched.end_date:
             self.label_header.setdefault("end_date", sched.end_date)
-        self.scale = max(self.scale, sched.scale)
+        scale = sched.scale or self._scales.get(stmt.id, Decimal(1))
+        self._scales.setdefault(stmt.id, scale)
+        self.scale = max(self.scale, scale)
         rows = rows_of(lines[sched.first_row:], self._context.get(stmt.id, ("", "")))
         self._context[stmt.id] = context_after(rows)
-        found, unmatched = match_rows(rows, tpl, stmt.id, set(self.by_label))
+        after = max((tpl.by_id[i].order for i, it in self.by_label.items()
+                     if it.statement == stmt.id), default=-1)
+        found, unmatched = match_rows(rows, tpl, stmt.id, set(self.by_label), after)
         for ln, _, amount in found:
             item = _item(ln, page, amount, amount)
-            if item.value is not None and sched.scale != 1:
-                item.value *= sched.scale
-                item.note = "; ".join(filter(None, [item.note, "printed in thousands"]))
+            if item.value is not None and scale != 1:
+                item.value *= scale
+                unit = "thousands" if scale == 1000 else "millions"
+                item.note = "; ".join(filter(None, [item.note, f"printed in {unit}"]))
             self.by_label[ln.id] = item
+        self._last_schedule = (page.number, stmt)
         for row in unmatched:
             printed = ", ".join(t.text for t in row.values)
             self.unmatched.append(f"page {page.number}: row {row.number}{row.letter.upper()} "
                                   f"'{row.text}' ({printed}) matches no line of the "
                                   f"{stmt.title}")
         return True
+
+    def _continued(self, page: PageWords) -> Schedule | None:
+        """The statement a page without a title block continues: the one read on the page
+        before, if its last line is still to come."""
+        if self._last_schedule is None or self.label_template is None:
+            return None
+        number, stmt = self._last_schedule
+        last = self.label_template.lines_of(stmt.id)[-1]
+        if number != page.number - 1 or last.id in self.by_label:
+            return None
+        return Schedule(stmt)
 
     def notes(self, tpl: FormTemplate) -> list[str]:
         """What a reviewer must know that no line says: rows matching no line, and statements
