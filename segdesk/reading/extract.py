@@ -9,7 +9,8 @@ from typing import Callable, Iterable
 from segdesk.base.amounts import parse_amount
 from segdesk.base.errors import SegdeskError
 from segdesk.base.filing import MISSING, SUSPECT, Filing, LineItem
-from .labels import Schedule, context_after, match_rows, rows_of, schedule_of
+from .labels import (Schedule, context_after, match_rows, reads_as_statement, rows_of,
+                     schedule_of, statement_words)
 from .layout import TextLine, Token, code_of, is_text, page_lines
 from .pdfread import PageWords, close_pdf, iter_page_words, open_pdf, sha256_of
 from segdesk.form.templates import (FormTemplate, LineDef, StatementDef, builtin_template,
@@ -159,7 +160,7 @@ class _FilingReader:
             if sched is not None:
                 break
         else:
-            sched = self._continued(page)
+            sched = self._continued(page, lines)
             if sched is None:
                 return False
             tpl = self.label_template
@@ -193,14 +194,16 @@ class _FilingReader:
                                   f"{stmt.title}")
         return True
 
-    def _continued(self, page: PageWords) -> Schedule | None:
+    def _continued(self, page: PageWords, lines: list[TextLine]) -> Schedule | None:
         """The statement a page without a title block continues: the one read on the page
-        before, if its last line is still to come."""
-        if self._last_schedule is None or self.label_template is None:
+        before, if its last line is still to come and the page reads as the form's lines."""
+        tpl = self.label_template
+        if self._last_schedule is None or tpl is None:
             return None
         number, stmt = self._last_schedule
-        last = self.label_template.lines_of(stmt.id)[-1]
-        if number != page.number - 1 or last.id in self.by_label:
+        if number != page.number - 1 or tpl.lines_of(stmt.id)[-1].id in self.by_label \
+                or not reads_as_statement(" ".join(ln.text for ln in lines),
+                                          statement_words(tpl)):
             return None
         return Schedule(stmt)
 
@@ -228,14 +231,30 @@ class _FilingReader:
         located = self.located.get(tpl.id, {})
         held = {it.statement for it in self.found.values()} | {
             tpl.by_id[i].statement for i in located}
+        merged = _merged_into(tpl, self.found)
         for ln in tpl.lines:
             missing = ("not found in the filing" if ln.statement in held
                        else f"{tpl.statement(ln.statement).title}: not in the file")
+            if ln.id in merged:
+                missing = (f"printed as one net figure ({merged[ln.id]}): the gross amount "
+                           f"and its offset are not printed")
             item = self.found.get(ln.id) or located.get(ln.id) or LineItem(
                 ln.id, ln.code, ln.statement, ln.line, ln.letter, ln.label,
                 status=MISSING, note=missing)
             out.append(item)
         return out
+
+
+def _merged_into(tpl: FormTemplate, found: dict[str, LineItem]) -> dict[str, str]:
+    """line id -> the net line read in its place, for the gross amount and offset of a net
+    line (7045 and 7047 of 7050) printed as one figure: the net read, neither of its parts."""
+    out = {}
+    for ln in tpl.lines:
+        if ln.id in found and ln.formula and ln.line:
+            parts = [tpl.by_id[i] for i in ln.formula.refs]
+            if all(p.line == ln.line and p.id not in found for p in parts):
+                out.update((p.id, ln.code or ln.id) for p in parts)
+    return out
 
 
 def _item(ln: LineDef, page: PageWords, anchor: Token, amount: Token | None) -> LineItem:

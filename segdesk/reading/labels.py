@@ -36,7 +36,9 @@ HEAD_LINES = 12
 # agreeing, and without (then the label alone has to make the match).
 MATCH_NUMBERED, MATCH_LABEL_ONLY = 0.4, 0.5
 # Share of a schedule title's words a page's title block must print to name its statement.
-TITLE_SHARE = 0.75
+TITLE_SHARE = 0.8
+# Share of a page's distinct words a continuation page without a title shares with the form's.
+STATEMENT_SHARE = 0.6
 # Value-less lines around a value row that may be of its label (wrapped) or head it.
 _WRAP_LINES = 3
 
@@ -71,14 +73,13 @@ def schedule_of(lines: list[TextLine], tpl: FormTemplate) -> Schedule | None:
     scale; None when the page is no schedule of `tpl`. A title is recognised by its words
     (a word or two may differ, `TITLE_SHARE`), not as an exact phrase."""
     head = lines[:HEAD_LINES]
-    text = " ".join(ln.text for ln in head)
-    stems = _stems(text)
+    said = stem_list(" ".join(ln.text for ln in head))
     best, best_score = None, (TITLE_SHARE, 0)
     for stmt in tpl.statements:
         for title in stmt.schedule_titles:
-            want = _stems(title)
+            want = stems(title)
             # The share of the title printed; between titles printed whole, the longer.
-            score = (len(want & stems) / len(want) if want else 0, len(want))
+            score = (title_share(said, want), len(want))
             if score[0] >= TITLE_SHARE and score > best_score:
                 best, best_score = stmt, score
     if best is None:
@@ -341,6 +342,47 @@ def _words(text: str, abbreviations: dict[str, str]) -> set[str]:
     return out
 
 
-def _stems(text: str) -> set[str]:
-    """A title's content words, cut to their stems' length: "Segregated" is "Segregation"."""
-    return {w[:6] for w in _WORD.findall(text.lower().replace("'", "")) if w not in _STOP}
+def stem_list(text: str) -> list[str]:
+    """Content words in order, cut to their stems' length: "Segregated" is "Segregation"."""
+    return [w[:6] for w in _WORD.findall(text.lower().replace("'", ""))
+            if w not in _STOP and not w.isdigit()]
+
+
+def stems(text: str) -> set[str]:
+    return set(stem_list(text))
+
+
+def title_share(said: list[str], title: set[str]) -> float:
+    """The share of a title's words a title block (`said`, its stems in order) prints
+    together: within a run of words hardly longer than the title, a word or two of it
+    different or missing (words scattered over a page's table are no title)."""
+    if not title or len(title & set(said)) < TITLE_SHARE * len(title):
+        return 0.0
+    span = len(title) + 2
+    return max(len(title.intersection(said[i:i + span]))
+               for i in range(max(1, len(said) - span + 1))) / len(title)
+
+
+_VOCABULARY: dict[int, tuple[FormTemplate, frozenset[str]]] = {}  # templates are never changed
+
+
+def statement_words(tpl: FormTemplate) -> frozenset[str]:
+    """The stems of every label, alias, section and heading of `tpl`'s statements (and the
+    words its abbreviations stand for): what a statement's rows are written in."""
+    known = _VOCABULARY.get(id(tpl))
+    if known is not None and known[0] is tpl:
+        return known[1]
+    text = " ".join([ln.label for ln in tpl.lines] + [a for ln in tpl.lines for a in ln.aliases]
+                    + [ln.section for ln in tpl.lines] + list(tpl.abbreviations)
+                    + list(tpl.abbreviations.values())
+                    + [t for st in tpl.statements for t in st.schedule_titles])
+    words = frozenset(stems(text))
+    _VOCABULARY[id(tpl)] = (tpl, words)
+    return words
+
+
+def reads_as_statement(text: str, vocabulary: frozenset[str] | set[str]) -> bool:
+    """Is a page's text (a continuation page without its title) written in the words of the
+    form's statements? Most of its distinct words are, where a bank letter's are not."""
+    said = stems(text)
+    return len(said) >= 8 and len(said & vocabulary) >= STATEMENT_SHARE * len(said)

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from .labels import (HEAD_LINES, TITLE_SHARE, reads_as_statement, statement_words, stem_list,
+                     stems, title_share)
 from .pdfread import PDFIUM_LOCK
 from segdesk.form.templates import FormTemplate
 
@@ -58,9 +60,12 @@ def triage(path: str | Path, templates: list[FormTemplate]) -> Triage:
     codes, phrases = markers(templates)
     wanted = [(set(tpl.by_code), {_normal(ln.locate.anchor) for ln in tpl.lines if ln.locate})
               for tpl in templates]
+    titles = [stems(t) for tpl in templates for st in tpl.statements for t in st.schedule_titles]
+    vocabulary = set().union(*(statement_words(tpl) for tpl in templates))
     seen_codes: set[str] = set()
     seen_phrases: set[str] = set()
     kept = []
+    schedule_before = False  # the page before printed a schedule (or went on with one)
     with PDFIUM_LOCK:
         doc = pypdfium2.PdfDocument(str(path))
         try:
@@ -74,6 +79,15 @@ def triage(path: str | Path, templates: list[FormTemplate]) -> Triage:
                 page.close()
                 if _holds_filing(text, codes, phrases, seen_codes, seen_phrases):
                     kept.append(index + 1)
+                    schedule_before = not _CODE.search(text)
+                elif _names_schedule(text, titles) or (
+                        schedule_before and reads_as_statement(text, vocabulary)):
+                    # A schedule titled in other words, or a continuation page of one
+                    # without its title: its rows read as the form's lines.
+                    kept.append(index + 1)
+                    schedule_before = True
+                else:
+                    schedule_before = False
                 if any(c <= seen_codes and a <= seen_phrases for c, a in wanted):
                     break
         finally:
@@ -96,6 +110,13 @@ def _holds_filing(text: str, codes: set[str], phrases: list[str], seen_codes: se
     seen_codes |= found
     seen_phrases |= said
     return bool(found or said)
+
+
+def _names_schedule(text: str, titles: list[set[str]]) -> bool:
+    """Does the page's title block print a schedule title in other words (the measure of
+    labels.schedule_of)?"""
+    said = stem_list(" ".join(text.splitlines()[:HEAD_LINES]))
+    return any(title_share(said, t) >= TITLE_SHARE for t in titles)
 
 
 @lru_cache(maxsize=None)
