@@ -94,6 +94,10 @@ class _FilingReader:
         self.located: dict[str, dict[str, LineItem]] = {}  # template id -> code-less rows
         self.header: dict[str, str] = {}
         self.side = 0  # the filing's lines so far: + code-then-value, - value-then-code
+        # Anchors of code-less rows the last page printed (template id -> anchors), whose rows
+        # may go on at the top of the next page ("12." at a page's foot, 12B-C overleaf).
+        self._anchors: dict[str, set[str]] = {}
+        self._anchors_page = 0
         # Statements printed without codes (labels.py): their lines, header and template,
         # which were found, rows left unmatched, the scale they print in.
         self.by_label: dict[str, LineItem] = {}
@@ -130,11 +134,16 @@ class _FilingReader:
         # Code-less rows may come before any code tells which form this is (the cover page).
         for tpl in self.candidates:
             found = self.located.setdefault(tpl.id, {})
+            carried = self._anchors.get(tpl.id, set()) if self._anchors_page == page.number - 1 \
+                else set()
+            seen: set[str] = set()
             for ln, hit in locate_all(lines, [ln for ln in tpl.lines
-                                              if ln.locate and ln.id not in found]):
+                                              if ln.locate and ln.id not in found], carried, seen):
                 label, amount = hit
                 # The box is the value's own; the label only tells where to look.
                 found[ln.id] = _item(ln, page, amount or label, amount)
+            self._anchors[tpl.id] = seen
+        self._anchors_page = page.number
         pairs = pair_codes(lines, page.width, self.side)
         if not pairs:
             return
@@ -377,8 +386,13 @@ def _offset_neighbour(lines: list[TextLine], line_no: int, code: Token, directio
     return best
 
 
-def locate_all(lines: list[TextLine], wanted: list[LineDef]):
-    """(line, (label token, amount token)) for each code-less row found on this page."""
+def locate_all(lines: list[TextLine], wanted: list[LineDef], carried: set[str] = frozenset(),
+               seen: set[str] | None = None):
+    """(line, (label token, amount token)) for each code-less row found on this page.
+
+    Rows whose anchor is not on the page but was on the page before (`carried`) are looked
+    for from the page's top: a block that goes on overleaf. The anchors this page prints are
+    added to `seen`."""
     if not wanted:
         return
     texts = [line.text.lower() for line in lines]
@@ -387,10 +401,19 @@ def locate_all(lines: list[TextLine], wanted: list[LineDef]):
         anchor = ln.locate.anchor.lower()
         if anchor not in starts:
             starts[anchor] = _find_anchor(texts, anchor)
+            if starts[anchor] is not None and seen is not None:
+                seen.add(anchor)
+            elif anchor in carried:
+                starts[anchor] = _continued_at(texts)
         if starts[anchor] is not None:
             hit = locate(lines, ln, starts[anchor])
             if hit is not None:
                 yield ln, hit
+
+
+def _continued_at(texts: list[str]) -> int:
+    """Where a continuation page's rows begin: after its "(continued)" heading, if any."""
+    return next((n for n, text in enumerate(texts[:15]) if "(continued)" in text), -1)
 
 
 def _find_anchor(texts: list[str], anchor: str) -> int | None:

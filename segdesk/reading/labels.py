@@ -26,6 +26,8 @@ _MONTHS = ("january february march april may june july august september october 
            "december").split()
 _DATE = re.compile(r"\b(" + "|".join(_MONTHS) + r")\s+(\d{1,2}),?\s+(\d{4})\b", re.I)
 _MARK = re.compile(r"^(?:(\d{1,2})|([A-Za-z]))\.$")
+# A line number set so close to its label that the two read as one word (Courier, "10.").
+_GLUED_MARK = re.compile(r"^(\d{1,2})\.(?=[A-Z][a-z])")
 _WORD = re.compile(r"[a-z0-9]+")
 _STOP = frozenset("a an and the of in on or to for by with at from as its be is".split())
 # Points amounts of one column may end apart (right-aligned columns end within a glyph).
@@ -127,6 +129,9 @@ def rows_of(lines: list[TextLine], context: tuple[str, str] = ("", "")) -> list[
                 rows[-1].values.extend(values)
             continue
         mark = _MARK.match(words[0].text)
+        glued = None if mark else _GLUED_MARK.match(words[0].text)  # "10.Cleared swaps ..."
+        if glued:
+            mark, label = glued, label.removeprefix(glued.group(1) + ".")
         letter = ""
         if mark and mark.group(1):
             number = mark.group(1)
@@ -138,8 +143,8 @@ def rows_of(lines: list[TextLine], context: tuple[str, str] = ("", "")) -> list[
             group = prev.text  # "1. Net ledger balance" heads the lettered rows below it
         elif mark and not letter:
             group = ""
-        rows.append(Row(number, letter, _label_text(line, skip_mark=bool(mark)),
-                        group if letter else "", values, bool(mark)))
+        text = label if glued else _label_text(line, skip_mark=bool(mark))
+        rows.append(Row(number, letter, text, group if letter else "", values, bool(mark)))
     return rows
 
 
