@@ -89,3 +89,16 @@ def test_fifty_random_variants_of_each_kind(tmp_path, kind):
     total, wrong = _sweep(tmp_path, kind, SWEEP_VARIANTS)
     assert total.wrong_ok == 0, wrong
     assert total.exact >= 0.99 * total.total, wrong
+
+
+def test_a_label_without_its_value_is_not_completed_by_the_next_rows(tmp_path):
+    """"Segregated funds on hand" printed without a value, "Other receivables from customers
+    12,345" below it: the lines around a value may complete its label, never make it up."""
+    from decimal import Decimal
+    header, values, _ = load_sample_values()
+    del values["7150"]
+    style = replace(VARIANTS["times"], extra_row=("7150", "Other receivables from customers",
+                                                  Decimal(12345)))
+    filing = extract(render_schedules(tmp_path / "s.pdf", values, header, style))
+    assert filing.item("7150").status == MISSING and filing.item("7150").value is None
+    assert any("Other receivables from customers" in note for note in filing.notes)

@@ -41,6 +41,9 @@ MATCH_NUMBERED, MATCH_LABEL_ONLY = 0.4, 0.5
 TITLE_SHARE = 0.8
 # Share of a page's distinct words a continuation page without a title shares with the form's.
 STATEMENT_SHARE = 0.6
+# Least share of the words of a value's own line a line's wording must have (the lines around
+# it may complete its label, never make it up).
+OWN_SHARE = 0.5
 # Value-less lines around a value row that may be of its label (wrapped) or head it.
 _WRAP_LINES = 3
 
@@ -190,6 +193,7 @@ class _Candidate:
 
     row: Row
     windows: list[set[str]]  # the words of each way the rows around may complete it
+    own: set[str]  # the words of the value's own line
     number: str
     letter: str
 
@@ -265,6 +269,8 @@ def _score(cand: _Candidate, want: _Want) -> float:
     row prints and the share of the row's words the line has, for the whole label, an alias,
     or the item alone under its group heading ("Cash" of "Net ledger balance: Cash"); raised
     where the printed number and letter agree. 0 below what makes a match."""
+    if len(cand.own & want.all) < OWN_SHARE * len(cand.own):
+        return 0.0  # the value's own line says something else: it is no part of this line
     fits = [0.0]
     for words in cand.windows:
         if not words:
@@ -314,7 +320,7 @@ def _candidates(rows: list[Row], abbreviations: dict[str, str]) -> list[_Candida
         windows = [_words(" ".join([row.group] + [r.text for r in before[b:] + [row]
                                                   + after[:a]]), abbreviations)
                    for b in range(len(before) + 1) for a in range(len(after) + 1)]
-        out.append(_Candidate(row, windows, head.number if any(r.marked for r in rows) else "",
+        out.append(_Candidate(row, windows, _words(row.text, abbreviations), head.number if any(r.marked for r in rows) else "",
                               head.letter))
     return out
 
