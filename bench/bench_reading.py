@@ -67,9 +67,75 @@ def schedule_variant(directory: Path, kind: str, seed: int):
     return path, printed_values(values, style)
 
 
+# Code-less rows (cover targets, swaps 12 A-C) with values of their own, in every layout.
+CODELESS = {"swaps.12A": Decimal(1234567), "swaps.12B": Decimal(2345678),
+            "swaps.12C": Decimal(-3456789), "cover.seg.min_pct": Decimal(0),
+            "cover.seg.range_low": Decimal(10000000), "cover.seg.range_high": Decimal(25000000),
+            "cover.swaps.min_pct": Decimal(0), "cover.swaps.pct_low": Decimal("4.5"),
+            "cover.swaps.pct_high": Decimal(6)}
+
+
+def codeless_layouts():
+    """(style name, Style overrides) of every layout code-less rows are printed in."""
+    for style in ("winjammer", "style2", "courier", "apart"):
+        for wrap in (None, 150, 200, 250):
+            for last in (False, True):
+                for inline in (False, True):
+                    yield style, dict(wrap_width=wrap, codeless_last_line=last,
+                                      cover_inline=inline)
+
+
+def damaged_variant(rng: random.Random, values: dict[str, Decimal]) -> tuple[str, str]:
+    """(line id, text) of one coded value as OCR loses it: a leading digit group, its sign,
+    or one digit misread."""
+    big = sorted(i for i, v in values.items() if i[:1].isdigit() and abs(v) >= 1000000)
+    line = rng.choice(big)
+    value = values[line]
+    text = f"{abs(int(value)):,}"
+    how = rng.choice(("group", "sign", "digit")) if value < 0 else rng.choice(("group", "digit"))
+    if how == "group":
+        text = text.split(",", rng.randint(1, text.count(",")))[-1]
+        text = rng.choice(("", ",")) + text
+    elif how == "digit":
+        at = rng.choice([n for n, c in enumerate(text) if c.isdigit()])
+        text = text[:at] + str((int(text[at]) + rng.randint(1, 9)) % 10) + text[at + 1:]
+    if value < 0 and how != "sign":
+        text = "-" + text
+    return line, text
+
+
 def run(out: Path) -> list[tuple[str, str]]:
+    from dataclasses import replace
+
+    from tools.make_samples import STYLES, load_sample_values, render_filing
     from tools.schedules import KINDS
-    rows, overall = [], Score()
+    header, seed_values, _ = load_sample_values()
+    rows = []
+    total = Score()
+    for n, (style, overrides) in enumerate(codeless_layouts()):
+        values = {**seed_values, **CODELESS}
+        path = render_filing(out / f"codeless-{n}.pdf", values, header,
+                             replace(STYLES[style], **overrides))
+        got, _ = score(path, CODELESS)
+        total.add(got)
+    rows.append(("code-less rows (cover targets, swaps 12 A-C), 64 layouts", str(total)))
+    total = Score()
+    for style in STYLES:
+        path = render_filing(out / f"print-{style}.pdf", seed_values, header, STYLES[style])
+        got, _ = score(path, seed_values)
+        total.add(got)
+    rows.append((f"WinJammer print, {len(STYLES)} styles", str(total)))
+    total = Score()
+    for n in range(VARIANTS_PER_KIND):
+        rng = random.Random(f"damaged-{n}")
+        line, text = damaged_variant(rng, seed_values)
+        style = replace(STYLES[rng.choice(sorted(STYLES))], damaged={line: text})
+        path = render_filing(out / f"damaged-{n}.pdf", seed_values, header, style)
+        got, _ = score(path, seed_values)
+        total.add(got)
+    rows.append((f"WinJammer print, one value OCR-damaged ({VARIANTS_PER_KIND} filings)",
+                 str(total)))
+    overall = Score()
     for kind in KINDS:
         total = Score()
         for seed in range(VARIANTS_PER_KIND):

@@ -172,7 +172,8 @@ def _net_only(lines: list[LineDef]) -> list[LineDef]:
             continue
         if ln.label.startswith("Less:") and n and "gross amount" in lines[n - 1].label:
             continue
-        if n > 1 and "gross amount" in lines[n - 2].label and lines[n - 1].label.startswith("Less:"):
+        if n > 1 and "gross amount" in lines[n - 2].label \
+                and lines[n - 1].label.startswith("Less:"):
             ln = replace(ln, label=lines[n - 2].label.replace(" - gross amount", ", net"))
         out.append(ln)
     return out

@@ -320,8 +320,9 @@ def _candidates(rows: list[Row], abbreviations: dict[str, str]) -> list[_Candida
         windows = [_words(" ".join([row.group] + [r.text for r in before[b:] + [row]
                                                   + after[:a]]), abbreviations)
                    for b in range(len(before) + 1) for a in range(len(after) + 1)]
-        out.append(_Candidate(row, windows, _words(row.text, abbreviations), head.number if any(r.marked for r in rows) else "",
-                              head.letter))
+        numbered = any(r.marked for r in rows)
+        out.append(_Candidate(row, windows, _words(row.text, abbreviations),
+                              head.number if numbered else "", head.letter))
     return out
 
 

@@ -21,7 +21,8 @@ from typing import Callable, Mapping
 from segdesk.base.amounts import decimal_text
 from segdesk.base.errors import SegdeskError
 from segdesk.base.filing import Filing, LineItem
-from segdesk.base.vocab import VALUE_ACTIONS, AuditAction, ItemCause, ItemKind, LineState, LineStatus, ReviewState
+from segdesk.base.vocab import (VALUE_ACTIONS, AuditAction, ItemCause, ItemKind, LineState,
+                                LineStatus, ReviewState)
 from segdesk.form.templates import FormTemplate, builtin_template
 from segdesk.rules.engine import CheckResult, Engine
 from . import signoff
