@@ -193,15 +193,17 @@ def line_verdict(review: Verdict, line_id: str) -> LineVerdict:
 
 
 def _accusation(review: Verdict, line_id: str):
-    """(check, proposal) when a failing check's proposals name this line alone: a single value
+    """(check, proposal) when a failing check's proposals name this line: its value alone
     explains the failure by a typical misreading (a leading group or a sign lost, a digit
-    misread), so the line is not `ok` whatever its print looked like."""
+    misread) and breaks no check that ties, so the line is not `ok` whatever its print looked
+    like. Where two lines could each explain it, both are accused: the arithmetic cannot tell
+    which, and a wrong value must never pass as read cleanly."""
     for res in review.engine.checks_of(line_id):
         if res.status != CheckStatus.FAILS:
             continue
-        clean = [p for p in res.proposals if "(but breaks" not in p.reason]
-        if clean and {p.line for p in clean} == {line_id}:
-            return res, clean[0]
+        for prop in res.proposals:
+            if prop.line == line_id and "(but breaks" not in prop.reason:
+                return res, prop
     return None
 
 
