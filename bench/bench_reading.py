@@ -2,9 +2,10 @@
 variants of each kind of print (tools/schedules.py's KINDS) and the WinJammer styles with
 code-less rows wrapped, each value compared with what was printed.
 
-A printed value is *exact* (read, the very value), *flagged* (missing, suspect or otherwise
-open, with a reason) or *wrong and ok*: a value that differs from the print while its line
-says `ok`, which must never happen."""
+A printed value is *exact* (read, the very value; a right value flagged for a low OCR
+confidence or a failing check still counts), *flagged* (not read, or read wrong and missing,
+suspect or otherwise open, with a reason) or *wrong and ok*: a value that differs from the
+print while its line says `ok`, which must never happen."""
 from __future__ import annotations
 
 import random
@@ -39,14 +40,14 @@ class Score:
         return f"{self.exact} of {self.total} exact ({share:.1f} %), {self.wrong_ok} wrong and ok"
 
 
-def score(path: Path, printed: dict[str, Decimal]) -> tuple[Score, list[str]]:
-    """The filing at `path` read against `printed` (line id -> the value printed for it, in
-    dollars), with what went wrong, line by line."""
-    review = Review(extract(path))
+def score(path: Path, printed: dict[str, Decimal], read=extract) -> tuple[Score, list[str]]:
+    """The filing at `path` read (by `read`) against `printed` (line id -> the value printed
+    for it, in dollars), with what went wrong, line by line."""
+    review = Review(read(path))
     out, wrong = Score(), []
     for line_id, value in printed.items():
         got, status = review.value(line_id), review.status(line_id)
-        if got == value and status in (LineStatus.OK, LineStatus.CORRECTED):
+        if got == value and status not in (LineStatus.MISSING, LineStatus.DERIVED):
             out.exact += 1
         elif status == LineStatus.OK:
             out.wrong_ok += 1
@@ -135,6 +136,12 @@ def run(out: Path) -> list[tuple[str, str]]:
         total.add(got)
     rows.append((f"WinJammer print, one value OCR-damaged ({VARIANTS_PER_KIND} filings)",
                  str(total)))
+    from bench.bench_ocr import SCAN_SET, read_scan
+    total = Score()
+    for spec in SCAN_SET:
+        got, _ = score(spec.make(out), seed_values, read_scan)
+        total.add(got)
+    rows.append((f"scans (bench_ocr's {len(SCAN_SET)}), graded line by line", str(total)))
     overall = Score()
     for kind in KINDS:
         total = Score()
