@@ -1,14 +1,17 @@
-"""Statements printed without codes: rows matched to the form's lines by number and label.
+"""Statements printed without codes: rows aligned to the form's lines by order and label.
 
 FCMs' audited financial statements carry the Daily Seg statements as supplementary schedules
 ("Schedule I - Statement of Segregation Requirements and Funds in Segregation ..."), and
-other vendors print them too: the form's line numbering and wording, no [dddd] codes. A page
-is such a schedule when its title block names a statement (the template's
-`schedule_titles`). Its rows -- a line number or letter, a label that may wrap, the amounts on
-the label's last line -- are matched to the template's lines of that statement by number and
-letter first, then by the words of the label (abbreviations expanded from the template,
-punctuation, case and small wording differences ignored). A row that matches no line is
-reported, never guessed.
+other vendors and firms print them too: the form's wording or their own, numbered or not, no
+[dddd] codes. A page is such a schedule when its title block names a statement (the template's
+`schedule_titles`, by their words: a word or two may differ), or when it goes on with the
+statement of the page before. Its rows -- each line of label text, with the amounts standing in
+the page's value columns -- are aligned to the template's lines of that statement as a
+sequence: a value row with the value-less rows around it that complete its label (wrapped above
+or below it, its group heading), scored by its words against a line's label, aliases or item
+(abbreviations expanded from the template, punctuation, case and plurals ignored), raised where
+the printed line number and letter agree. A row that matches no line is reported, never
+guessed.
 """
 from __future__ import annotations
 
@@ -34,8 +37,8 @@ _STOP = frozenset("a an and the of in on or to for by with at from as its be is"
 _COLUMN_SLACK = 3.0
 # Lines of a page's top that may hold its title block.
 HEAD_LINES = 12
-# Least share of a template label's words a row must print: with its line number and letter
-# agreeing, and without (then the label alone has to make the match).
+# Least fit (F1 of label words) a row must reach: with its line number and letter agreeing,
+# and without (then the label alone has to make the match).
 MATCH_NUMBERED, MATCH_LABEL_ONLY = 0.4, 0.5
 # Share of a schedule title's words a page's title block must print to name its statement.
 TITLE_SHARE = 0.8
