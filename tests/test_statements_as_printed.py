@@ -102,3 +102,11 @@ def test_a_label_without_its_value_is_not_completed_by_the_next_rows(tmp_path):
     filing = extract(render_schedules(tmp_path / "s.pdf", values, header, style))
     assert filing.item("7150").status == MISSING and filing.item("7150").value is None
     assert any("Other receivables from customers" in note for note in filing.notes)
+
+
+def test_numbers_ending_wrapped_labels_alike_are_no_value_column(tmp_path):
+    """"(add lines 1, 2 and" / "3)" and "... 4 and" / "5)": two label numbers ending alike,
+    far left of the values, are not a column of values (they were read as -3 and -5)."""
+    style = ScheduleStyle(font="Courier", font_size=9.0, label_width=250.0, numbered=False,
+                          wrap_indent=9.0, page_rows=20, firm_wording=True)
+    _assert_exact(*_read(tmp_path, "label-numbers", style))

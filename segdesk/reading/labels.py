@@ -35,6 +35,8 @@ _WORD = re.compile(r"[a-z0-9]+")
 _STOP = frozenset("a an and the of in on or to for by with at from as its be is".split())
 # Points amounts of one column may end apart (right-aligned columns end within a glyph).
 _COLUMN_SLACK = 3.0
+# Widest a schedule's block of value columns is (points): sub-total and total columns.
+_COLUMNS_SPAN = 200.0
 # Lines of a page's top that may hold its title block.
 HEAD_LINES = 12
 # Least fit (F1 of label words) a row must reach: with its line number and letter agreeing,
@@ -177,7 +179,9 @@ def _columns(lines: list[TextLine]) -> list[float]:
         run.append(x)
     if len(run) >= 2:
         columns.append(run[-1])
-    return columns
+    # Numbers that end a wrapped label's lines alike ("... and 3)", "... and 5)") stand far
+    # left of the values: the columns are the right-hand block of them.
+    return [x for x in columns if x >= columns[-1] - _COLUMNS_SPAN]
 
 
 def _in_column(token: Token, columns: list[float]) -> bool:
