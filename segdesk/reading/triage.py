@@ -4,8 +4,10 @@ A filing may come inside hundreds of pages of supporting documents (bank confirm
 clearing statements: dense numbers). Building words with pdfplumber costs ~50 ms a page;
 pdfium gives a page's plain text in well under 1 ms (bench/bench_extract.py measures both).
 So the text of every page is read with pdfium first, and only the pages that print a form's
-code or one of its statement headings, schedule titles or cover-page anchors -- and pages
-with no text at all, which only OCR can read -- go on to the full reading. Reading time then
+code or one of its statement headings, schedule titles (also in other words) or cover-page
+anchors -- the pages after a schedule page that read as the form's lines (its continuation
+without a title), and pages with no text at all, which only OCR can read -- go on to the full
+reading. Reading time then
 grows with the filing's pages, not the file's.
 """
 from __future__ import annotations
