@@ -34,6 +34,9 @@ def describe_line(review: Review, line_id: str) -> str:
     else:
         said.append(f"Nothing printed beside the code{page}." if item.page
                     else "Not found on the page.")
+    if item.status == LineStatus.MISSING and (stray := unmatched_rows(review, ln.statement)):
+        said.append("Rows of this statement that match no line: "
+                    + "; ".join(e(row) for row in stray) + ".")
     if confidence := ocr_confidence(item):
         said.append(confidence.capitalize() + ".")
     verdict = review.line_verdict(line_id)
@@ -82,6 +85,13 @@ def describe_line(review: Review, line_id: str) -> str:
     if entries:
         said.append(e(describe_change(entries[-1], ln.unit)) + ".")
     return f"{head}<br>{' '.join(said)}"
+
+
+def unmatched_rows(review: Review, statement: str) -> list[str]:
+    """The filing's notes on printed rows of `statement` that matched no line of the form
+    ("page 1: row 12 'Other receivables' (12,345)"): where a missing value may stand."""
+    tail = f" matches no line of the {review.template.statement(statement).title}"
+    return [note.removesuffix(tail) for note in review.filing.notes if note.endswith(tail)]
 
 
 def describe_change(entry: AuditEntry, unit: str = "usd", when: bool = True) -> str:

@@ -399,7 +399,7 @@ class LineModel(QAbstractTableModel):
         if not line_id:
             return False
         text = str(value)
-        amount, why = parse_input(text)
+        amount, why = parse_input(text, self.review.template.by_id[line_id].unit)
         if why:
             self.inputRejected.emit(index.row(), text, why)
             return False

@@ -95,12 +95,15 @@ class StatusLine:
             text = f"Read-only: {store.read_only}; changes are not saved"
         elif saved.last_save_error:
             text = f"NOT SAVED (retrying): {saved.last_save_error}"
+        elif saved.notice:  # saved, but not beside the PDF: say where
+            text = saved.notice
         else:
             self.save_label.hide()
             return
         self.save_label.setText(text if len(text) <= 90 else text[:89] + "\u2026")
         self.save_label.setToolTip(text)
-        self.save_label.setStyleSheet("color: #B71C1C; font-weight: 600;")
+        colour = "#8D6E00" if text == saved.notice else "#B71C1C"
+        self.save_label.setStyleSheet(f"color: {colour}; font-weight: 600;")
         self.save_label.show()
 
     def show_reviewer(self, name: str) -> None:

@@ -3,6 +3,7 @@ starts the window instead when none is given)."""
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
@@ -10,7 +11,7 @@ from pathlib import Path
 
 from segdesk.base.errors import SegdeskError
 
-COMMANDS = ("extract", "check", "export", "review", "batch")
+COMMANDS = ("extract", "check", "export", "review", "batch", "library")
 REVIEWER_ENV = "SEGDESK_REVIEWER"
 VERBOSE_HELP = "--verbose (with any command): also print the PDF libraries' warnings on " \
                "stderr (they always go to the log file)"
@@ -67,7 +68,13 @@ def run(argv: list[str]) -> int:
     p.add_argument("-o", "--output", metavar="SUMMARY.xlsx", help="write the summary workbook")
     p.add_argument("--json", action="store_true", help="print JSON Lines, one per file as it ends")
     p.add_argument("--jobs", type=int, metavar="N", help="worker processes (default: one per core)")
+    p.add_argument("--timeout", type=_seconds, metavar="S",
+                   help="at most S seconds a file (then it is a row saying where it stopped)")
+    from . import library as library_command
+    library_command.add_parser(sub)
     args = parser.parse_args(argv)
+    if args.command == "library":
+        return library_command.command(args)
     if args.command == "export":
         return _export(args)
     if args.command == "review":
@@ -84,6 +91,16 @@ def run(argv: list[str]) -> int:
         from .report import check_summary
         print(check_summary(review))
     return 0
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0
+    if not 0 < value < 1e6:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds above 0")
+    return value
 
 
 def _session_options(p, scope: str = "") -> None:
@@ -133,7 +150,6 @@ def _export(args) -> int:
 def _review(args) -> int:
     """Apply every change to the review in memory, then save it once: a bad line, value or a
     refused sign-off stops before anything is written."""
-    from segdesk.review.entry import parse_input, resolve_line
     from segdesk.store.saved_review import open_review
     reviewer = (args.reviewer or os.environ.get(REVIEWER_ENV, "")).strip()
     changes = bool(args.set or args.confirm or args.confirm_all_corrected or args.note
@@ -144,16 +160,37 @@ def _review(args) -> int:
         raise SegdeskError(f"who is reviewing? give --reviewer NAME (or set {REVIEWER_ENV}); "
                            f"every change is recorded under it")
     saved = open_review(args.filing, reviewer=reviewer, autosave=False)  # saved once, below
-    saved.restore()  # a review of another version of the PDF: refused, one line
+    # One writer at a time from reading the review to replacing it: another `segdesk review`
+    # waits, and a window's save merges with what this one wrote.
+    with saved.store.holding() if changes else contextlib.nullcontext():
+        saved.restore()  # a review of another version of the PDF: refused, one line
+        _apply_changes(saved.review, args)
+        if changes:
+            if saved.notice:
+                print(f"segdesk: {saved.notice}", file=sys.stderr)
+            saved.save()
     review = saved.review
+    if changes:
+        _into_library(saved, args.sign_off)
+    if review.voided:
+        print(f"segdesk: {review.voided}", file=sys.stderr)
+    print(review.verdict())
+    return 0
+
+
+def _apply_changes(review, args) -> None:
+    """Every change the command line asks for, to the review in memory (SegdeskError, and
+    nothing saved, at the first that cannot be made)."""
+    from segdesk.review.entry import parse_input, resolve_line
     tpl = review.template
     values = []
     for pair in args.set:
         key, value = _pair(pair, "--set", "LINE=VALUE")
-        amount, why = parse_input(value)
+        line_id = resolve_line(tpl, key)
+        amount, why = parse_input(value, tpl.by_id[line_id].unit)
         if why:
             raise SegdeskError(f"--set {key}: {why}")
-        values.append((resolve_line(tpl, key), amount))
+        values.append((line_id, amount))
     notes = [(resolve_line(tpl, k), text) for k, text in
              (_pair(pair, "--note", "LINE=TEXT") for pair in args.note)]
     confirms = [resolve_line(tpl, key) for key in args.confirm]
@@ -171,13 +208,6 @@ def _review(args) -> int:
         review.sign_off(_reasons(review, args.reason))
     if args.approve:
         review.approve()
-    if changes:
-        saved.save()
-        _into_library(saved, args.sign_off)
-    if review.voided:
-        print(f"segdesk: {review.voided}", file=sys.stderr)
-    print(review.verdict())
-    return 0
 
 
 def _accept_targets(review) -> None:
@@ -194,18 +224,29 @@ def _accept_targets(review) -> None:
 def _into_library(saved, signed: bool) -> None:
     """A reviewed filing's new state goes to the library; at sign-off, the variance flags
     against the filing compared with that nobody explained are listed."""
-    review = saved.review
+    from segdesk.library.db import LibraryError, open_library, without_library
+    library = open_library()  # the review is saved: a library that fails only warns
+    if library is None:
+        return
+    try:
+        _record_review(library, saved, signed)
+    except LibraryError as exc:
+        without_library(exc)
+    finally:
+        library.close()
+
+
+def _record_review(library, saved, signed: bool) -> None:
     from segdesk.library.compare import flag_text, unexplained_flags
-    from segdesk.library.db import Library
-    with Library() as library:
-        library.record_review(review, review_path=saved.path)
-        if signed:
-            previous = library.get(review.compare_with) if review.compare_with else \
-                library.previous(library.get(review.filing.sha256))
-            since = previous.date_text if previous else ""
-            for change in unexplained_flags(review, library):
-                print(f"segdesk: variance not explained: {flag_text(review.template, change, since)}",
-                      file=sys.stderr)
+    review = saved.review
+    library.record_review(review, review_path=saved.path)
+    if signed:
+        previous = library.get(review.compare_with) if review.compare_with else \
+            library.previous(library.get(review.filing.sha256))
+        since = previous.date_text if previous else ""
+        for change in unexplained_flags(review, library):
+            print(f"segdesk: variance not explained: {flag_text(review.template, change, since)}",
+                  file=sys.stderr)
 
 
 def _pair(text: str, option: str, form: str) -> tuple[str, str]:

@@ -21,7 +21,8 @@ from typing import Callable, Mapping
 from segdesk.base.amounts import decimal_text
 from segdesk.base.errors import SegdeskError
 from segdesk.base.filing import Filing, LineItem
-from segdesk.base.vocab import VALUE_ACTIONS, AuditAction, ItemKind, LineState, LineStatus, ReviewState
+from segdesk.base.vocab import (VALUE_ACTIONS, AuditAction, ItemCause, ItemKind, LineState,
+                                LineStatus, ReviewState)
 from segdesk.form.templates import FormTemplate, builtin_template
 from segdesk.rules.engine import CheckResult, Engine
 from . import signoff
@@ -98,7 +99,10 @@ class Review:
         if self.engine.values[line_id] != self._extracted[line_id]:
             return LineStatus.EDITED if self.engine.values[line_id] is not None \
                 else LineStatus.MISSING
-        return self.item(line_id).status
+        status = self.item(line_id).status
+        if status == LineStatus.OK and self.line_verdict(line_id).cause == ItemCause.SUSPECT:
+            return LineStatus.SUSPECT  # read cleanly, but the arithmetic accuses it
+        return status
 
     def derived_from(self, line_id: str) -> str | None:
         """The check the engine derived this line's value from (None: not derived)."""

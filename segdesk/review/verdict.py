@@ -163,8 +163,10 @@ def line_verdict(review: Verdict, line_id: str) -> LineVerdict:
             return _NOT_USED
         if engine.awaiting_choice(line_id):
             return _CLEAR
-    if snap is None and reported == extracted and item.status == LineStatus.OK \
-            and line_id not in engine.derived:
+    accused = _accusation(review, line_id) if reported == extracted \
+        and item.status == LineStatus.OK and line_id not in engine.derived else None
+    if snap is None and accused is None and reported == extracted \
+            and item.status == LineStatus.OK and line_id not in engine.derived:
         return _CLEAR  # the common case, first: read cleanly and left alone
     value_text = decimal_text(engine.value(line_id))
     same_value = snap is not None and snap.get("value") == value_text
@@ -192,7 +194,30 @@ def line_verdict(review: Verdict, line_id: str) -> LineVerdict:
             return LineVerdict(LineState.OPEN, f"{name} changed after it was confirmed",
                                "confirm it again, or correct it", ItemCause.CHANGED)
         return _unsettled(review, line_id, item)
+    if accused is not None and not same_value:
+        check, prop = accused
+        ln = review.template.by_id[line_id]
+        return LineVerdict(
+            LineState.OPEN, f"read as {format_amount(reported, ln.unit)}, but "
+                            f"{check_title(review.template, check)} fails: {prop.reason}",
+            f"set {name} to {format_amount(prop.value, ln.unit)}, or confirm it as read",
+            ItemCause.SUSPECT)
     return LineVerdict(LineState.CONFIRMED if same_value else LineState.CLEAR)
+
+
+def _accusation(review: Verdict, line_id: str):
+    """(check, proposal) when a failing check's proposals name this line: its value alone
+    explains the failure by a typical misreading (a leading group or a sign lost, a digit
+    misread) and breaks no check that ties, so the line is not `ok` whatever its print looked
+    like. Where two lines could each explain it, both are accused: the arithmetic cannot tell
+    which, and a wrong value must never pass as read cleanly."""
+    for res in review.engine.checks_of(line_id):
+        if res.status != CheckStatus.FAILS:
+            continue
+        for prop in res.proposals:
+            if prop.line == line_id and "(but breaks" not in prop.reason:
+                return res, prop
+    return None
 
 
 def _unsettled(review: Verdict, line_id: str, item) -> LineVerdict:
