@@ -64,7 +64,7 @@ def _amount(text: str | None) -> str:
 
 def _item_label(review: Review, item_id: str) -> str:
     item = review.open_item(item_id)
-    return f"{item.label}: {item.reason}" if item is not None else item_id
+    return f"{item.words or item.label}: {item.reason}" if item is not None else item_id
 
 
 class ApprovalDialog(QDialog):

@@ -87,7 +87,7 @@ def load(path: str, reviewer: str, progress=None, cancelled=None,
             out.locked = exc  # the window asks: read-only, or take it over
         except SegdeskError:
             pass  # a folder that refuses the lock file refuses the review too: saving says so
-    if saved.path is not None and saved.path.exists():
+    if saved.found() is not None:
         try:
             out.restored = saved.restore()
             out.session_found = True

@@ -9,7 +9,7 @@ from .vocab import LineStatus
 
 # Line statuses, in the order a reviewer cares about them: how it was read, then what the
 # engine or the reviewer made of it.
-OK, CORRECTED, SUSPECT, MISSING, DERIVED, EDITED = LineStatus
+OK, CORRECTED, SUSPECT, MISSING, DERIVED, EDITED, _NOT_USED = LineStatus
 STATUSES = tuple(LineStatus)
 
 _DATE_FORMATS = ("%m/%d/%Y", "%m/%d/%y", "%Y-%m-%d", "%B %d, %Y", "%b %d, %Y", "%d-%b-%Y")
