@@ -17,6 +17,9 @@ class AuditEntry:
     after: str | None
     note: str = ""
     action: str = AuditAction.EDIT  # an AuditAction value
+    # In team mode, the database role the server authenticated ("" otherwise): four eyes
+    # compares roles, whatever name was typed.
+    role: str = ""
 
 
 def now() -> str:

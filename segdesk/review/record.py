@@ -10,15 +10,18 @@ from .audit import AuditEntry
 
 @dataclass(frozen=True)
 class Signature:
-    """A sign-off or an approval: who, when (UTC, ISO 8601), and for a sign-off of a filing
-    that was not reconciled, the reason given for each open item (item id -> reason)."""
+    """A sign-off or an approval: who, when (UTC, ISO 8601), for a sign-off of a filing
+    that was not reconciled, the reason given for each open item (item id -> reason), and in
+    team mode the database role that signed ("" otherwise)."""
 
     by: str
     at: str
     reasons: dict[str, str] = field(default_factory=dict)
+    role: str = ""
 
     def to_json(self) -> dict:
-        return {"by": self.by, "at": self.at, **({"reasons": self.reasons} if self.reasons else {})}
+        return {"by": self.by, "at": self.at, **({"reasons": self.reasons} if self.reasons else {}),
+                **({"role": self.role} if self.role else {})}
 
 
 @dataclass

@@ -42,6 +42,7 @@ class Review:
         self.filing = filing
         self.template = template or builtin_template(filing.form)
         self._reviewer = reviewer.strip()  # who records changes now; "" until someone says
+        self._role = ""  # team mode: the database role changes are recorded under
         self._extracted: dict[str, Decimal | None] = {it.id: it.value for it in filing.items}
         self.engine = Engine(self.template, self._extracted,
                              {it.id: it.alternatives for it in filing.items if it.alternatives},
@@ -67,6 +68,11 @@ class Review:
     @property
     def reviewer(self) -> str:
         return self._reviewer
+
+    @property
+    def role(self) -> str:
+        """In team mode the database role the server authenticated ("" otherwise)."""
+        return self._role
 
     @property
     def extracted(self) -> Mapping[str, Decimal | None]:
@@ -149,6 +155,10 @@ class Review:
     def changed_values_by(self) -> set[str]:
         """Everyone who changed a value in this review (who may not approve it)."""
         return {a.reviewer for a in self._rec.audit if a.action in VALUE_ACTIONS}
+
+    def changed_values_roles(self) -> set[str]:
+        """The database roles that changed a value (team mode; who may not approve it)."""
+        return {a.role for a in self._rec.audit if a.action in VALUE_ACTIONS and a.role}
 
     @property
     def signed_off(self) -> Signature | None:
@@ -239,6 +249,11 @@ class Review:
     def set_reviewer(self, name: str) -> None:
         """Who records the changes from now on (no change of the review itself)."""
         self._reviewer = name.strip()
+
+    def set_role(self, role: str) -> None:
+        """Team mode: the database role (the server's current_user) recorded with every change,
+        sign-off and approval from now on."""
+        self._role = role
 
     def set_value(self, line_id: str, value: Decimal | None, note: str = "",
                   action: str = AuditAction.EDIT) -> ReviewChange:
@@ -392,7 +407,7 @@ class Review:
         self._rec.audit.append(AuditEntry(
             time=now(), reviewer=self._reviewer, line=line_id, code=ln.code,
             before=before if raw else decimal_text(before), after=after if raw else decimal_text(after),
-            note=note, action=action))
+            note=note, action=action, role=self._role))
 
     def _changed(self, change: ReviewChange) -> None:
         self._verdict.forget(change.lines, change.checks)

@@ -49,12 +49,12 @@ def sign_off(review: Review, reviewer: str,
         raise SignOffRefused(f"cannot sign off: not reconciled, and {len(unexplained)} open "
                              f"item{'s' * (len(unexplained) != 1)} {shown}{more} "
                              f"{'has' if len(unexplained) == 1 else 'have'} no reason given")
-    signature = Signature(reviewer, now(), reasons)
-    entries = [_filing_entry(reviewer, AuditAction.SIGN_OFF, "reconciled" if not items
+    signature = Signature(reviewer, now(), reasons, review.role)
+    entries = [_filing_entry(review, reviewer, AuditAction.SIGN_OFF, "reconciled" if not items
                              else f"not reconciled: {len(items)} open, each with a reason")]
     entries += [AuditEntry(time=signature.at, reviewer=reviewer, line=it.id, code=it.code,
                            before=None, after=None, note=f"{reasons[it.id]} (open: {it.reason})",
-                           action=AuditAction.REASON) for it in items]
+                           action=AuditAction.REASON, role=review.role) for it in items]
     return signature, entries
 
 
@@ -66,6 +66,14 @@ def approve(review: Review, reviewer: str) -> tuple[Signature, list[AuditEntry]]
         raise SignOffRefused("nothing to approve: the review is not signed off")
     if review.approved is not None:
         raise SignOffRefused(f"already approved by {review.approved.by} at {review.approved.at}")
+    role = review.role
+    if role and role == signed.role:
+        raise FourEyesRefused(f"four eyes: the database role {role} signed this review off "
+                              f"(as {signed.by}) and cannot also approve it, under any name; "
+                              f"another person must")
+    if role and role in review.changed_values_roles():
+        raise FourEyesRefused(f"four eyes: the database role {role} changed values in this "
+                              f"review and cannot approve it, under any name; another person must")
     me = _person(reviewer)
     if me == _person(signed.by):
         raise FourEyesRefused(f"four eyes: {reviewer} signed this review off and cannot "
@@ -73,8 +81,8 @@ def approve(review: Review, reviewer: str) -> tuple[Signature, list[AuditEntry]]
     if me in {_person(n) for n in review.changed_values_by()}:
         raise FourEyesRefused(f"four eyes: {reviewer} changed values in this review and "
                               f"cannot approve it; another person must")
-    signature = Signature(reviewer, now())
-    return signature, [_filing_entry(reviewer, AuditAction.APPROVE,
+    signature = Signature(reviewer, now(), role=role)
+    return signature, [_filing_entry(review, reviewer, AuditAction.APPROVE,
                                      f"sign-off by {signed.by} at {signed.at} approved")]
 
 
@@ -87,13 +95,13 @@ def void(review: Review, reviewer: str, what: str) -> tuple[str, AuditEntry] | N
     said = (f"sign-off by {signed.by} at {signed.at}"
             + (f" and approval by {approved.by}" if approved else "")
             + f" voided by a change to {what}")
-    return said, _filing_entry(reviewer, AuditAction.VOID, said)
+    return said, _filing_entry(review, reviewer, AuditAction.VOID, said)
 
 
-def _filing_entry(reviewer: str, action: AuditAction, note: str) -> AuditEntry:
+def _filing_entry(review: Review, reviewer: str, action: AuditAction, note: str) -> AuditEntry:
     """An audit entry about the whole filing (its line is empty)."""
     return AuditEntry(time=now(), reviewer=reviewer, line="", code=None,
-                      before=None, after=None, note=note, action=action)
+                      before=None, after=None, note=note, action=action, role=review.role)
 
 
 def _person(name: str) -> str:

@@ -36,7 +36,7 @@ def to_data(review: Review) -> dict:
         "compare_with": rec.compare_with,
         "signed_off": rec.signed_off.to_json() if rec.signed_off else None,
         "approved": rec.approved.to_json() if rec.approved else None,
-        "audit": [asdict(a) for a in rec.audit],
+        "audit": [_entry(a) for a in rec.audit],
         "ocr_pages": rec.ocr_pages,
     }
 
@@ -61,5 +61,14 @@ def from_data(data: dict, known) -> tuple[ReviewRecord, dict]:
     return record, unknown
 
 
+def _entry(entry: AuditEntry) -> dict:
+    """An audit entry as the file holds it: its role only in team mode (files stay as they were)."""
+    data = asdict(entry)
+    if not data["role"]:
+        del data["role"]
+    return data
+
+
 def _signature(sig: dict | None) -> Signature | None:
-    return None if sig is None else Signature(sig["by"], sig["at"], dict(sig.get("reasons") or {}))
+    return None if sig is None else Signature(sig["by"], sig["at"], dict(sig.get("reasons") or {}),
+                                              sig.get("role") or "")

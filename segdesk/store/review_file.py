@@ -217,6 +217,8 @@ def _signature(sig: object, key: str, bad) -> None:
     for part in ("by", "at"):
         if not isinstance(sig.get(part), str):
             bad(f"{key}.{part} is {_kind(sig.get(part))}, not text")
+    if not isinstance(sig.get("role", ""), str):
+        bad(f"{key}.role is {_kind(sig['role'])}, not text")
     reasons = sig.get("reasons") or {}
     if not isinstance(reasons, dict) or not all(
             isinstance(k, str) and isinstance(v, str) for k, v in reasons.items()):
@@ -225,7 +227,7 @@ def _signature(sig: object, key: str, bad) -> None:
 
 _AUDIT_TEXT = ("time", "reviewer", "line")
 _AUDIT_OPTIONAL_TEXT = ("code", "before", "after")
-_AUDIT_DEFAULTED = ("note", "action")
+_AUDIT_DEFAULTED = ("note", "action", "role")
 
 
 def _audit_entry(entry: object, n: int, bad) -> None:
