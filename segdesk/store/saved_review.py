@@ -23,7 +23,8 @@ from segdesk.base.fsutil import remove_stale_temps, write_atomic
 from segdesk.reading.extract import extract
 from segdesk.review.record import ReviewChange
 from segdesk.review.review import Review
-from . import codec
+from . import codec, team
+from .db_store import DbReviewStore
 from .file_store import ReviewStore
 from .paths import saved_ocr_pages, session_path_for
 from .review_file import merge_unknown, read_review
@@ -42,8 +43,12 @@ def open_review(pdf_path: str | Path, reviewer: str = "", *, progress=None, canc
     The pages the saved review (`ocr_from`, else the file beside the PDF unless not
     `use_saved`) had OCR'd on request are read so again, never left to the cache; with
     `reocr_page`, that page is OCR'd again first and joins them (OcrUnavailable when there is
-    no OCR engine). Raises SegdeskError for a file that cannot be read, Cancelled."""
+    no OCR engine). In team mode (SEGDESK_LIBRARY names a PostgreSQL server) the review lives in
+    the team database (db_store.py), reached before the PDF is read. Raises SegdeskError for a
+    file that cannot be read or a team database that cannot be reached, Cancelled."""
     from segdesk.reading import ocr
+    spec = team.team_spec()
+    conn = team.connect(spec) if spec else None
     path = session_path_for(pdf_path)
     pages = saved_ocr_pages(ocr_from or (path if use_saved else None), pdf_path)
     if reocr_page is not None:
@@ -52,17 +57,30 @@ def open_review(pdf_path: str | Path, reviewer: str = "", *, progress=None, canc
     pages = sorted(set(pages))
     if page_source is None:
         page_source = functools.partial(ocr.page_source, forced=pages)
-    filing = extract(pdf_path, progress=progress, cancelled=cancelled, page_source=page_source)
-    return SavedReview(Review(filing, reviewer=reviewer, ocr_pages=pages), path,
-                       autosave=autosave)
+    try:
+        filing = extract(pdf_path, progress=progress, cancelled=cancelled,
+                         page_source=page_source)
+    except BaseException:
+        if conn is not None:
+            conn.close()
+        raise
+    review = Review(filing, reviewer=reviewer, ocr_pages=pages)
+    store = None
+    if conn is not None:
+        store = DbReviewStore(conn, spec, filing.sha256, path)
+        review.set_role(store.role)  # the server's name for who records every change
+    return SavedReview(review, path, autosave=autosave, store=store)
 
 
 class SavedReview:
-    def __init__(self, review: Review, path: str | Path | None, autosave: bool = True):
+    def __init__(self, review: Review, path: str | Path | None, autosave: bool = True,
+                 store=None):
         self.review = review
         self.path = Path(path) if path else None
         self.autosave = autosave  # write after every change (off: the caller saves once)
-        self.store = ReviewStore(self.path) if self.path else None
+        # Where the review at `path` is kept: its file, or in team mode the database (a
+        # DbReviewStore, the same interface).
+        self.store = store or (ReviewStore(self.path) if self.path else None)
         self.unknown: dict = {}  # entries for lines this form does not know, saved back unchanged
         self.dirty = False  # changes not yet in the review file
         self.last_save_error = ""  # why the last save failed; "" once one succeeds
@@ -90,7 +108,7 @@ class SavedReview:
         if self.path is None:
             return 0
         remove_stale_temps(self.path)  # of saves a kill interrupted
-        if not self.path.exists():
+        if not self.store.exists():
             return 0
         return self.load(self.path)
 

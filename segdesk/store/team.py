@@ -13,9 +13,11 @@ One schema serves both, brought up to date by the steps in MIGRATIONS under an a
 """
 from __future__ import annotations
 
+import os
 import re
 from segdesk.base.errors import SegdeskError
 
+ENV = "SEGDESK_LIBRARY"
 CONNECT_TIMEOUT_S = 5
 CHANNEL = "segdesk_review"  # NOTIFY payload: "<sha256> <version> <backend pid>"
 DESK_ROLE = "segdesk_desk"  # the group role a desk's analysts are members of (README: GRANTS)
@@ -32,6 +34,12 @@ class TeamUnavailable(SegdeskError):
 def is_team(spec: str | None) -> bool:
     """Whether a SEGDESK_LIBRARY setting names a PostgreSQL server rather than a file."""
     return bool(spec) and bool(_URL.match(spec) or _KEYWORDS.match(spec))
+
+
+def team_spec() -> str | None:
+    """The team database SEGDESK_LIBRARY names, None when it names a file or nothing."""
+    spec = os.environ.get(ENV, "").strip()
+    return spec if is_team(spec) else None
 
 
 def describe(spec: str) -> str:

@@ -1,0 +1,245 @@
+"""The review of one filing in the team database: the file store's twin (file_store.py) for a
+desk in team mode, with the same interface, so SavedReview, the window and the CLI use either.
+
+The record is one row of `review`, keyed by the PDF's SHA-256, with a version per write; its
+audit trail is the append-only `review_audit` (the server fills in each entry's role). A write
+is one transaction: the row is read `FOR UPDATE`; when its version is still the one this review
+last read or wrote, ours is written as it is; otherwise someone else wrote meanwhile and the two
+are merged by the review file's own rules (`review_file.merge_reviews`): different lines both
+stay; the same line changed differently is a conflict, and then nothing is written over the
+other's: ours is kept apart in `review_conflict` and SaveConflict says so.
+
+When the server cannot be reached (down, restarted, the network cut) a write keeps the review
+in a local journal beside the review file (`X.pdf.segdesk.journal`: the version it started
+from, that base, and ours) and fails, saying so; the next write, or the next opening of the
+filing, sends it with the same merge rules, and a write that succeeds removes the journal.
+"""
+from __future__ import annotations
+
+import json
+import os
+import socket
+from pathlib import Path
+
+from segdesk.base.errors import SegdeskError
+from segdesk.base.fsutil import write_atomic
+from . import team
+from .file_store import ReadOnlyReview, SaveConflict
+from .review_file import BadReviewFile, merge_reviews, parse_review, sibling
+
+_AUDIT_FIELDS = ("time", "reviewer", "line", "code", "before", "after", "note", "action")
+
+
+def _key(entry: dict) -> tuple:
+    """An audit entry's identity (its role is the server's to fill in, not compared)."""
+    return tuple(entry.get(k) for k in _AUDIT_FIELDS)
+
+
+class DbReviewStore:
+    def __init__(self, conn, spec: str, sha256: str, path: Path):
+        self.spec = spec  # to connect again after the connection was lost
+        self._conn = conn
+        self.sha256 = sha256
+        self.name = path.name  # what messages call the review
+        self.journal = sibling(path, ".journal")
+        self.role = team.current_role(conn)
+        self.base: dict | None = None  # the record as last read or written
+        self.version = 0  # ...and its version then (0: none yet)
+        self.read_only = ""
+        self.side = None  # a conflicting review goes to review_conflict, not beside a file
+        self.lock = None
+        self.reviewer = ""  # who has it open here (take_lock), shown to the others
+
+    # ------------------------------------------------------------------ the connection
+    def conn(self):
+        if self._conn is None or self._conn.closed:
+            self._conn = team.connect(self.spec)
+            if self.reviewer:
+                self._register(self._conn)
+        return self._conn
+
+    def _run(self, work, what: str):
+        """`work(conn)`; a lost connection is dropped (the next call connects again) and said
+        in one line, as is any other database error."""
+        import psycopg
+        try:
+            return work(self.conn())
+        except psycopg.Error as exc:
+            if team.lost(exc) and self._conn is not None:
+                self._conn.close()
+            raise team.TeamUnavailable(f"{what}: the team database is unreachable or refused "
+                                       f"({team.first_line(exc)})") from None
+
+    # ------------------------------------------------------------------ reading
+    def exists(self) -> bool:
+        return self.journal.exists() or bool(self._run(lambda c: c.execute(
+            "SELECT 1 FROM review WHERE sha256 = %s", (self.sha256,)).fetchone(),
+            "cannot read the review"))
+
+    def read(self) -> dict:
+        """The record in the database, with a journal left by writes that could not be sent
+        sent first (merged); it becomes the base later writes are compared with."""
+        if self.journal.exists():
+            self._send_journal()
+        version, data = self._run(self._fetch, "cannot read the review")
+        if data is None:
+            raise SegdeskError(f"{self.name}: no review of this filing in the team database")
+        self.base, self.version = data, version
+        return data
+
+    def _fetch(self, conn) -> tuple[int, dict | None]:
+        row = conn.execute("SELECT version, data FROM review WHERE sha256 = %s",
+                           (self.sha256,)).fetchone()
+        if row is None:
+            return 0, None
+        data = parse_review(row[1].encode("utf-8"), self.name)
+        data["audit"] = [
+            {**dict(zip(_AUDIT_FIELDS, r[:-1])), "role": r[-1]} for r in conn.execute(
+                f"SELECT {', '.join(_AUDIT_FIELDS)}, role FROM review_audit WHERE sha256 = %s "
+                f"ORDER BY id", (self.sha256,))]
+        return row[0], data
+
+    def forget(self) -> None:
+        self.base, self.version = None, 0
+
+    def opened_by(self) -> list[str]:
+        """Who else has this filing open now ("Bob (bob) on ws2 since 14:02 UTC")."""
+        rows = self._run(lambda c: c.execute(
+            "SELECT o.role, o.reviewer, o.host, to_char(o.since AT TIME ZONE 'UTC', 'HH24:MI') "
+            "FROM review_open o JOIN pg_stat_activity a ON a.pid = o.backend_pid "
+            "WHERE o.sha256 = %s AND o.backend_pid <> pg_backend_pid() ORDER BY o.since",
+            (self.sha256,)).fetchall(), "cannot tell who has the review open")
+        return [f"{name or role} ({role}) on {host or '?'} since {since} UTC"
+                for role, name, host, since in rows]
+
+    # ------------------------------------------------------------------ writing
+    def write(self, ours: dict) -> dict:
+        """Write `ours`, or `ours` merged with what someone else wrote meanwhile; what was
+        written (`ours` itself when nobody else wrote). Raises ReadOnlyReview, SaveConflict,
+        TeamUnavailable (the review then kept in the journal)."""
+        if self.read_only:
+            raise ReadOnlyReview(f"not saved: the review is open read-only ({self.read_only})")
+        try:
+            written, conflicts = self._run(lambda c: self._write(c, ours), "not saved")
+        except team.TeamUnavailable as exc:
+            self._keep_in_journal(ours)
+            raise team.TeamUnavailable(f"{exc}; your changes are kept on this workstation "
+                                       f"and sent when it is back") from None
+        if conflicts:
+            self._keep_aside(ours, conflicts)
+        self._drop_journal()
+        return written
+
+    def _write(self, conn, ours: dict) -> tuple[dict, list[str]]:
+        with conn.transaction():
+            row = conn.execute("SELECT version FROM review WHERE sha256 = %s FOR UPDATE",
+                               (self.sha256,)).fetchone()
+            if row is None:  # the first write: one first writer at a time
+                conn.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (self.sha256,))
+                row = conn.execute("SELECT version FROM review WHERE sha256 = %s FOR UPDATE",
+                                   (self.sha256,)).fetchone()
+            version = row[0] if row else 0
+            data, known = ours, (self.base or {}).get("audit") or []
+            if version != self.version and version:
+                _, theirs = self._fetch(conn)
+                merged = merge_reviews(self.base or {}, ours, theirs)
+                if merged.conflicts:
+                    return theirs, merged.conflicts
+                data, known = merged.data, theirs["audit"]
+            seen = {_key(e) for e in known}
+            added = [e for e in data.get("audit") or [] if _key(e) not in seen]
+            if added:
+                with conn.cursor() as cur:
+                    cur.executemany(
+                        f"INSERT INTO review_audit (sha256, version, {', '.join(_AUDIT_FIELDS)}) "
+                        f"VALUES (%s, %s{', %s' * len(_AUDIT_FIELDS)})",
+                        [(self.sha256, version + 1, *_key(e)) for e in added])
+            record = json.dumps({k: v for k, v in data.items() if k != "audit"})
+            conn.execute(
+                "INSERT INTO review (sha256, version, data) VALUES (%s, %s, %s) "
+                "ON CONFLICT (sha256) DO UPDATE SET version = excluded.version, "
+                "data = excluded.data, updated_at = now(), updated_by = current_user",
+                (self.sha256, version + 1, record))
+            conn.execute("SELECT pg_notify(%s, %s)",
+                         (team.CHANNEL, f"{self.sha256} {version + 1} {conn.info.backend_pid}"))
+        self.base, self.version = data, version + 1
+        return data, []
+
+    def _keep_aside(self, ours: dict, conflicts: list[str]):
+        """Keep our review in review_conflict, leave the other's alone, and say so."""
+        self._run(lambda c: c.execute("INSERT INTO review_conflict (sha256, data) VALUES (%s, %s)",
+                                      (self.sha256, json.dumps(ours))), "not saved")
+        shown = ", ".join(conflicts[:5]) + (" \u2026" if len(conflicts) > 5 else "")
+        raise SaveConflict(f"not saved: someone changed the review in the team database "
+                           f"meanwhile, and both of you changed {shown}; the other's is kept, "
+                           f"yours is kept apart (review_conflict)", None)
+
+    # ------------------------------------------------------------------ the journal
+    def _keep_in_journal(self, ours: dict) -> None:
+        body = {"sha256": self.sha256, "version": self.version, "base": self.base, "ours": ours}
+        try:
+            write_atomic(self.journal, json.dumps(body).encode("utf-8"))
+        except SegdeskError:
+            pass  # the window still holds the change, and says it is not saved
+
+    def _drop_journal(self) -> None:
+        try:
+            os.remove(self.journal)
+        except FileNotFoundError:
+            pass
+
+    def _send_journal(self) -> None:
+        """Send what a write could not (merged as any write is). A journal that cannot be used
+        is set aside, never applied."""
+        try:
+            body = json.loads(self.journal.read_text("utf-8"))
+            if body.get("sha256") != self.sha256:
+                return
+            ours = parse_review(json.dumps(body["ours"]).encode("utf-8"), self.journal)
+            base = body.get("base")
+            self.base = None if base is None else parse_review(json.dumps(base).encode(),
+                                                               self.journal)
+            self.version = int(body.get("version") or 0)
+        except (OSError, ValueError, KeyError, TypeError, BadReviewFile):
+            os.replace(self.journal, sibling(self.journal, ".bad"))
+            return
+        try:
+            self.write(ours)
+        except SaveConflict:
+            self._drop_journal()  # ours is kept in review_conflict; the other's stands
+
+    # ------------------------------------------------------------------ who has it open
+    def take_lock(self, user: str = "", take_over: bool = False):
+        """Say that this workstation has the filing open (team mode shares a review: nobody
+        holds it alone, and opened_by() tells who else has it open); nothing replaced."""
+        self.reviewer = user
+        self._run(self._register, "cannot open the review")
+        return None
+
+    def _register(self, conn) -> None:
+        conn.execute("DELETE FROM review_open WHERE backend_pid NOT IN "
+                     "(SELECT pid FROM pg_stat_activity)")
+        conn.execute("INSERT INTO review_open (sha256, reviewer, host) VALUES (%s, %s, %s) "
+                     "ON CONFLICT (sha256, backend_pid) DO UPDATE SET reviewer = excluded.reviewer",
+                     (self.sha256, self.reviewer, socket.gethostname()))
+
+    def open_read_only(self, holder) -> None:
+        self.read_only = str(holder)
+
+    def heartbeat(self) -> bool:
+        """Connect again if the connection was lost (registering as open again); never taken
+        over: True."""
+        try:
+            self.conn()
+        except SegdeskError:
+            pass  # still unreachable: the next save says so
+        return True
+
+    def close(self) -> None:
+        if self._conn is not None and not self._conn.closed:
+            try:
+                self._conn.execute("DELETE FROM review_open WHERE sha256 = %s AND "
+                                   "backend_pid = pg_backend_pid()", (self.sha256,))
+            except Exception:  # noqa: BLE001 - closing anyway; the row dies with the backend
+                pass
+            self._conn.close()
