@@ -10,8 +10,9 @@ stay; the same line changed differently is a conflict, and then nothing is writt
 other's: ours is kept apart in `review_conflict` and SaveConflict says so.
 
 When the server cannot be reached (down, restarted, the network cut) a write keeps the review
-in a local journal beside the review file (`X.pdf.segdesk.journal`: the version it started
-from, that base, and ours) and fails, saying so; the next write, or the next opening of the
+in a journal on this workstation (`team-journal/<sha256>.<role>.json` in the user's data folder,
+never beside a PDF on a shared drive: the version it started from, that base, and ours) and
+fails, saying so; the next write, or the next opening of the
 filing, sends it with the same merge rules, and a write that succeeds removes the journal.
 """
 from __future__ import annotations
@@ -22,7 +23,7 @@ import socket
 from pathlib import Path
 
 from segdesk.base.errors import SegdeskError
-from segdesk.base.fsutil import write_atomic
+from segdesk.base.fsutil import user_data_dir, write_atomic
 from . import team
 from .file_store import ReadOnlyReview, SaveConflict
 from .review_file import BadReviewFile, merge_reviews, parse_review, sibling
@@ -41,8 +42,8 @@ class DbReviewStore:
         self._conn = conn
         self.sha256 = sha256
         self.name = path.name  # what messages call the review
-        self.journal = sibling(path, ".journal")
         self.role = team.current_role(conn)
+        self.journal = user_data_dir() / "team-journal" / f"{sha256}.{self.role}.json"
         self.base: dict | None = None  # the record as last read or written
         self.version = 0  # ...and its version then (0: none yet)
         self.read_only = ""
@@ -63,7 +64,11 @@ class DbReviewStore:
         in one line, as is any other database error."""
         import psycopg
         try:
-            return work(self.conn())
+            conn = self.conn()
+        except team.TeamUnavailable as exc:
+            raise team.TeamUnavailable(f"{what}: {exc}") from None
+        try:
+            return work(conn)
         except psycopg.Error as exc:
             if team.lost(exc) and self._conn is not None:
                 self._conn.close()
@@ -178,8 +183,9 @@ class DbReviewStore:
     def _keep_in_journal(self, ours: dict) -> None:
         body = {"sha256": self.sha256, "version": self.version, "base": self.base, "ours": ours}
         try:
+            self.journal.parent.mkdir(parents=True, exist_ok=True)
             write_atomic(self.journal, json.dumps(body).encode("utf-8"))
-        except SegdeskError:
+        except (OSError, SegdeskError):
             pass  # the window still holds the change, and says it is not saved
 
     def _drop_journal(self) -> None:
