@@ -104,7 +104,7 @@ MIGRATIONS: list[tuple[str, ...]] = [
             firm TEXT NOT NULL DEFAULT '',
             form TEXT NOT NULL,
             form_title TEXT NOT NULL DEFAULT '',
-            end_date DATE,
+            end_date TEXT,  -- ISO 8601, as the SQLite library keeps it (sorts as dates)
             end_date_text TEXT NOT NULL DEFAULT '',
             submit_date_text TEXT NOT NULL DEFAULT '',
             pages INTEGER NOT NULL DEFAULT 0,
