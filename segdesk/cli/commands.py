@@ -10,7 +10,7 @@ from pathlib import Path
 
 from segdesk.base.errors import SegdeskError
 
-COMMANDS = ("extract", "check", "export", "review", "batch")
+COMMANDS = ("extract", "check", "export", "review", "batch", "library")
 REVIEWER_ENV = "SEGDESK_REVIEWER"
 VERBOSE_HELP = "--verbose (with any command): also print the PDF libraries' warnings on " \
                "stderr (they always go to the log file)"
@@ -63,7 +63,11 @@ def run(argv: list[str]) -> int:
     p.add_argument("-o", "--output", metavar="SUMMARY.xlsx", help="write the summary workbook")
     p.add_argument("--json", action="store_true", help="print JSON Lines, one per file as it ends")
     p.add_argument("--jobs", type=int, metavar="N", help="worker processes (default: one per core)")
+    from . import library
+    library.add_parser(sub)
     args = parser.parse_args(argv)
+    if args.command == "library":
+        return library.command(args)
     if args.command == "export":
         return _export(args)
     if args.command == "review":

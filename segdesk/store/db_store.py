@@ -36,6 +36,26 @@ def _key(entry: dict) -> tuple:
     return tuple(entry.get(k) for k in _AUDIT_FIELDS)
 
 
+def import_review(conn, data: dict) -> bool:
+    """Put a review file's record (checked: review_file.validate) into the team database as
+    its first version, unless the database has a review of that filing already (False).
+    Its audit entries were made before team mode: they carry no role (the one who copies
+    must be allowed to say so: the database's owner)."""
+    with conn.transaction():
+        done = conn.execute(
+            "INSERT INTO review (sha256, version, data) VALUES (%s, 1, %s) "
+            "ON CONFLICT (sha256) DO NOTHING",
+            (data["sha256"], json.dumps({k: v for k, v in data.items() if k != "audit"}))
+        ).rowcount
+        if done:
+            with conn.cursor() as cur:
+                cur.executemany(
+                    f"INSERT INTO review_audit (sha256, version, role, "
+                    f"{', '.join(_AUDIT_FIELDS)}) VALUES (%s, 1, ''{', %s' * len(_AUDIT_FIELDS)})",
+                    [(data["sha256"], *_key(e)) for e in data.get("audit") or []])
+    return bool(done)
+
+
 class DbReviewStore:
     def __init__(self, conn, spec: str, sha256: str, path: Path):
         self.spec = spec  # to connect again after the connection was lost
