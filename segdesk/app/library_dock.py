@@ -25,7 +25,8 @@ PATH_ROLE = Qt.ItemDataRole.UserRole + 1  # a filing row's PDF path (None on a f
 SHA_ROLE = Qt.ItemDataRole.UserRole + 2
 STATEMENTS = (("segregation", "Seg. excess"), ("secured", "Secured excess"),
               ("swaps", "Swaps excess"))
-COLUMNS = ("Firm / end date", "State", *(title for _, title in STATEMENTS), "File")
+# "Open by": in team mode, who has each filing open now (Library.desk_status).
+COLUMNS = ("Firm / end date", "State", *(title for _, title in STATEMENTS), "File", "Open by")
 STATE_COLOURS = {ReviewState.OPEN: style.STATUS_COLOURS[LineStatus.SUSPECT],
                  ReviewState.RECONCILED: style.STATUS_COLOURS[LineStatus.OK],
                  ReviewState.SIGNED_OFF: style.STATUS_COLOURS[LineStatus.EDITED],
@@ -134,7 +135,7 @@ class LibraryDock(QDockWidget):
         """Read the library again (another window or a batch run may have added to it)."""
         try:
             library = Library.existing(self.library_path)
-            records = library.filings() if library else []
+            records = library.desk_status() if library else []
             if library:
                 library.close()
         except SegdeskError as exc:
@@ -144,7 +145,7 @@ class LibraryDock(QDockWidget):
                     if self.tree.isExpanded(self.proxy.mapFromSource(self.model.index(r, 0)))}
         self.model.removeRows(0, self.model.rowCount())
         firms: dict[str, QStandardItem] = {}
-        for rec in records:
+        for rec, holders in records:
             firm = rec.firm or "(firm not read)"
             if firm not in firms:
                 firms[firm] = QStandardItem(firm)
@@ -152,7 +153,7 @@ class LibraryDock(QDockWidget):
                 font = style.title_font()
                 firms[firm].setFont(font)
                 self.model.appendRow(row)
-            firms[firm].appendRow(self._row(rec))
+            firms[firm].appendRow(self._row(rec, holders))
         for firm, item in firms.items():
             count = item.rowCount()
             self.model.item(item.row(), 1).setText(f"{count} filing{'s' * (count != 1)}")
@@ -161,7 +162,7 @@ class LibraryDock(QDockWidget):
         for column in range(len(COLUMNS)):
             self.tree.resizeColumnToContents(column)
 
-    def _row(self, rec: FilingRecord) -> list[QStandardItem]:
+    def _row(self, rec: FilingRecord, holders: list[str]) -> list[QStandardItem]:
         items = [QStandardItem(rec.date_text or rec.name), QStandardItem(state_word(rec.state))]
         items[1].setForeground(STATE_COLOURS.get(rec.state, style.MUTED_TEXT))
         for statement, _ in STATEMENTS:
@@ -173,6 +174,7 @@ class LibraryDock(QDockWidget):
                 cell.setForeground(style.FAIL_TEXT)
             items.append(cell)
         items.append(QStandardItem(rec.name))
+        items.append(QStandardItem(", ".join(holders)))
         bold = style.title_font() if rec.sha256 == self.current else None
         for item in items:
             if bold is not None:

@@ -185,8 +185,7 @@ class DbReviewStore:
                 "ON CONFLICT (sha256) DO UPDATE SET version = excluded.version, "
                 "data = excluded.data, updated_at = now(), updated_by = current_user",
                 (self.sha256, version + 1, record))
-            conn.execute("SELECT pg_notify(%s, %s)",
-                         (team.CHANNEL, f"{self.sha256} {version + 1} {conn.info.backend_pid}"))
+            self._notify(conn, version + 1)  # delivered at the commit
         self.base, self.version = data, version + 1
         return data, []
 
@@ -248,6 +247,11 @@ class DbReviewStore:
         conn.execute("INSERT INTO review_open (sha256, reviewer, host) VALUES (%s, %s, %s) "
                      "ON CONFLICT (sha256, backend_pid) DO UPDATE SET reviewer = excluded.reviewer",
                      (self.sha256, self.reviewer, socket.gethostname()))
+        self._notify(conn, 0)  # who has it open changed
+
+    def _notify(self, conn, version: int) -> None:
+        """Tell the listening windows (notices.py): `version` written, or 0: opened or closed."""
+        conn.execute("SELECT pg_notify(%s, %s)", (team.CHANNEL, f"{self.sha256} {version}"))
 
     def open_read_only(self, holder) -> None:
         self.read_only = str(holder)
@@ -266,6 +270,7 @@ class DbReviewStore:
             try:
                 self._conn.execute("DELETE FROM review_open WHERE sha256 = %s AND "
                                    "backend_pid = pg_backend_pid()", (self.sha256,))
+                self._notify(self._conn, 0)
             except Exception:  # noqa: BLE001 - closing anyway; the row dies with the backend
                 pass
             self._conn.close()

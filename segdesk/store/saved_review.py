@@ -126,6 +126,15 @@ class SavedReview:
         self._apply(data)
         return sum(1 for i in data.get("values") or {} if i in self.review.extracted)
 
+    def refresh(self) -> None:
+        """Someone else saved this review meanwhile (in team mode the database says so at
+        once): show what they saved here; changes of ours not yet saved are merged in by
+        saving them. Raises SegdeskError when the review cannot be read."""
+        if self.dirty:
+            self.try_save()  # the store merges theirs in, and _apply shows it
+        elif self.store is not None and self.store.exists():
+            self._apply(self.store.read())
+
     def _apply(self, data: dict) -> None:
         record, self.unknown = codec.from_data(data, self.review.extracted)
         self.review.restore_record(record)

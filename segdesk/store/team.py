@@ -19,7 +19,7 @@ from segdesk.base.errors import SegdeskError
 
 ENV = "SEGDESK_LIBRARY"
 CONNECT_TIMEOUT_S = 5
-CHANNEL = "segdesk_review"  # NOTIFY payload: "<sha256> <version> <backend pid>"
+CHANNEL = "segdesk_review"  # NOTIFY payload: "<sha256> <version>" (notices.py)
 DESK_ROLE = "segdesk_desk"  # the group role a desk's analysts are members of (README: GRANTS)
 _MIGRATION_LOCK = 0x5E6DE5C  # pg_advisory_xact_lock key: one migrator at a time
 
