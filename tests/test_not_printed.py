@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import SAMPLES
+from tests.test_app_window import dialogs, make_window, open_in  # noqa: F401
 from segdesk.base.vocab import ItemCause, ItemKind, ReviewState
 from segdesk.reading.extract import extract
 from segdesk.review.review import Review
@@ -78,3 +79,21 @@ def test_values_lost_on_a_coded_filing_stay_one_item_each():
     assert not _not_printed(review)
     missing = [it for it in review.open_items() if it.cause == ItemCause.MISSING]
     assert len(missing) == 5 and all(it.kind == ItemKind.LINE for it in missing)
+
+
+def test_the_window_walks_to_the_item_and_marks_its_lines_open(qtbot, make_window, net_only):
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    window = make_window()
+    open_in(qtbot, window, str(net_only[0]))
+    review = window.review
+    item = next(it for it in review.open_items() if it.cause == ItemCause.NOT_PRINTED)
+    window.grid.setFocus()
+    seen = []
+    for _ in review.open_items():
+        QTest.keyClick(window.grid, Qt.Key.Key_F8)
+        seen.append(window.grid.current_line())
+    assert item.lines[0] in seen  # F8 lands on the item's first line
+    window.grid.select_lines([item.lines[1]])
+    assert "printed as one net figure" in window.grid_pane.detail.text()
