@@ -317,3 +317,28 @@ def test_the_queue_stops_at_unexplained_flags_and_ctrl_shift_e_explains(compared
     window.nav.go_to_problem(1)
     assert window.grid.current_line() == "7190"  # 7070 explained: out of the queue
     assert window.review.reconciled
+
+
+def test_the_verdict_line_counts_the_unexplained_flags_everywhere(compared, qtbot, tmp_path,
+                                                                  capsys):
+    """Variance flags are notes: 'Reconciled · 3 changes unexplained', in the window,
+    `segdesk check` and the workbook's Summary; explaining one counts down."""
+    from segdesk.cli import commands
+    from tests.xlsx_support.cases import Saved
+    window = compared
+    label = window.status.problems_label
+    assert label.text() == "Reconciled: every check ties, 0 values confirmed \u00b7 3 changes " \
+                           "unexplained"
+    assert window.review.reconciled  # never blocking
+    window.review.set_explanation("7070", "a new clearing customer's deposit")
+    assert label.text().endswith("\u00b7 2 changes unexplained")
+    pdf = str(tmp_path / "today.pdf")
+    assert commands.run(["check", pdf]) == 0
+    assert capsys.readouterr().out.rstrip().splitlines()[-1] == \
+        "reconciled: all 44 checks tie, 0 values confirmed \u00b7 2 changes unexplained"
+    out = tmp_path / "today.xlsx"
+    assert commands.run(["export", pdf, "-o", str(out)]) == 0
+    rows = Saved(out).label_rows("Summary")
+    summary = Saved(out).values["Summary"]
+    assert summary.cell(rows["Verdict at export"], 2).value == \
+        "reconciled: all 44 checks tie, 0 values confirmed \u00b7 2 changes unexplained"

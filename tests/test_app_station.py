@@ -415,12 +415,12 @@ def test_a_failing_total_and_its_proposal_read_in_full(qtbot, make_window, tmp_p
 
 
 def test_f1_explains_every_word_and_key(window, monkeypatch):
-    from segdesk.app.style import LEGEND_ORDER, STATUS_HINTS
+    from segdesk.app.style import LEGEND_ORDER, STATUS_HINTS, word as said
     shown = []
     monkeypatch.setattr(prompts, "show_info", lambda parent, title, text: shown.append(text))
     QTest.keyClick(window.grid, Qt.Key.Key_F1)
     page = shown[0]
     for word in LEGEND_ORDER:
-        assert f"<b>{word}</b>" in page and STATUS_HINTS[word] in page
+        assert f"<b>{said(word)}</b>" in page and STATUS_HINTS[word] in page
     for keys in ("Space", "F8", "Ctrl+Shift+M", "Ctrl+F", "Ctrl+H", "Alt+2", "Ctrl+W"):
         assert f"<b>{keys}</b>" in page, keys

@@ -165,11 +165,11 @@ def test_sign_off_with_a_reason_for_each_open_item(qtbot, make_window, as_given,
                                                    monkeypatch):
     window = make_window()
     open_in(qtbot, window, as_given)
-    monkeypatch.setattr(prompts, "ask_reasons", lambda parent, items: None)
+    monkeypatch.setattr(prompts, "ask_reasons", lambda parent, items, statements: None)
     window.act.sign_off.trigger()
     assert window.review.signed_off is None  # cancelled: nothing signed
     given = []
-    monkeypatch.setattr(prompts, "ask_reasons", lambda parent, items: (
+    monkeypatch.setattr(prompts, "ask_reasons", lambda parent, items, statements: (
         given.extend(items), {it.id: "pending the bank's letter" for it in items})[1])
     window.act.sign_off.trigger()
     review = window.review
@@ -206,3 +206,59 @@ def test_export_of_an_unreconciled_filing_can_go_to_the_first_open_item(
                         lambda *a, **k: pytest.fail("no file is asked for"))
     window.act.export.trigger()
     assert window.grid.current_line() == "7032"
+
+
+def test_sign_off_with_one_reason_for_many_in_the_dialog(qtbot, make_window, as_given, dialogs,
+                                                         monkeypatch):
+    """The sign-off dialog itself: one reason for a statement's items, several items picked
+    in the list with one reason, and Sign off enabled only once every item has one."""
+    from segdesk.app.reasons_dialog import ReasonsDialog
+    from PySide6.QtCore import QItemSelectionModel
+    from PySide6.QtWidgets import QLineEdit
+    window = make_window()
+    open_in(qtbot, window, as_given)
+    seen = {}
+
+    def fill(parent, items, statements):
+        dialog = ReasonsDialog(parent, items, statements)
+        qtbot.addWidget(dialog)
+        seen["labels"] = [dialog.picker.item(i).text() for i in range(dialog.picker.count())]
+        QTest.keyClicks(dialog.findChild(QLineEdit, "reason:swaps"), "six zeros printed as o")
+        assert not dialog.ok.isEnabled()  # the segregation items have none yet
+        picker = dialog.picker
+        for row, item in enumerate(items):
+            if item.statement == "segregation":
+                picker.selectionModel().select(picker.model().index(row, 0),
+                                               QItemSelectionModel.SelectionFlag.Select)
+        QTest.keyClicks(dialog.picked_reason, "pending the bank's letter")
+        dialog.findChild(QPushButton, "giveToSelected").click()
+        assert dialog.ok.isEnabled()
+        return dialog.reasons()
+
+    from PySide6.QtWidgets import QPushButton
+    monkeypatch.setattr(prompts, "ask_reasons", fill)
+    window.act.sign_off.trigger()
+    review = window.review
+    assert review.state() == ReviewState.SIGNED_OFF
+    assert "Segregation: Exchange traded options: Add market value of open option contracts " \
+           "purchased on a contract market (7032)" in seen["labels"]
+    assert review.signed_off.reasons["8530"] == "six zeros printed as o"
+    assert review.signed_off.reasons["7032"] == "pending the bank's letter"
+    assert len(review.signed_off.reasons) == 13
+
+
+def test_ctrl_return_on_a_mistyped_line_restores_the_printed_value(qtbot, make_window,
+                                                                    as_given, dialogs):
+    window = make_window()
+    open_in(qtbot, window, as_given)
+    type_value(qtbot, window, "7010", "4332108241")  # the printed ...232, mistyped
+    review = window.review
+    assert "restore the printed 4,332,108,232" in review.open_item("7010").hint
+    window.grid.select_lines(["7010"])
+    window.grid.setFocus()
+    QTest.keyClick(window.grid, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert str(review.value("7010")) == "4332108232"
+    assert review.open_item("7010") is None
+    assert review.audit[-1].action == AuditAction.FIX
+    window.controller.undo_stack.undo()  # undoable like any fix
+    assert str(review.value("7010")) == "4332108241"

@@ -32,6 +32,11 @@ LAYOUTS = {
         wrap_width=230, codeless_last_line=True)),
     "swaps 12 wrapped, value first": ("winjammer", SWAPS_ON_HAND, dict(
         wrap_width=200, codeless_last_line=True)),
+    # Labels wrapped over three lines: swaps 12 B and C go on overleaf, under no anchor.
+    "swaps 12 over a page break": ("winjammer", SWAPS_ON_HAND, dict(
+        wrap_width=150, codeless_last_line=True)),
+    "swaps 12 over a page break, values apart": ("apart", {}, dict(
+        wrap_width=150, codeless_last_line=True)),
     "cover filled in": ("winjammer", COVER_RANGES, dict(cover_inline=True)),
     "cover filled in, wrapped": ("style2", COVER_RANGES, dict(cover_inline=True, wrap_width=250)),
 }

@@ -196,7 +196,7 @@ def _entry(time: str, line: str) -> dict:
 
 
 def test_disjoint_changes_merge_and_both_audits_are_kept():
-    from segdesk.store.review_file import merge_reviews
+    from segdesk.store.merge import merge as merge_reviews
     base = with_(values={"7010": "1"}, notes={}, reviewed=[], audit=[_entry("t1", "7010")])
     ours = with_(values={"7010": "1", "7020": "2"}, notes={"7030": "mine"}, reviewed=["7040"],
                  audit=[_entry("t1", "7010"), _entry("t3", "7020")])
@@ -211,7 +211,7 @@ def test_disjoint_changes_merge_and_both_audits_are_kept():
 
 
 def test_the_same_line_changed_differently_is_a_conflict():
-    from segdesk.store.review_file import merge_reviews
+    from segdesk.store.merge import merge as merge_reviews
     base = with_(values={"7010": "1"})
     merged = merge_reviews(base, with_(values={"7010": "2"}), with_(values={"7010": "3"}))
     assert merged.conflicts == ["values.7010"]
@@ -220,6 +220,6 @@ def test_the_same_line_changed_differently_is_a_conflict():
 
 
 def test_another_version_of_the_pdf_never_merges():
-    from segdesk.store.review_file import merge_reviews
+    from segdesk.store.merge import merge as merge_reviews
     merged = merge_reviews(GOOD, GOOD, with_(sha256="cd" * 32))
     assert merged.conflicts and "another version" in merged.conflicts[0]

@@ -34,3 +34,28 @@ def test_a_long_file_opens_at_its_filing(qtbot, make_window, pdf_dir, tmp_path):
     assert window.review.filing.read_pages == [15, 16, 17, 18]
     assert window.pdf.page_count() == 18
     qtbot.waitUntil(lambda: window.pdf.current_page() == 15, timeout=5000)
+
+
+
+def test_rows_that_match_no_line_are_listed_beside_a_missing_line(qtbot, make_window, tmp_path):
+    """A row the form does not have is named in the detail of a line its statement misses
+    (7150's value left out, a row of another name printed after it)."""
+    from dataclasses import replace
+    from decimal import Decimal
+
+    from segdesk.app.line_detail import describe_line
+    from tools.make_samples import load_sample_values
+    from tools.schedules import VARIANTS, render_schedules
+    header, values, _ = load_sample_values()
+    del values["7150"]
+    style = replace(VARIANTS["times"], extra_row=("7150", "Other receivables from customers",
+                                                  Decimal(12345)))
+    pdf = render_schedules(tmp_path / "s.pdf", values, header, style)
+    window = make_window()
+    open_in(qtbot, window, str(pdf))
+    review = window.review
+    assert review.item("7150").status == "missing"
+    assert "Other receivables from customers&#x27; (12,345)" in describe_line(review, "7150")
+    assert "Other receivables" not in describe_line(review, "7010")  # read: nothing to seek
+    window.grid.select_lines(["7150"])
+    qtbot.waitUntil(lambda: "Other receivables" in window.grid_pane.detail.text(), timeout=3000)

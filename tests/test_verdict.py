@@ -149,7 +149,10 @@ def test_sign_off_needs_reconciled_or_a_reason_for_each_open_item(review, seed):
     assert review.state() == ReviewState.SIGNED_OFF
     trail = [(a.action, a.line) for a in review.audit[-9:]]
     assert trail == [(AuditAction.SIGN_OFF, "")] + [(AuditAction.REASON, i) for i in REPAIRED]
-    assert review.audit[-1].note.startswith("page 8700 checked by hand (open: repaired")
+    # The item in words, then why it was open.
+    assert review.audit[-1].note.startswith("page 8700 checked by hand (open: Cleared Swaps: Net "
+                                            "equities with other FCMs")
+    assert "(8700): repaired on reading" in review.audit[-1].note
     assert "signed off by Ann Preparer" in review.verdict()
 
 

@@ -11,8 +11,9 @@ abbreviations (DCOs, FCMs), small differences from the form's labels.
 """
 from __future__ import annotations
 
+import random
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
@@ -44,6 +45,29 @@ REWORDING = (
 )
 
 
+# A real firm's wording (issue 18): titles a word or two off the form's, other section names.
+FIRM_TITLES = {
+    "segregation": ("Schedule 1", "Computation of Segregation Requirements and Funds Held in "
+                    "Segregated Accounts for Customers Trading on U.S. Exchanges"),
+    "secured": ("Schedule 2", "Computation of Secured Amount and Funds Held in Separate "
+                "Section 30.7 Accounts for Foreign Futures Customers"),
+    "swaps": ("Schedule 3", "Computation of Cleared Swaps Customer Segregation Requirements "
+              "and Funds Held for Cleared Swaps Customers"),
+}
+FIRM_SECTIONS = {
+    "SEGREGATION REQUIREMENTS": "Customer segregation requirements",
+    "FUNDS IN SEGREGATED ACCOUNTS": "Funds held in segregated accounts",
+    "Foreign Futures and Foreign Options Secured Amounts": "Secured amount requirement",
+    "FUNDS DEPOSITED IN SEPARATE REGULATION 30.7 ACCOUNTS": "Funds on deposit in separate "
+                                                           "30.7 accounts",
+    "Cleared Swaps Customer Requirements": "Cleared swaps customer requirements",
+    "Funds in Cleared Swaps Customer Segregated Accounts": "Funds held for cleared swaps "
+                                                          "customers",
+}
+# Where a wrapped label's amount stands: on its first line, its last, or a line of its own.
+VALUE_LINES = ("first", "last", "alone")
+
+
 @dataclass
 class ScheduleStyle:
     font: str = "Times-Roman"
@@ -56,6 +80,14 @@ class ScheduleStyle:
     date: str = "December 31, 2024"
     # A row the form does not have, printed after the row of a line id: (after, label, value).
     extra_row: tuple[str, str, Decimal] | None = None
+    numbered: bool = True  # line numbers and letters printed (else the label alone, indented)
+    value_line: str = "last"  # one of VALUE_LINES
+    wrap_indent: float = 0.0  # a wrapped label's later lines further in (negative: out)
+    page_rows: int | None = None  # at most this many rows a page: continuation pages
+    continued_heading: bool = True  # a continuation page repeats the title block
+    scale_every_page: bool = True  # "(in thousands)" on continuation pages too
+    net_only: bool = False  # accounts liquidating to a deficit as one net figure
+    firm_wording: bool = False  # FIRM_TITLES and FIRM_SECTIONS
 
 
 VARIANTS = {
@@ -114,22 +146,40 @@ class _Printer:
             self.y -= self.pitch
 
     def title_block(self, statement: str, continued: bool = False):
-        number, title = TITLES[statement]
+        number, title = (FIRM_TITLES if self.style.firm_wording else TITLES)[statement]
         self.centred(self.header["firm"], bold=True)
         self.centred(number + (" (continued)" if continued else ""))
         self.centred(title, bold=True)
         self.centred(self.style.date)
-        if self.style.thousands:
+        if self.style.thousands and (self.style.scale_every_page or not continued):
             self.centred("(in thousands)")
         self.y -= self.pitch
 
     def new_page(self, statement: str):
         self.canvas.showPage()
         self.y = letter[1] - 54.0
-        self.title_block(statement, continued=True)
+        if self.style.continued_heading:
+            self.title_block(statement, continued=True)
 
 
-def _rows(lines: list[LineDef], two_columns: bool):
+def _net_only(lines: list[LineDef]) -> list[LineDef]:
+    """The lines less each gross amount and its 'Less:' offset, their net line printed alone
+    under the gross line's wording: '..., net'."""
+    out: list[LineDef] = []
+    for n, ln in enumerate(lines):
+        if "gross amount" in ln.label and n + 2 < len(lines) \
+                and lines[n + 1].label.startswith("Less:") and lines[n + 2].formula:
+            continue
+        if ln.label.startswith("Less:") and n and "gross amount" in lines[n - 1].label:
+            continue
+        if n > 1 and "gross amount" in lines[n - 2].label \
+                and lines[n - 1].label.startswith("Less:"):
+            ln = replace(ln, label=lines[n - 2].label.replace(" - gross amount", ", net"))
+        out.append(ln)
+    return out
+
+
+def _rows(lines: list[LineDef], two_columns: bool, firm: bool = False):
     """(kind, marker, text, cells) rows of a statement, in form order."""
     rows = []
     prev = section = group = None
@@ -140,7 +190,8 @@ def _rows(lines: list[LineDef], two_columns: bool):
             continue
         if ln.section != section:
             section, group = ln.section, None
-            rows.append(["section", "", re.sub(r"\s*\(.*?\)\s*$", "", ln.section), []])
+            name = re.sub(r"\s*\(.*?\)\s*$", "", ln.section)
+            rows.append(["section", "", FIRM_SECTIONS.get(name, name) if firm else name, []])
         number = f"{ln.line}." if ln.line and (prev is None or ln.line != prev.line) else ""
         head, colon, item = ln.label.partition(": ")
         if not (ln.letter and colon):
@@ -166,23 +217,37 @@ def render_schedules(out_path: str | Path, values: dict[str, Decimal], header: d
     for statement in style.statements:
         p.title_block(statement)
         first = True
-        for kind, marker, text, cells in _rows(tpl.lines_of(statement), style.two_columns):
+        lines = tpl.lines_of(statement)
+        if style.net_only:
+            lines = _net_only(lines)
+        on_page = 0
+        for kind, marker, text, cells in _rows(lines, style.two_columns, style.firm_wording):
             if style.reword:
                 text = _reworded(text)
+            if not style.numbered:
+                marker = ""
             indent = {"section": 0, "group": 18, "item": 36 if len(marker) == 2
                       and marker[0].isalpha() else 18}[kind]
+            if not style.numbered and kind == "item" and any(c.letter for c in cells):
+                indent = 30  # an item under its group heading, indented
             x = p.left + indent
             parts = simpleSplit(text, p.bold if kind == "section" else style.font, p.size,
                                 style.label_width - indent)
-            if p.y - p.pitch * (len(parts) + 3) < 72:
+            values_at = {"first": 0, "last": len(parts) - 1, "alone": len(parts)}[
+                style.value_line] if cells else 0
+            if p.y - p.pitch * (len(parts) + 3) < 72 or (
+                    style.page_rows and on_page >= style.page_rows):
                 p.new_page(statement)
+                on_page = 0
+            on_page += 1
             if kind == "section":
                 p.y -= p.pitch / 2
             p.text(p.left + (indent - 18 if kind == "item" and indent == 36 else 0), marker)
+            top = p.y
             for i, part in enumerate(parts):
-                p.text(x, part, bold=kind == "section")
-                if i < len(parts) - 1:
-                    p.y -= p.pitch
+                p.text(x + (style.wrap_indent if i else 0), part, bold=kind == "section",
+                       y=top - i * p.pitch)
+            y = top - values_at * p.pitch
             for col, ln in enumerate(cells):
                 if ln.id not in shown:
                     continue
@@ -190,14 +255,14 @@ def render_schedules(out_path: str | Path, values: dict[str, Decimal], header: d
                 dollar = first or ln.formula is not None  # the first amount and totals
                 amount = _text(shown[ln.id], dollar)
                 w = p.width(amount)
-                p.text(right - w, amount)
+                p.text(right - w, amount, y=y)
                 first = False
                 if ln.formula:  # a total: ruled above, double-ruled below
                     p.canvas.setLineWidth(0.6)
-                    p.canvas.line(right - 62, p.y + p.size + 1, right, p.y + p.size + 1)
-                    p.canvas.line(right - 62, p.y - 2.5, right, p.y - 2.5)
-                    p.canvas.line(right - 62, p.y - 4.5, right, p.y - 4.5)
-            p.y -= p.pitch
+                    p.canvas.line(right - 62, y + p.size + 1, right, y + p.size + 1)
+                    p.canvas.line(right - 62, y - 2.5, right, y - 2.5)
+                    p.canvas.line(right - 62, y - 4.5, right, y - 4.5)
+            p.y = min(top - (len(parts) - 1) * p.pitch, y) - p.pitch
             extra = style.extra_row
             if extra and any(ln.id == extra[0] for ln in cells):
                 p.text(p.left + 18, extra[1])
@@ -209,4 +274,47 @@ def render_schedules(out_path: str | Path, values: dict[str, Decimal], header: d
         p.canvas.showPage()
         p.y = letter[1] - 54.0
     p.canvas.save()
+    return out
+
+
+def random_style(rng: random.Random, kind: str) -> ScheduleStyle:
+    """A random variant of one `kind` of print (issue 18's list): "wording", "unnumbered",
+    "wrapped", "continuation", "scale", "net", "dollar", "columns"; every other choice random
+    too, so each kind is met together with the others."""
+    style = ScheduleStyle(
+        font=rng.choice(("Times-Roman", "Helvetica", "Courier")),
+        font_size=rng.choice((8.0, 8.5, 9.0, 9.5)),
+        thousands=rng.random() < 0.5, two_columns=rng.random() < 0.3,
+        label_width=rng.choice((220.0, 250.0, 280.0, 320.0)),
+        numbered=rng.random() < 0.6, value_line=rng.choice(VALUE_LINES),
+        wrap_indent=rng.choice((0.0, 0.0, 9.0, -12.0)),
+        page_rows=rng.choice((None, None, 12, 20)),
+        continued_heading=rng.random() < 0.7, scale_every_page=rng.random() < 0.5,
+        net_only=rng.random() < 0.3, firm_wording=rng.random() < 0.4,
+        reword=rng.random() < 0.7)
+    forced = {"wording": dict(firm_wording=True, reword=True), "unnumbered": dict(numbered=False),
+              "wrapped": dict(label_width=rng.choice((200.0, 220.0))),
+              "continuation": dict(page_rows=rng.choice((8, 12, 15))),
+              "scale": dict(thousands=True, scale_every_page=False, page_rows=12),
+              "net": dict(net_only=True), "dollar": dict(),
+              "columns": dict(two_columns=True)}[kind]
+    return replace(style, **forced)
+
+
+KINDS = ("wording", "unnumbered", "wrapped", "continuation", "scale", "net", "dollar", "columns")
+
+
+def printed_values(values: dict[str, Decimal], style: ScheduleStyle) -> dict[str, Decimal]:
+    """line id -> the value a schedule of `style` prints for it, in dollars (thousands
+    multiplied back): what a reader must find. Lines not printed (a net figure's gross and
+    offset, statements left out) are not in it."""
+    tpl = builtin_template()
+    shown = scaled(values, style.thousands)
+    scale = Decimal(1000) if style.thousands else Decimal(1)
+    out = {}
+    for statement in style.statements:
+        lines = tpl.lines_of(statement)
+        for ln in _net_only(lines) if style.net_only else lines:
+            if ln.id in shown:
+                out[ln.id] = shown[ln.id] * scale
     return out

@@ -77,8 +77,16 @@ class WindowActions:
                          lambda: history.explain(panes.grid.current_line()), "Ctrl+Shift+E",
                          tip="Explain why the current line moved since the filing compared with "
                              "(its variance flag); kept in the review and the workbook")
-        self.apply = a("&Apply proposed fix", panes.checks.apply_selected, "Ctrl+Return",
-                       SP.SP_DialogYesButton, "Apply the fix selected in the checks panel")
+        self.apply = a("&Apply proposed fix",
+                       lambda: (panes.grid.hasFocus()
+                                and history.accept_target(panes.grid.current_line()))
+                       or nav.apply_fix(),
+                       "Ctrl+Return",
+                       SP.SP_DialogYesButton, "Apply the fix selected in the checks panel; "
+                                              "from the grid, the current line's first proposal "
+                                              "(the printed value back, for a line changed away "
+                                              "from it; a missing cover page's target: the "
+                                              "filing compared with's)")
         # The page is the one shown, or the one right-clicked (set as the action's data).
         self.reocr = a("O&CR this page again", lambda: files.reocr_page(self.reocr.data()),
                        "Ctrl+Shift+R", SP.SP_BrowserReload,

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QHBoxLayout, QHeade
 from segdesk.base.amounts import format_amount
 from segdesk.rules.engine import CheckResult
 from segdesk.review.review import Review
-from segdesk.base.vocab import CheckKind, CheckStatus, LineStatus
+from segdesk.base.vocab import CHECKS_FAILING, CHECKS_OPEN, CheckKind, CheckStatus, LineStatus
 from . import style
 
 CHECK, KIND, STATUS, REPORTED, COMPUTED, DIFFERENCE = range(6)
@@ -67,7 +67,7 @@ class ChecksPanel(QWidget):
         header.setSectionResizeMode(CHECK, QHeaderView.ResizeMode.Stretch)
         metrics = self.fontMetrics()
         for column, width in ((KIND, metrics.horizontalAdvance("arithmetic") + 20),
-                              (STATUS, metrics.horizontalAdvance("incomplete") + 20),
+                              (STATUS, metrics.horizontalAdvance(CheckStatus.INCOMPLETE.word) + 20),
                               (REPORTED, style.number_width()), (COMPUTED, style.number_width()),
                               (DIFFERENCE, style.number_width("margin 0,000,000,000"))):
             header.resizeSection(column, width)
@@ -196,8 +196,8 @@ class ChecksPanel(QWidget):
         failing = sum(1 for r in checks if r.status == CheckStatus.FAILS)
         # What is open is the review's to say (Review.check_is_open), not the panel's.
         still = len(self.review.open_check_ids())
-        self.title.setText(f"Checks \u2014 {len(checks)} checks, {failing} failing, "
-                           f"{still} open" + ("" if still else " \u2014 all tie"))
+        self.title.setText(f"Checks \u2014 {len(checks)} checks, {failing} {CHECKS_FAILING}, "
+                           f"{still} {CHECKS_OPEN}" + ("" if still else " \u2014 all tie"))
 
     # ------------------------------------------------------------------ selection
     def select_check(self, check_id: str) -> None:

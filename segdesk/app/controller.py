@@ -126,6 +126,17 @@ class ReviewController(QObject):
                                              action=AuditAction.FIX))
         return prop.line
 
+    def apply_line_proposal(self, line_id: str) -> bool:
+        """Apply a line's likeliest fix (the core's `line_proposals`), undoably; False when it
+        has none."""
+        review = self.review
+        if review is None or not review.line_proposals(line_id) or not self.ensure_reviewer():
+            return False
+        prop = review.line_proposals(line_id)[0]
+        self.undo_stack.push(SetValueCommand(review, line_id, prop.value, note=prop.reason,
+                                             action=AuditAction.FIX))
+        return True
+
     def toggle_confirmed(self, lines: list[str]) -> None:
         """Confirm these lines as they are; when every one is confirmed already (and still
         holds), withdraw it. A lapsed confirmation is given afresh."""
@@ -200,7 +211,8 @@ class ReviewController(QObject):
         if review is None or not self.ensure_reviewer():
             return False
         items = review.open_items()
-        reasons = prompts.ask_reasons(self.dialogs, items) if items else {}
+        statements = {st.id: st.title for st in review.template.statements}
+        reasons = prompts.ask_reasons(self.dialogs, items, statements) if items else {}
         if reasons is None:
             return False
         try:
@@ -210,8 +222,8 @@ class ReviewController(QObject):
             return False
         self.message.emit(html.escape(
             f"Signed off by {signed.by} at {signed.at}"
-            + (f", with {len(reasons)} open item{'s' * (len(reasons) != 1)} explained"
-               if reasons else "")
+            + (f", with {len(items)} open item{'s' * (len(items) != 1)} explained"
+               if items else "")
             + ". Any change now voids the sign-off." + addendum), False)
         return True
 

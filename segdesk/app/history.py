@@ -3,19 +3,22 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QDockWidget, QFormLayout, QLabel,
                                QLineEdit, QListWidget, QListWidgetItem, QMainWindow,
                                QVBoxLayout, QWidget)
 
 from segdesk.base.errors import SegdeskError
+from segdesk.base.vocab import AuditAction
 from segdesk.form.templates import Threshold
 from segdesk.library.compare import comparison_for, flag_text, unexplained
 from segdesk.library.db import Library, default_path
+from segdesk.library.targets import target_proposals
 from segdesk.review.record import ReviewChange
 from segdesk.store.saved_review import SavedReview
 from . import style
+from .commands import SetValueCommand
 from .controller import ReviewController
 from .file_flow import FileFlow
 from .library_dock import LibraryDock
@@ -33,6 +36,8 @@ class History(QObject):
     firm's previous filing (or one the reviewer picks); the variance flags and the trend of the
     firm's key figures show in the Trend dock; the Library dock lists every filing. It follows
     the controller's signals; the docks and the Library menu go on `host`."""
+
+    flagsShown = Signal()  # the variance flags were shown afresh (the verdict line counts them)
 
     def __init__(self, host: QMainWindow, controller: ReviewController, grid: LineGrid,
                  files: FileFlow):
@@ -128,6 +133,26 @@ class History(QObject):
         self.library_dock.set_current(review.filing.sha256)
         self.show_trend()
 
+    def accept_target(self, line_id: str | None) -> bool:
+        """Ctrl+Return on a statement's missing management target (a filing without its cover
+        page): enter the target of the filing compared with, undoably; False when there is no
+        such proposal for this line."""
+        review = self.review
+        if review is None or line_id is None or not self.controller.ensure_reviewer():
+            return False
+        for proposal in target_proposals(review, self.comparison):
+            item = review.open_item(proposal.item)
+            # F8 shows the item on its check's line (the management target); its cover rows too.
+            if item is not None and line_id in (*item.lines, review.check(item.id).target):
+                stack = self.controller.undo_stack
+                stack.beginMacro(f"accept the management target {proposal.words}")
+                for line, value in proposal.values.items():
+                    stack.push(SetValueCommand(review, line, value, action=AuditAction.FIX,
+                                               note=f"management target {proposal.words}"))
+                stack.endMacro()
+                return True
+        return False
+
     def compare(self) -> None:
         """Compare the review with the filing it names (Review.compare_with), else with the
         previous one of its firm and form in the library."""
@@ -144,6 +169,11 @@ class History(QObject):
             grid.lines.set_comparison(self.comparison)
         for column in (PREVIOUS, CHANGE, CHANGE_PCT):
             grid.setColumnHidden(column, self.comparison is None)
+        proposals = target_proposals(review, self.comparison) if review is not None else []
+        if proposals:
+            self._say("No cover page: the management targets of the filing compared with are "
+                      "proposed (Ctrl+Return on a statement's target accepts it): "
+                      + "; ".join(p.words for p in proposals))
         if self.comparison is not None:
             header = grid.horizontalHeader()
             header.resizeSection(PREVIOUS, style.number_width())
@@ -162,6 +192,13 @@ class History(QObject):
         self.variance.show_flags(self.comparison, self.flags(),
                                  review.explanations if review else {},
                                  review.template if review else None)
+        self.flagsShown.emit()
+
+    def unexplained_count(self) -> int:
+        """How many variance flags nobody has explained (for the verdict line)."""
+        if self.review is None:
+            return 0
+        return len(unexplained(self.flags(), self.review.explanations))
 
     def sign_off_note(self) -> str:
         """What sign-off lists of the variance flags nobody explained ('' when none)."""

@@ -34,6 +34,9 @@ def describe_line(review: Review, line_id: str) -> str:
     else:
         said.append(f"Nothing printed beside the code{page}." if item.page
                     else "Not found on the page.")
+    if item.status == LineStatus.MISSING and (stray := unmatched_rows(review, ln.statement)):
+        said.append("Rows of this statement that match no line: "
+                    + "; ".join(e(row) for row in stray) + ".")
     if confidence := ocr_confidence(item):
         said.append(confidence.capitalize() + ".")
     verdict = review.line_verdict(line_id)
@@ -84,6 +87,13 @@ def describe_line(review: Review, line_id: str) -> str:
     return f"{head}<br>{' '.join(said)}"
 
 
+def unmatched_rows(review: Review, statement: str) -> list[str]:
+    """The filing's notes on printed rows of `statement` that matched no line of the form
+    ("page 1: row 12 'Other receivables' (12,345)"): where a missing value may stand."""
+    tail = f" matches no line of the {review.template.statement(statement).title}"
+    return [note.removesuffix(tail) for note in review.filing.notes if note.endswith(tail)]
+
+
 def describe_change(entry: AuditEntry, unit: str = "usd", when: bool = True) -> str:
     """One audit entry in words: 'ada entered 682,626,171 (was empty), 1 Dec 21:40 UTC'
     (without the time when `when` is false)."""
@@ -103,6 +113,10 @@ def describe_change(entry: AuditEntry, unit: str = "usd", when: bool = True) -> 
             else f"{who} entered {after} (was {before})"
     elif entry.action == AuditAction.REVIEWED:
         what = f"{who} confirmed {after} against the page"
+    elif entry.action == AuditAction.ACCEPTED:
+        what = f"{who} accepted the derived value {after} (printed nowhere)"
+    elif entry.action == AuditAction.DERIVED:
+        what = f"segdesk derived {after} (was {before}): {entry.note}"
     elif entry.action == AuditAction.UNREVIEWED:
         what = f"{who} withdrew the confirmation of {after}"
     elif entry.action == AuditAction.NOTE:

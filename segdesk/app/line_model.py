@@ -199,7 +199,10 @@ class LineModel(QAbstractTableModel):
         """Bring `_open` up to the review's open items; returns the lines whose state moved."""
         now = set()
         for item in self.review.open_items():
-            now.add(item.id if item.kind == ItemKind.LINE else self.review.check(item.id).target)
+            if item.kind == ItemKind.CHECK:
+                now.add(self.review.check(item.id).target)
+            else:
+                now.update(item.lines)
         moved = now ^ self._open
         self._open = now
         return moved
@@ -347,6 +350,8 @@ class LineModel(QAbstractTableModel):
                  self._bold_number if failing else self._number_font, None]
         foreground = [None, None, None, style.MUTED_TEXT, None, None,
                       style.FAIL_TEXT if failing else style.MUTED_TEXT, None]
+        if status == LineStatus.NOT_USED:  # greyed: the firm filled another option
+            foreground = [style.MUTED_TEXT] * len(foreground)
         state = self.state(line_id)
         # A typed-in value that settles its line is done: a tick after 'edited'; a note: a pen.
         marks = (f" {style.CONFIRMED_MARK}" if state == LineStatus.EDITED
@@ -397,7 +402,7 @@ class LineModel(QAbstractTableModel):
         if not line_id:
             return False
         text = str(value)
-        amount, why = parse_input(text)
+        amount, why = parse_input(text, self.review.template.by_id[line_id].unit)
         if why:
             self.inputRejected.emit(index.row(), text, why)
             return False

@@ -88,7 +88,7 @@ def load(path: str, reviewer: str, progress=None, cancelled=None,
         except SegdeskError:
             pass  # a folder that refuses the lock file refuses the review too: saving says so
     try:
-        found = saved.store is not None and saved.store.exists()
+        found = saved.found() is not None
     except SegdeskError as exc:  # the team database went away meanwhile
         found, out.session_problem = False, str(exc)
     if found:

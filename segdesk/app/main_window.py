@@ -71,6 +71,7 @@ class MainWindow(QMainWindow):
         self.page_box.valueChanged.connect(self.pdf.go_to_page)
         self.pdf.pageChanged.connect(self._page_changed)
         self.pdf.zoomChanged.connect(self._zoom_changed)
+        self.history.flagsShown.connect(self._show_verdict)
         self.history.build_menu()  # the library, the comparison, the trend: docks and a menu
         self.act.help_menu_last()
         restore_layout(self, self.settings, panes)
@@ -130,11 +131,16 @@ class MainWindow(QMainWindow):
             self.pdf.go_to_page(review.filing.read_pages[0])
         if pdf_path:
             self.settings.add_recent(pdf_path)
-        self.status.show_verdict(review)
+        self._show_verdict()
         name = Path(pdf_path).name if pdf_path else review.filing.form_title
         firm = review.filing.header.get("firm", "unknown firm")
         self.setWindowTitle(f"{name} \u2014 {firm} \u2014 segdesk")
         self.grid.setFocus()
+
+    def _show_verdict(self) -> None:
+        """The verdict line, with the variance flags nobody explained."""
+        if self.controller.review is not None:
+            self.status.show_verdict(self.controller.review, self.history.unexplained_count())
 
     def _changed(self, change: ReviewChange) -> None:
         """Repaint what the change touched, and nothing else."""
@@ -143,7 +149,7 @@ class MainWindow(QMainWindow):
         self.checks.refresh(change.checks)
         for line_id in touched:
             self.pdf.set_status(line_id, self.model.state(line_id))
-        self.status.show_verdict(review)
+        self._show_verdict()
         self.audit.refresh(review)
         self.grid.refilter()
         current = self.grid.current_line()

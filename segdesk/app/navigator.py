@@ -124,8 +124,8 @@ class Navigator:
 
     def go_to_item(self, item) -> None:
         """Select the line an open item is about (a check's: the line it checks)."""
-        line = item.id if item.kind == ItemKind.LINE else \
-            self.controller.review.check(item.id).target
+        line = self.controller.review.check(item.id).target if item.kind == ItemKind.CHECK \
+            else item.lines[0]
         self.select_line(line)
 
     def jump_to_line(self, line_id: str) -> None:
@@ -177,6 +177,17 @@ class Navigator:
 
     def edit_note(self) -> None:
         self.controller.edit_note(self.grid.current_line())
+
+    def apply_fix(self) -> bool:
+        """Ctrl+Return: from the grid, the current line's likeliest fix (its printed value
+        back, when it was changed away from a clean reading); elsewhere the fix selected in
+        the checks panel."""
+        line = self.grid.current_line()
+        if self.grid.hasFocus() and line is not None \
+                and self.controller.apply_line_proposal(line):
+            self.grid.select_lines([line])
+            return True
+        return self.panes.checks.apply_selected()
 
     def apply_proposal(self, check_id: str, index: int) -> None:
         line = self.controller.apply_proposal(check_id, index)

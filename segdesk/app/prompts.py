@@ -104,51 +104,20 @@ def ask_name(parent: QWidget | None) -> str | None:
             return value.strip()
 
 
-def ask_reasons(parent: QWidget | None, items) -> dict[str, str] | None:
-    """Signing off a filing that is not reconciled: a written reason for each open item
-    (item id -> reason), or None when cancelled. OK stays disabled until every one has one."""
+def ask_reasons(parent: QWidget | None, items, statements: dict[str, str]) -> dict[str, str] | None:
+    """Signing off a filing that is not reconciled: a written reason for each open item, one
+    for many where it is the same (keyed by item id, statement id or 'all': see
+    reasons_dialog), or None when cancelled."""
     if HEADLESS:
         print("segdesk: sign-off needs a reason for each open item (not asked: running "
               "headless)", file=sys.stderr)
         return None
-    dialog = QDialog(parent)
-    dialog.setWindowTitle("Sign off with open items")
-    intro = QLabel(f"The filing is not reconciled: {len(items)} item"
-                   f"{'s' * (len(items) != 1)} still open. Signing it off needs a reason for "
-                   f"each, which goes on the audit trail.")
-    intro.setWordWrap(True)
-    fields = QWidget()
-    form = QFormLayout(fields)
-    edits = {}
-    for item in items:
-        edit = QLineEdit()
-        edit.setObjectName(f"reason:{item.id}")
-        edit.setToolTip(f"{item.reason}\nTo close: {item.hint}")
-        label = QLabel(f"<b>{item.label}</b> ({item.cause})")
-        label.setToolTip(edit.toolTip())
-        form.addRow(label, edit)
-        edits[item.id] = edit
-    scroll = QScrollArea()
-    scroll.setWidget(fields)
-    scroll.setWidgetResizable(True)
-    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                               | QDialogButtonBox.StandardButton.Cancel)
-    ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
-    ok.setText("Sign off")
-    ok.setEnabled(False)
-    for edit in edits.values():
-        edit.textChanged.connect(
-            lambda _t: ok.setEnabled(all(e.text().strip() for e in edits.values())))
-    buttons.accepted.connect(dialog.accept)
-    buttons.rejected.connect(dialog.reject)
-    layout = QVBoxLayout(dialog)
-    layout.addWidget(intro)
-    layout.addWidget(scroll, 1)
-    layout.addWidget(buttons)
-    dialog.resize(640, min(120 + 34 * len(items), 560))
-    if not dialog.exec():
-        return None
-    return {item_id: edit.text().strip() for item_id, edit in edits.items()}
+    from .reasons_dialog import ReasonsDialog
+    dialog = ReasonsDialog(parent, items, statements)
+    try:
+        return dialog.reasons() if dialog.exec() else None
+    finally:
+        dialog.deleteLater()
 
 
 def ask_text(parent: QWidget | None, title: str, label: str, text: str = "") -> str | None:

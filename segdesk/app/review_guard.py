@@ -37,6 +37,7 @@ class ReviewGuard(QObject):
         self.heartbeat = QTimer(self)
         self.heartbeat.setInterval(HEARTBEAT_SECONDS * 1000)
         self.heartbeat.timeout.connect(self._heartbeat)
+        self._settling = False  # a conflict's question is being asked
         controller.shown.connect(self._shown)
         controller.saved.connect(self._saved)
 
@@ -53,12 +54,39 @@ class ReviewGuard(QObject):
 
     def _saved(self, saved: SavedReview | None) -> None:
         self.status.show_save(saved)
+        if saved is not None and saved.conflict is not None and not self._settling:
+            self._settling = True
+            QTimer.singleShot(0, self.settle_conflict)  # asked once the edit is done
         failing = saved is not None and saved.dirty and bool(saved.last_save_error) \
             and not (saved.store and saved.store.read_only)
         if failing and not self.retry.isActive():
             self.retry.start()
         elif not failing:
             self.retry.stop()
+
+    def settle_conflict(self) -> None:
+        """Both this window and another writer changed the same lines: the reviewer chooses,
+        line by line, whose version stands; then saving resumes. Cancel leaves it waiting
+        (asked again at the next save)."""
+        try:
+            saved = self.saved
+            if saved is None or saved.conflict is None:
+                return
+            theirs = []
+            for key, mine, other in saved.conflict_sides():
+                choice = prompts.ask_choice(
+                    self.dialogs, "Changed by both",
+                    f"{key.replace('values.', '')}: you made it {_shown(mine)}; "
+                    f"{saved.conflict.theirs.get('reviewer') or 'someone'} made it "
+                    f"{_shown(other)} meanwhile.\n\nWhich stands?",
+                    ["Keep mine", "Take theirs"])
+                if choice is None:
+                    return
+                if choice == 1:
+                    theirs.append(key)
+            saved.resolve(theirs)
+        finally:
+            self._settling = False
 
     def _retry(self) -> None:
         if self.saved is not None and self.saved.dirty:
@@ -108,3 +136,11 @@ class ReviewGuard(QObject):
             return False
         self.bar.showMessage(f"Review saved to {path}", 8000)
         return True
+
+
+def _shown(item) -> str:
+    if item is None:
+        return "(nothing)"
+    if isinstance(item, dict):
+        return ", ".join(f"{k} {v}" for k, v in item.items() if isinstance(v, str)) or "(set)"
+    return str(item)

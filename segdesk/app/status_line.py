@@ -6,7 +6,8 @@ from collections import Counter
 
 from PySide6.QtWidgets import QLabel, QStatusBar
 
-from segdesk.base.vocab import ItemCause, ReviewState
+from segdesk.base.vocab import CheckStatus, ItemCause, ReviewState
+from segdesk.library.compare import unexplained_note
 from segdesk.review.review import Review
 from segdesk.store.saved_review import SavedReview
 
@@ -57,9 +58,11 @@ class StatusLine:
         self.ocr_label.setText(f"Read by OCR: page{'s' * (len(pages) != 1)} {page_ranges(pages)}")
         self.ocr_label.setVisible(bool(pages))
 
-    def show_verdict(self, review: Review) -> None:
+    def show_verdict(self, review: Review, unexplained: int = 0) -> None:
         """Where the review stands, as Review.open_items() and state() say: the open items by
-        cause, or reconciled / signed off / approved."""
+        cause, or reconciled / signed off / approved; then the `unexplained` variance flags (a
+        note: they never keep a filing from being reconciled)."""
+        flags_note = unexplained_note(unexplained)
         items = review.open_items()
         state = review.state()
         signed = ""
@@ -69,16 +72,17 @@ class StatusLine:
         if items:
             causes = Counter(it.cause for it in items)
             parts = ", ".join(_cause_text(cause, n) for cause, n in causes.items())
-            self.problems_label.setText(f"Not reconciled: {len(items)} open ({parts})  (F8)"
-                                        + signed)
+            self.problems_label.setText(f"Not reconciled: {len(items)} open ({parts})"
+                                        f"{flags_note}  (F8)" + signed)
             self.problems_label.setStyleSheet("color: #B71C1C; font-weight: 600;")
         else:
             confirmed = len(review.confirmed_lines())
             word = "Approved" if state == ReviewState.APPROVED else "Reconciled"
             self.problems_label.setText(f"{word}: every check ties, {confirmed} value"
-                                        f"{'s' * (confirmed != 1)} confirmed" + signed)
+                                        f"{'s' * (confirmed != 1)} confirmed{flags_note}"
+                                        + signed)
             self.problems_label.setStyleSheet("color: #2E7D32; font-weight: 600;")
-        self.problems_label.setToolTip(review.verdict())
+        self.problems_label.setToolTip(review.verdict() + flags_note)
 
     def show_save(self, saved: SavedReview | None) -> None:
         """Whether the review file holds every change: shown, in red, for as long as it does
@@ -91,12 +95,15 @@ class StatusLine:
             text = f"Read-only: {store.read_only}; changes are not saved"
         elif saved.last_save_error:
             text = f"NOT SAVED (retrying): {saved.last_save_error}"
+        elif saved.notice:  # saved, but not beside the PDF: say where
+            text = saved.notice
         else:
             self.save_label.hide()
             return
         self.save_label.setText(text if len(text) <= 90 else text[:89] + "\u2026")
         self.save_label.setToolTip(text)
-        self.save_label.setStyleSheet("color: #B71C1C; font-weight: 600;")
+        colour = "#8D6E00" if text == saved.notice else "#B71C1C"
+        self.save_label.setStyleSheet(f"color: {colour}; font-weight: 600;")
         self.save_label.show()
 
     def show_reviewer(self, name: str) -> None:
@@ -108,7 +115,7 @@ def _cause_text(cause: str, n: int) -> str:
     if cause == ItemCause.FAILS:
         return f"{n} failing check{plural}"
     if cause == ItemCause.UNTOLD:
-        return f"{n} check{plural} not told"
+        return f"{n} check{plural} {CheckStatus.INCOMPLETE.word}"
     return f"{n} {cause}"
 
 

@@ -24,6 +24,7 @@ STATUS_COLOURS = {
     LineStatus.MISSING: QColor("#C62828"),
     LineStatus.DERIVED: QColor("#7B1FA2"),
     LineStatus.EDITED: QColor("#283593"),
+    LineStatus.NOT_USED: QColor("#9E9E9E"),  # greyed: an option the firm did not choose
     LineState.CONFIRMED: QColor("#1B5E20"),
     FAILS: QColor("#B71C1C"),
 }
@@ -111,9 +112,14 @@ def fail_mark() -> QPixmap:
     return round_badge(FAIL_TEXT, QColor("white"), "\u2260")
 
 
+def word(status: str) -> str:
+    """A status or state as the vocabulary says it: 'not used' for not_used."""
+    return status.replace("_", " ")
+
+
 def chip_text(status: str, marks: str = "") -> str:
     """The words on a status chip (and its accessible text): '✓ confirmed', 'edited ✓ ✎'."""
-    return (f"{CONFIRMED_MARK} " if status == LineState.CONFIRMED else "") + status + marks
+    return (f"{CONFIRMED_MARK} " if status == LineState.CONFIRMED else "") + word(status) + marks
 
 
 @lru_cache(maxsize=64)
@@ -154,15 +160,15 @@ class Legend(QLabel):
         self.setWordWrap(True)
         self.setText(" &nbsp; ".join(
             f'<span style="color:{STATUS_COLOURS[s].name()}">'
-            f'{"&#10003;" if s == LineState.CONFIRMED else "&#9632;"}</span>&nbsp;{s}'
+            f'{"&#10003;" if s == LineState.CONFIRMED else "&#9632;"}</span>&nbsp;{word(s)}'
             for s in LEGEND_ORDER) + " &nbsp; <span style=\"color:#666\">(F1: what they mean)</span>")
-        self.setToolTip("\n".join(f"{s}: {STATUS_HINTS[s]}" for s in LEGEND_ORDER))
+        self.setToolTip("\n".join(f"{word(s)}: {STATUS_HINTS[s]}" for s in LEGEND_ORDER))
 
 
 def legend_table() -> str:
     """Every state word with its colour and meaning, as an HTML table (the F1 page)."""
     rows = "".join(
         f'<tr><td><span style="color:{STATUS_COLOURS[s].name()}">'
-        f'{"&#10003;" if s == LineState.CONFIRMED else "&#9632;"}</span> <b>{s}</b></td>'
+        f'{"&#10003;" if s == LineState.CONFIRMED else "&#9632;"}</span> <b>{word(s)}</b></td>'
         f'<td>{STATUS_HINTS[s]}</td></tr>' for s in LEGEND_ORDER)
     return f"<table cellspacing=4>{rows}</table>"

@@ -39,6 +39,9 @@ class Amount:
     value: Decimal | None
     status: str
     repairs: tuple[str, ...] = ()
+    # Repairs that guess at damage a page's reading does (a lost parenthesis, 'o' for 0, stray
+    # marks): right for what was read, never for what a person typed (review/entry.py).
+    guesses: tuple[str, ...] = ()
 
     @property
     def note(self) -> str:
@@ -128,7 +131,9 @@ def parse_amount(raw: str | None) -> Amount:
         value = -value
     if status == OK and repairs:
         status = CORRECTED
-    return Amount(raw, value, status, tuple(repairs))
+    guesses = tuple(r for r in repairs if not r.endswith("read as thousands separators")
+                    and r != "'.' read as thousands separator")
+    return Amount(raw, value, status, tuple(repairs), guesses)
 
 
 def amount_problem(value: Decimal) -> str:

@@ -9,7 +9,7 @@ from .vocab import LineStatus
 
 # Line statuses, in the order a reviewer cares about them: how it was read, then what the
 # engine or the reviewer made of it.
-OK, CORRECTED, SUSPECT, MISSING, DERIVED, EDITED = LineStatus
+OK, CORRECTED, SUSPECT, MISSING, DERIVED, EDITED, _NOT_USED = LineStatus
 STATUSES = tuple(LineStatus)
 
 _DATE_FORMATS = ("%m/%d/%Y", "%m/%d/%y", "%Y-%m-%d", "%B %d, %Y", "%b %d, %Y", "%d-%b-%Y")
@@ -33,6 +33,9 @@ class LineItem:
     bbox: BBox | None = None
     confidence: float | None = None  # OCR confidence 0..1; None for a text layer
     alternatives: tuple[Decimal, ...] = ()  # other readings OCR offered
+    # False: the statement as printed has no row for this line (a schedule that omits it or
+    # prints one net figure for it), as against a value lost on a row that is there.
+    printed: bool = True
 
 
 @dataclass

@@ -20,10 +20,11 @@ class LineStatus(StrEnum):
     MISSING = "missing"
     DERIVED = "derived"
     EDITED = "edited"
+    NOT_USED = "not_used"  # a blank option of a choice the filing did not take
 
     @property
     def word(self) -> str:
-        return self.value
+        return self.value.replace("_", " ")
 
     @property
     def hint(self) -> str:
@@ -37,6 +38,7 @@ _LINE_HINTS = {
     LineStatus.MISSING: "not found on the page",
     LineStatus.DERIVED: "not printed; worked out from a total that ties",
     LineStatus.EDITED: "changed by the reviewer",
+    LineStatus.NOT_USED: "an option the firm did not choose (another one is filled in): left blank",
 }
 
 
@@ -60,7 +62,10 @@ class CheckStatus(StrEnum):
 
 
 _CHECK_WORDS = {CheckStatus.TIES: "ties", CheckStatus.FAILS: "FAILS",
-                CheckStatus.INCOMPLETE: "incomplete", CheckStatus.DERIVED: "derived"}
+                CheckStatus.INCOMPLETE: "cannot be told", CheckStatus.DERIVED: "derived"}
+# How the window, the CLI and the workbook count checks that need a person: failing ones, and
+# open ones (failing, or not yet computable: a value missing, or a plug nobody accepted).
+CHECKS_FAILING, CHECKS_OPEN = "failing", "open"
 
 
 class LineState(StrEnum):
@@ -69,6 +74,11 @@ class LineState(StrEnum):
     CONFIRMED = "confirmed"  # a person edited it, or confirmed (accepted) it as it is
     OPEN = "open"  # it needs a person: see `segdesk.review.verdict`
     CLEAR = "clear"  # read cleanly, nothing to do
+    NOT_USED = "not_used"  # a blank option of a choice the filing did not take: never open
+
+    @property
+    def word(self) -> str:
+        return self.value.replace("_", " ")
 
 
 class ReviewState(StrEnum):
@@ -89,6 +99,7 @@ class ItemKind(StrEnum):
 
     LINE = "line"
     CHECK = "check"
+    LINES = "lines"  # several lines one reason covers: a statement's lines not printed
 
 
 class ItemCause(StrEnum):
@@ -103,6 +114,8 @@ class ItemCause(StrEnum):
     CLEARED = "cleared"  # a printed value the reviewer cleared
     FAILS = "fails"  # a check that fails
     UNTOLD = "cannot be told"  # a check that lacks values
+    NO_TARGET = "not read"  # a choice none of whose options is filled (the cover's target)
+    NOT_PRINTED = "not printed"  # lines a schedule omits or merges (one item a statement)
 
 
 class AuditAction(StrEnum):
@@ -112,6 +125,8 @@ class AuditAction(StrEnum):
     FIX = "fix"  # an engine proposal applied
     UNDO = "undo"  # an edit or fix undone
     REVIEWED = "reviewed"  # confirmed: accepted as it is
+    ACCEPTED = "accepted"  # a derived value (printed nowhere) accepted as segdesk worked it out
+    DERIVED = "derived"  # segdesk derived (or re-derived) a value after a change: no person's
     UNREVIEWED = "unreviewed"  # confirmation withdrawn
     NOTE = "note"  # a reviewer's note on a line
     SIGN_OFF = "sign_off"  # the preparer's sign-off
@@ -131,6 +146,7 @@ class AuditAction(StrEnum):
 _ACTION_WORDS = {
     AuditAction.EDIT: "edit", AuditAction.FIX: "fix", AuditAction.UNDO: "undo",
     AuditAction.REVIEWED: "confirmed", AuditAction.UNREVIEWED: "unconfirmed",
+    AuditAction.ACCEPTED: "accepted derived value", AuditAction.DERIVED: "derived by segdesk",
     AuditAction.NOTE: "note", AuditAction.SIGN_OFF: "signed off",
     AuditAction.REASON: "open at sign-off", AuditAction.APPROVE: "approved",
     AuditAction.VOID: "sign-off voided",

@@ -12,7 +12,7 @@ from pathlib import Path
 from segdesk.base.errors import SegdeskError
 from segdesk.library.batch import (Interrupted, Outcome, add_flags, collect, read_one,
                                    resolve_duplicates, run, sort_key)
-from segdesk.library.db import Library, state_word
+from segdesk.library.db import open_library, state_word
 from .report import filing_json
 
 UNREADABLE, DUPLICATE = "unreadable", "duplicate"
@@ -87,10 +87,12 @@ def command(args) -> int:
         progress.update(out)
 
     interrupted = False
-    with Library() as library:
+    library = open_library()  # None: read all the same, without the library (said once)
+    try:
         try:
             outcomes = run(files, args.jobs, library, on_done,
-                           reader=functools.partial(read_one, describe=filing_json))
+                           reader=functools.partial(read_one, describe=filing_json),
+                           timeout=args.timeout)
         except Interrupted as stop:
             outcomes, interrupted = stop.outcomes, True
         progress.finish()
@@ -100,7 +102,10 @@ def command(args) -> int:
         if out_path is not None:
             from segdesk.xlsx.batch import write_summary
             write_summary(outcomes, out_path)
-        where = library.path
+        where = library.path if library is not None else "not used"
+    finally:
+        if library is not None:
+            library.close()
     unread = sum(1 for o in outcomes if o.error)
     if not args.json and out_path is None:
         for out in outcomes:

@@ -3,6 +3,7 @@ starts the window instead when none is given)."""
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
@@ -50,10 +51,14 @@ def run(argv: list[str]) -> int:
     p.add_argument("--confirm-all-corrected", action="store_true",
                    help="confirm every value repaired on reading that is still open")
     p.add_argument("--note", action="append", default=[], metavar="LINE=TEXT")
+    p.add_argument("--accept-targets", action="store_true",
+                   help="a filing without its cover page: enter each statement's management "
+                        "target as on the firm's filing compared with (see segdesk check)")
     p.add_argument("--sign-off", action="store_true",
                    help="sign the review off (reconciled, or with a --reason for each open item)")
     p.add_argument("--reason", action="append", default=[], metavar="ITEM=TEXT",
-                   help="why an open item (a line, or a check's id) is signed off open")
+                   help="why an open item (a line, or a check's id) is signed off open; ITEM "
+                        "may be a statement (segregation: all its open items) or all")
     p.add_argument("--approve", action="store_true",
                    help="approve the sign-off (four eyes: not the preparer, nor anyone who "
                         "changed a value)")
@@ -63,11 +68,13 @@ def run(argv: list[str]) -> int:
     p.add_argument("-o", "--output", metavar="SUMMARY.xlsx", help="write the summary workbook")
     p.add_argument("--json", action="store_true", help="print JSON Lines, one per file as it ends")
     p.add_argument("--jobs", type=int, metavar="N", help="worker processes (default: one per core)")
-    from . import library
-    library.add_parser(sub)
+    p.add_argument("--timeout", type=_seconds, metavar="S",
+                   help="at most S seconds a file (then it is a row saying where it stopped)")
+    from . import library as library_command
+    library_command.add_parser(sub)
     args = parser.parse_args(argv)
     if args.command == "library":
-        return library.command(args)
+        return library_command.command(args)
     if args.command == "export":
         return _export(args)
     if args.command == "review":
@@ -84,6 +91,16 @@ def run(argv: list[str]) -> int:
         from .report import check_summary
         print(check_summary(review))
     return 0
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0
+    if not 0 < value < 1e6:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds above 0")
+    return value
 
 
 def _session_options(p, scope: str = "") -> None:
@@ -133,27 +150,47 @@ def _export(args) -> int:
 def _review(args) -> int:
     """Apply every change to the review in memory, then save it once: a bad line, value or a
     refused sign-off stops before anything is written."""
-    from segdesk.review.entry import parse_input, resolve_line
     from segdesk.store.saved_review import open_review
     reviewer = (args.reviewer or os.environ.get(REVIEWER_ENV, "")).strip()
     changes = bool(args.set or args.confirm or args.confirm_all_corrected or args.note
-                   or args.sign_off or args.approve)
+                   or args.accept_targets or args.sign_off or args.approve)
     if args.reason and not args.sign_off:
         raise SegdeskError("--reason is given with --sign-off")
     if changes and not reviewer:
         raise SegdeskError(f"who is reviewing? give --reviewer NAME (or set {REVIEWER_ENV}); "
                            f"every change is recorded under it")
     saved = open_review(args.filing, reviewer=reviewer, autosave=False)  # saved once, below
-    saved.restore()  # a review of another version of the PDF: refused, one line
+    # One writer at a time from reading the review to replacing it: another `segdesk review`
+    # waits, and a window's save merges with what this one wrote.
+    with saved.store.holding() if changes else contextlib.nullcontext():
+        saved.restore()  # a review of another version of the PDF: refused, one line
+        _apply_changes(saved.review, args)
+        if changes:
+            if saved.notice:
+                print(f"segdesk: {saved.notice}", file=sys.stderr)
+            saved.save()
     review = saved.review
+    if changes:
+        _into_library(saved, args.sign_off)
+    if review.voided:
+        print(f"segdesk: {review.voided}", file=sys.stderr)
+    print(review.verdict())
+    return 0
+
+
+def _apply_changes(review, args) -> None:
+    """Every change the command line asks for, to the review in memory (SegdeskError, and
+    nothing saved, at the first that cannot be made)."""
+    from segdesk.review.entry import parse_input, resolve_line
     tpl = review.template
     values = []
     for pair in args.set:
         key, value = _pair(pair, "--set", "LINE=VALUE")
-        amount, why = parse_input(value)
+        line_id = resolve_line(tpl, key)
+        amount, why = parse_input(value, tpl.by_id[line_id].unit)
         if why:
             raise SegdeskError(f"--set {key}: {why}")
-        values.append((resolve_line(tpl, key), amount))
+        values.append((line_id, amount))
     notes = [(resolve_line(tpl, k), text) for k, text in
              (_pair(pair, "--note", "LINE=TEXT") for pair in args.note)]
     confirms = [resolve_line(tpl, key) for key in args.confirm]
@@ -165,34 +202,51 @@ def _review(args) -> int:
         review.confirm(line_id)
     if args.confirm_all_corrected:
         review.confirm_all_corrected()
+    if args.accept_targets:
+        _accept_targets(review)
     if args.sign_off:
         review.sign_off(_reasons(review, args.reason))
     if args.approve:
         review.approve()
-    if changes:
-        saved.save()
-        _into_library(saved, args.sign_off)
-    if review.voided:
-        print(f"segdesk: {review.voided}", file=sys.stderr)
-    print(review.verdict())
-    return 0
+
+
+def _accept_targets(review) -> None:
+    from segdesk.library.compare import comparison_for
+    from segdesk.library.targets import accept_target, target_proposals
+    proposals = target_proposals(review, comparison_for(review, None, review.compare_with))
+    if not proposals:
+        raise SegdeskError("--accept-targets: no management target to propose (the cover "
+                           "page was read, or the library holds no earlier filing of the firm)")
+    for proposal in proposals:
+        accept_target(review, proposal)
 
 
 def _into_library(saved, signed: bool) -> None:
     """A reviewed filing's new state goes to the library; at sign-off, the variance flags
     against the filing compared with that nobody explained are listed."""
-    review = saved.review
+    from segdesk.library.db import LibraryError, open_library, without_library
+    library = open_library()  # the review is saved: a library that fails only warns
+    if library is None:
+        return
+    try:
+        _record_review(library, saved, signed)
+    except LibraryError as exc:
+        without_library(exc)
+    finally:
+        library.close()
+
+
+def _record_review(library, saved, signed: bool) -> None:
     from segdesk.library.compare import flag_text, unexplained_flags
-    from segdesk.library.db import Library
-    with Library() as library:
-        library.record_review(review, review_path=saved.path)
-        if signed:
-            previous = library.get(review.compare_with) if review.compare_with else \
-                library.previous(library.get(review.filing.sha256))
-            since = previous.date_text if previous else ""
-            for change in unexplained_flags(review, library):
-                print(f"segdesk: variance not explained: {flag_text(review.template, change, since)}",
-                      file=sys.stderr)
+    review = saved.review
+    library.record_review(review, review_path=saved.path)
+    if signed:
+        previous = library.get(review.compare_with) if review.compare_with else \
+            library.previous(library.get(review.filing.sha256))
+        since = previous.date_text if previous else ""
+        for change in unexplained_flags(review, library):
+            print(f"segdesk: variance not explained: {flag_text(review.template, change, since)}",
+                  file=sys.stderr)
 
 
 def _pair(text: str, option: str, form: str) -> tuple[str, str]:
@@ -203,17 +257,21 @@ def _pair(text: str, option: str, form: str) -> tuple[str, str]:
 
 
 def _reasons(review, pairs: list[str]) -> dict[str, str]:
-    """--reason ITEM=TEXT, ITEM an open item's id or code (every open item it names)."""
+    """--reason ITEM=TEXT: ITEM an open item's id or code, a statement (`segregation`, every
+    open item of it) or `all` (every open item); the most specific wins."""
+    from segdesk.review.signoff import ALL_ITEMS, SignOffRefused, reasons_for
     items = review.open_items()
-    reasons: dict[str, str] = {}
+    given: dict[str, str] = {}
     for pair in pairs:
         key, text = _pair(pair, "--reason", "ITEM=TEXT")
-        named = [it for it in items if key in (it.id, it.code)]
-        if not named:
-            raise SegdeskError(f"--reason {key}: not an open item (open: "
-                               f"{', '.join(dict.fromkeys(it.id for it in items)) or 'none'})")
         if not text:
             raise SegdeskError(f"--reason {key}: the reason is empty")
-        for it in named:
-            reasons[it.id] = text
-    return reasons
+        given[key] = text
+        try:
+            reasons_for(review, {key: text})
+        except SignOffRefused:
+            statements = ", ".join(st.id for st in review.template.statements)
+            raise SegdeskError(f"--reason {key}: not an open item (open: "
+                               f"{', '.join(dict.fromkeys(it.id for it in items)) or 'none'}; "
+                               f"or a statement: {statements}; or {ALL_ITEMS})") from None
+    return given

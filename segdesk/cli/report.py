@@ -4,6 +4,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from segdesk.base.amounts import decimal_text, format_amount
+from segdesk.library.compare import comparison_for, verdict_with_flags
+from segdesk.library.targets import target_proposals
 from segdesk.rules.engine import CheckResult
 from segdesk.review.review import Review
 from segdesk.base.vocab import ItemKind
@@ -66,6 +68,8 @@ def check_summary(review: Review) -> str:
            f"end date {f.header.get('end_date', '?')} ({Path(f.source).name}, {f.pages} pages)"]
     out += [f"  note: {note}" for note in f.notes]
     items = review.open_items()
+    targets = {p.item: p for p in target_proposals(review, comparison_for(review, None,
+                                                                           review.compare_with))}
     for st in tpl.statements:
         checks = [c for c in review.checks() if c.statement == st.id]
         mine = [it for it in items if _statement_of(review, it) == st.id]
@@ -76,17 +80,20 @@ def check_summary(review: Review) -> str:
         for it in mine:
             out.append(f"  {it.label:14} {it.cause}: {it.reason}")
             out.append(f"  {'':14} to close: {it.hint}")
+            if it.id in targets:
+                out.append(f"  {'':14} proposed: {targets[it.id].words} "
+                           f"(segdesk review --accept-targets)")
             if it.kind == ItemKind.CHECK:
                 for p in review.check(it.id).proposals[1:3]:
                     ln = tpl.by_id[p.line]
                     out.append(f"  {'':14} or set {ln.code or ln.id} to "
                                f"{format_amount(p.value, ln.unit)} ({p.reason})")
     out.append("")
-    out.append(review.verdict())
+    out.append(verdict_with_flags(review))
     return "\n".join(out)
 
 
 def _statement_of(review: Review, item) -> str:
-    if item.kind == ItemKind.LINE:
-        return review.template.by_id[item.id].statement
-    return review.check(item.id).statement
+    if item.kind == ItemKind.CHECK:
+        return review.check(item.id).statement
+    return review.template.by_id[item.lines[0]].statement

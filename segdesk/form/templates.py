@@ -39,6 +39,7 @@ class LineDef:
     locate: Locate | None = None
     order: int = 0
     aliases: tuple[str, ...] = ()  # other wordings of the label (statements printed without codes)
+    choice: str = ""  # the [[choice]] this row is an option of (its letter names the option)
 
     @property
     def computed(self) -> bool:
@@ -59,6 +60,16 @@ class CheckDef:
     floor: Decimal = Decimal(0)
     base: str | None = None
     cover: str | None = None
+
+
+@dataclass(frozen=True)
+class ChoiceDef:
+    """Rows of which the filer fills one option (the cover page's residual interest target,
+    per statement): the option printed is chosen, the others' blanks are not used."""
+
+    id: str
+    statement: str  # the statement the choice is about
+    name: str  # what is chosen, in words: "management target"
 
 
 @dataclass(frozen=True)
@@ -125,6 +136,7 @@ class FormTemplate:
     # Short forms labels use where printed without codes ("DCOs" -> "derivatives clearing ...").
     abbreviations: dict[str, str] = field(default_factory=dict)
     variance: VarianceDef = field(default_factory=VarianceDef)
+    choices: list[ChoiceDef] = field(default_factory=list)
     by_id: dict[str, LineDef] = field(init=False)
     by_code: dict[str, LineDef] = field(init=False)
 
@@ -137,6 +149,17 @@ class FormTemplate:
 
     def lines_of(self, statement_id: str) -> list[LineDef]:
         return [ln for ln in self.lines if ln.statement == statement_id]
+
+    def choice(self, choice_id: str) -> ChoiceDef:
+        return next(c for c in self.choices if c.id == choice_id)
+
+    def options(self, choice_id: str) -> dict[str, tuple[str, ...]]:
+        """A choice's options in form order, each its letter and the ids of its rows."""
+        found: dict[str, tuple[str, ...]] = {}
+        for ln in self.lines:
+            if ln.choice == choice_id:
+                found[ln.letter] = found.get(ln.letter, ()) + (ln.id,)
+        return found
 
     def cover_ids(self, prefix: str) -> dict[str, str]:
         """The cover rows of one residual interest target, keyed by their last id part."""
@@ -200,7 +223,7 @@ def _build(data: dict, where: str) -> FormTemplate:
             line=str(raw.get("line", "")), letter=raw.get("letter", ""), label=label,
             formula=formula, sign=raw.get("sign", "any"), unit=raw.get("unit", "usd"),
             locate=Locate(loc["anchor"], loc["label"], int(loc.get("index", 0))) if loc else None,
-            order=n - 1, aliases=tuple(raw.get("aliases", ()))))
+            order=n - 1, aliases=tuple(raw.get("aliases", ())), choice=raw.get("choice", "")))
     for ln in lines:
         for ref in ln.formula.refs if ln.formula else ():
             if ref not in seen:
@@ -218,10 +241,21 @@ def _build(data: dict, where: str) -> FormTemplate:
             if ref is not None and ref not in seen:
                 raise SegdeskError(f"form template {where}, check {chk.id}: unknown code {ref}")
         checks.append(chk)
+    choices = [ChoiceDef(c["id"], c["statement"], c.get("name", "choice"))
+               for c in data.get("choice", [])]
+    for c in choices:
+        if c.statement not in statement_ids:
+            raise SegdeskError(f"form template {where}, choice {c.id}: unknown statement "
+                               f"{c.statement!r}")
+    for ln in lines:
+        if ln.choice and ln.choice not in {c.id for c in choices}:
+            raise SegdeskError(f"form template {where}, line item {seen[ln.id]} ({ln.id}): "
+                               f"unknown choice {ln.choice!r}")
     tpl = FormTemplate(id=form["id"], title=form["title"],
                        statements=statements, lines=lines, checks=checks, source=where,
                        abbreviations=dict(form.get("abbreviations", {})),
-                       variance=_variance(data.get("variance", {}), where, statement_ids, seen))
+                       variance=_variance(data.get("variance", {}), where, statement_ids, seen),
+                       choices=choices)
     for chk in checks:
         if chk.type == "target" and not tpl.cover_ids(chk.cover or ""):
             raise SegdeskError(f"form template {where}, check {chk.id}: no cover rows "

@@ -16,6 +16,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import time
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -27,7 +28,8 @@ from typing import Callable, Iterable
 from .compare import Comparison, flag_text, variance_of
 from segdesk.rules.engine import FAILS
 from segdesk.base.errors import SegdeskError
-from .db import FilingRecord, Library, needs_review, record_of
+from .db import FilingRecord, Library, LibraryError, needs_review, record_of, without_library
+from segdesk.reading.pdflimits import FILE_SECONDS_ENV
 from segdesk.reading.pdfread import sha256_of
 from segdesk.review.review import Review
 from segdesk.store.saved_review import SessionMismatch, open_review
@@ -122,9 +124,17 @@ def read_one(path: str, describe: Callable[[Review], dict] | None = None) -> Out
         open_lines=[tpl.by_id[i].code or i for i in needs_review(review)])
 
 
-def _worker_init() -> None:
+def _worker_init(timeout: float | None = None) -> None:
     # Ctrl+C at a terminal reaches the whole process group: only the batch itself stops.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if timeout:  # each file's reading budget: it stops, saying where, within it
+        os.environ[FILE_SECONDS_ENV] = str(timeout)
+
+
+def hard_limit(timeout: float) -> float:
+    """How long a worker may take on one file under `--timeout` before it is killed: the
+    reading stops itself within `timeout` between pages, this is for a page that never ends."""
+    return 2 * timeout + 5
 
 
 def _context():
@@ -148,14 +158,22 @@ class Interrupted(Exception):
 def run(files: list[Path], jobs: int | None = None, library: Library | None = None,
         on_done: Callable[[Outcome], None] | None = None,
         cancelled: Callable[[], bool] | None = None,
-        reader: Callable[[str], Outcome] = read_one) -> list[Outcome]:
+        reader: Callable[[str], Outcome] = read_one,
+        timeout: float | None = None) -> list[Outcome]:
     """Read `files` in `jobs` worker processes, recording each in `library` as it finishes and
-    telling `on_done`. Raises Interrupted (with what was done) on Ctrl+C or `cancelled()`."""
+    telling `on_done`; with `timeout`, a file takes at most that many seconds (then it is a row
+    saying where its reading stopped). Raises Interrupted (with what was done) on Ctrl+C or
+    `cancelled()`."""
     outcomes: list[Outcome] = []
+    into = [library]  # None once the library fails: the run goes on without it
 
     def done(outcome: Outcome) -> None:
-        if library is not None and outcome.record is not None:
-            library.record(outcome.record, outcome.values)
+        if into[0] is not None and outcome.record is not None:
+            try:
+                into[0].record(outcome.record, outcome.values)
+            except LibraryError as exc:
+                without_library(exc)
+                into[0] = None
         outcomes.append(outcome)
         if on_done:
             on_done(outcome)
@@ -174,27 +192,39 @@ def run(files: list[Path], jobs: int | None = None, library: Library | None = No
             else:
                 first_of[sha] = str(path)
                 todo.append(str(path))
-        broken = _pool(todo, jobs or default_jobs(), done, cancelled, reader)
+        broken = _pool(todo, jobs or default_jobs(), done, cancelled, reader, timeout)
         for path in broken:  # alone, so a file that kills its reader takes only itself down
-            if _pool([path], 1, done, cancelled, reader):
+            if _pool([path], 1, done, cancelled, reader, timeout):
                 done(Outcome(path, error=f"{Path(path).name}: the reader crashed on this file"))
     except KeyboardInterrupt:
         raise Interrupted(outcomes) from None
     return outcomes
 
 
-def _pool(paths: list[str], jobs: int, done, cancelled, reader) -> list[str]:
-    """Read `paths` in one pool; the paths left unread when a worker died."""
+def _pool(paths: list[str], jobs: int, done, cancelled, reader,
+          timeout: float | None = None) -> list[str]:
+    """Read `paths` in one pool; the paths left unread when a worker died or was killed for
+    going past the hard limit of `timeout` (that file itself is a row saying so)."""
     if not paths:
         return []
     pool = ProcessPoolExecutor(max_workers=min(jobs, len(paths)), mp_context=_context(),
-                               initializer=_worker_init)
+                               initializer=_worker_init, initargs=(timeout,))
     pending = {pool.submit(reader, p): p for p in paths}
+    started: dict = {}  # future -> when it was first seen running
     clean = False
     try:
         while pending:
             if cancelled is not None and cancelled():
                 raise KeyboardInterrupt
+            if timeout:
+                late = _overdue(pending, started, hard_limit(timeout))
+                if late:
+                    for future in late:
+                        path = pending.pop(future)
+                        done(Outcome(path, error=f"{Path(path).name}: stopped after "
+                                                 f"{hard_limit(timeout):g} s (--timeout "
+                                                 f"{timeout:g}): the reader did not stop"))
+                    return _salvage(pending, done)
             finished, _ = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
             for future in finished:
                 path = pending.pop(future)
@@ -214,6 +244,15 @@ def _pool(paths: list[str], jobs: int, done, cancelled, reader) -> list[str]:
     return []
 
 
+def _overdue(pending: dict, started: dict, limit: float) -> list:
+    """The futures running for longer than `limit` seconds (noting when each started)."""
+    now = time.monotonic()
+    for future in pending:
+        if future not in started and future.running():
+            started[future] = now
+    return [f for f in pending if f in started and not f.done() and now - started[f] > limit]
+
+
 def _salvage(pending: dict, done) -> list[str]:
     """After a worker died: keep what finished, return the paths to read again."""
     again = []
@@ -227,8 +266,16 @@ def _salvage(pending: dict, done) -> list[str]:
 
 # ---------------------------------------------------------------------- variance flags
 
-def add_flags(outcomes: list[Outcome], library: Library) -> None:
-    """Each filing's variance flags against the previous filing of its firm in the library."""
+def add_flags(outcomes: list[Outcome], library: Library | None) -> None:
+    """Each filing's variance flags against the previous filing of its firm in the library
+    (none without a library, or when it fails: said once)."""
+    try:
+        _add_flags(outcomes, library) if library is not None else None
+    except LibraryError as exc:
+        without_library(exc)
+
+
+def _add_flags(outcomes: list[Outcome], library: Library) -> None:
     for out in outcomes:
         if out.record is None or out.values is None:
             continue

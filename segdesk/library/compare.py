@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Callable, Mapping
 
 from segdesk.base.amounts import format_amount
-from .db import FilingRecord, Library, record_of
+from .db import FilingRecord, Library, LibraryError, open_library, record_of, without_library
 from segdesk.form.templates import FormTemplate, Threshold, VarianceDef
 
 _HUNDRED = Decimal(100)
@@ -111,7 +111,7 @@ def comparison_for(review, library: Library | None = None,
     earlier filing of its firm and form; None when the library holds none (or no library)."""
     own = library is None
     if own:
-        library = Library.existing()
+        library = open_library(existing=True)
         if library is None:
             return None
     try:
@@ -120,6 +120,11 @@ def comparison_for(review, library: Library | None = None,
         else:
             previous = library.previous(record_of(review)[0])
         return None if previous is None else compare_with(review, library, previous)
+    except LibraryError as exc:  # a convenience, never a gate: without the Previous columns
+        if not own:
+            raise  # the caller's library: the caller says it (the window's status line)
+        without_library(exc)
+        return None
     finally:
         if own:
             library.close()
@@ -136,6 +141,18 @@ def unexplained_flags(review, library: Library | None = None) -> list[LineChange
     if comparison is None:
         return []
     return unexplained(comparison.flags(review.value), review.explanations)
+
+
+def unexplained_note(count: int) -> str:
+    """What the verdict line adds for variance flags nobody explained: ' · 3 changes
+    unexplained' ('' for none). A note, never a reason the filing is not reconciled."""
+    return f" \u00b7 {count} change{'s' * (count != 1)} unexplained" if count else ""
+
+
+def verdict_with_flags(review, library: Library | None = None) -> str:
+    """The review's verdict line with its unexplained variance flags: what `segdesk check`
+    ends with and the workbook's Summary says."""
+    return review.verdict() + unexplained_note(len(unexplained_flags(review, library)))
 
 
 def flag_text(template: FormTemplate, change: LineChange, since: str = "") -> str:

@@ -16,10 +16,12 @@ Amounts are stored as decimal text, never as floats. One Library object per thre
 """
 from __future__ import annotations
 
+import functools
 import os
 import random
 import re
 import sqlite3
+import sys
 import time
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
@@ -34,7 +36,7 @@ from segdesk.base.fsutil import user_data_dir
 from segdesk.base.filing import parse_date
 from segdesk.form.templates import Threshold
 from segdesk.base.vocab import ItemKind, ReviewState
-from segdesk.store.team import ENV, is_team
+from segdesk.store.team import ENV, TeamUnavailable, is_team
 
 FILE_NAME = "library.sqlite3"
 
@@ -169,9 +171,57 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class LibraryError(SegdeskError):
-    pass
+    """The library cannot be used now (damaged, newer, locked, read-only): the tools go on
+    without it (`without_library`), it is never a gate."""
 
 
+_told: set[str] = set()
+
+
+def without_library(exc: LibraryError, say=None) -> None:
+    """Tell once per process (and reason) that the tool goes on without the library: one line,
+    on stderr unless `say` takes it (the window's status line)."""
+    text = f"warning: {exc}; going on without it (`segdesk library check` / `repair`)"
+    if text in _told:
+        return
+    _told.add(text)
+    if say is not None:
+        say(text)
+    else:
+        print(f"segdesk: {text}", file=sys.stderr)
+
+
+def open_library(path: str | Path | None = None, existing: bool = False,
+                 say=None) -> "Library | None":
+    """The library, or None (said once, `without_library`) when it cannot be used;
+    `existing`: None too when there is no library file yet (readers that must not make one)."""
+    try:
+        return Library.existing(path) if existing else Library(path)
+    except LibraryError as exc:
+        without_library(exc, say)
+        return None
+
+
+def _library_errors(cls):
+    """Every public method of `cls` raises LibraryError, never sqlite3's own errors: a page
+    of the file damaged shows only when a query reaches it, long after opening."""
+    def guard(method):
+        @functools.wraps(method)
+        def guarded(self, *args, **kwargs):
+            try:
+                return method(self, *args, **kwargs)
+            except sqlite3.Error as exc:
+                raise LibraryError(self._problem(exc)) from None
+            except TeamUnavailable as exc:  # the team database lost or refusing
+                raise LibraryError(str(exc)) from None
+        return guarded
+    for name, member in list(vars(cls).items()):
+        if callable(member) and not name.startswith("_") and name not in ("existing",):
+            setattr(cls, name, guard(member))
+    return cls
+
+
+@_library_errors
 class Library:
     """The SQLite file; or, given a team database (a postgresql:// URL or libpq string, by
     argument or SEGDESK_LIBRARY), the same queries over the team's (team_library.py)."""
@@ -181,7 +231,10 @@ class Library:
         self.team = None
         if is_team(str(spec)):
             from .team_library import TeamConnection
-            self.team = self.conn = TeamConnection(str(spec))
+            try:
+                self.team = self.conn = TeamConnection(str(spec))
+            except TeamUnavailable as exc:
+                raise LibraryError(str(exc)) from None
             self.path = self.team.where
             return
         self.path = Path(spec)
@@ -198,13 +251,23 @@ class Library:
             self._retry(lambda: self.conn.execute("PRAGMA journal_mode = WAL"))
             self.conn.execute("PRAGMA synchronous = FULL")
             self._migrate()
-        except sqlite3.DatabaseError as exc:
+        except sqlite3.Error as exc:
             self.conn.close()
-            raise LibraryError(f"the library {self.path} is damaged or not a library "
-                               f"({_why(exc)})") from None
+            raise LibraryError(self._problem(exc)) from None
         except BaseException:
             self.conn.close()
             raise
+
+    def _problem(self, exc: sqlite3.Error) -> str:
+        """What is wrong with the library, in words: read-only, locked, or damaged."""
+        text = str(exc).lower()
+        if "readonly" in text or "read-only" in text or "read only" in text:
+            return f"the library {self.path} is read-only"
+        if _busy(exc):
+            return f"the library {self.path} is locked by another program"
+        if "unable to open" in text:
+            return f"cannot open the library {self.path} ({_why(exc)})"
+        return f"the library {self.path} is damaged or not a library ({_why(exc)})"
 
     @classmethod
     def existing(cls, path: str | Path | None = None) -> "Library | None":
@@ -454,7 +517,7 @@ def _chunks(items: list, size: int) -> Iterable[list]:
         yield items[start:start + size]
 
 
-def _busy(exc: sqlite3.OperationalError) -> bool:
+def _busy(exc: sqlite3.Error) -> bool:
     text = str(exc).lower()
     return "locked" in text or "busy" in text
 
@@ -465,3 +528,46 @@ def _why(exc: Exception) -> str:
 
 def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+# ---------------------------------------------------------------------- check and repair
+
+def integrity(path: str | Path | None = None) -> list[str]:
+    """What SQLite's `integrity_check` finds wrong with the library file (empty: it is
+    sound); a file that cannot be opened as a library at all is one problem."""
+    path = Path(path) if path else default_path()
+    if not path.exists():
+        return [f"no library at {path}"]
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            rows = [r[0] for r in conn.execute("PRAGMA integrity_check")]
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:
+        return [f"not a usable library ({_why(exc)})"]
+    problems = [] if rows == ["ok"] else rows
+    if version > SCHEMA_VERSION:
+        problems.append(f"written by a newer segdesk (schema {version}; this one knows "
+                        f"{SCHEMA_VERSION})")
+    return problems
+
+
+def set_library_aside(path: str | Path | None = None) -> Path | None:
+    """Rename the library file (and its WAL files) to `…damaged-<UTC time>`: kept, out of the
+    way of a new one. Returns the new name (None when there was no file)."""
+    path = Path(path) if path else default_path()
+    if not path.exists():
+        return None
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    target = path.with_name(f"{path.name}.damaged-{stamp}")
+    try:
+        for suffix in ("-wal", "-shm"):
+            extra = path.with_name(path.name + suffix)
+            if extra.exists():
+                os.replace(extra, target.with_name(target.name + suffix))
+        os.replace(path, target)
+    except OSError as exc:
+        raise LibraryError(f"cannot set the library {path} aside: {exc.strerror}") from None
+    return target

@@ -9,10 +9,13 @@ from typing import Callable, Iterable
 from segdesk.base.amounts import parse_amount
 from segdesk.base.errors import SegdeskError
 from segdesk.base.filing import MISSING, SUSPECT, Filing, LineItem
-from .labels import context_after, match_rows, rows_of, schedule_of
+from .labels import (Schedule, context_after, match_rows, reads_as_statement, rows_of,
+                     schedule_of, statement_words)
 from .layout import TextLine, Token, code_of, is_text, page_lines
+from .pdflimits import late_page, stopped_at
 from .pdfread import PageWords, close_pdf, iter_page_words, open_pdf, sha256_of
-from segdesk.form.templates import FormTemplate, LineDef, builtin_template, builtin_templates
+from segdesk.form.templates import (FormTemplate, LineDef, StatementDef, builtin_template,
+                                   builtin_templates)
 from .triage import MIN_PAGES as TRIAGE_MIN_PAGES, triage
 
 Progress = Callable[[int, int], None]
@@ -51,22 +54,28 @@ def extract(path: str | Path, template: FormTemplate | None = None,
         source = page_source(pdf, path, progress, cancelled, **only) if page_source \
             else iter_page_words(pdf, progress, cancelled, **only)
         sizes = list(found.sizes) if found else [(0.0, 0.0)] * count
-        ocr_pages, problems, read = [], [], 0
+        ocr_pages, problems, read, late = [], [], 0, []
         for page in source:
             sizes[page.number - 1] = (page.width, page.height)
             read += 1
             if page.problem:
                 problems.append(page.problem)
+                if page.problem == late_page(page.number):
+                    late.append(page.number)
             if page.ocr:
                 ocr_pages.append(page.number)
             reader.read_page(page)
     finally:
         close_pdf(pdf)
     if not reader.found_any():
+        if late:  # not "damaged", not "no filing": it was not all read
+            raise SegdeskError(f"{path.name}: {stopped_at(late[0], count)}: no Daily Seg filing "
+                               f"found on the pages read before")
         if problems and len(problems) == read:
             raise SegdeskError(f"{path.name}: the PDF is damaged: none of its pages can be read")
+        blank = f", {found.blank} of them blank" if found and found.blank else ""
         raise SegdeskError(f"{path.name}: no Daily Seg filing found in it "
-                           f"(no line-item codes on its {count} page{'s' * (count != 1)})")
+                           f"(no line-item codes on its {count} page{'s' * (count != 1)}{blank})")
     reader.finish()
     tpl = reader.template or builtin_template()
     items = reader.items(tpl)
@@ -76,7 +85,7 @@ def extract(path: str | Path, template: FormTemplate | None = None,
             item.note = "; ".join([item.note] + problems)
     return Filing(source=str(path), sha256=sha256_of(path), pages=count, form=tpl.id,
                   form_title=tpl.title, header=reader.header, items=items,
-                  page_sizes=sizes, ocr_pages=ocr_pages, read_pages=found.pages if only else [],
+                  page_sizes=sizes, ocr_pages=ocr_pages, read_pages=sorted(found.pages) if only else [],
                   notes=reader.notes(tpl), rounding=reader.scale / 2 if reader.scale > 1 else 0)
 
 
@@ -92,6 +101,10 @@ class _FilingReader:
         self.located: dict[str, dict[str, LineItem]] = {}  # template id -> code-less rows
         self.header: dict[str, str] = {}
         self.side = 0  # the filing's lines so far: + code-then-value, - value-then-code
+        # Anchors of code-less rows the last page printed (template id -> anchors), whose rows
+        # may go on at the top of the next page ("12." at a page's foot, 12B-C overleaf).
+        self._anchors: dict[str, set[str]] = {}
+        self._anchors_page = 0
         # Statements printed without codes (labels.py): their lines, header and template,
         # which were found, rows left unmatched, the scale they print in.
         self.by_label: dict[str, LineItem] = {}
@@ -101,6 +114,8 @@ class _FilingReader:
         self.unmatched: list[str] = []
         self.scale = Decimal(1)
         self._context: dict[str, tuple[str, str]] = {}  # statement id -> where its rows stand
+        self._scales: dict[str, Decimal] = {}  # statement id -> the scale its first page says
+        self._last_schedule: tuple[int, StatementDef] | None = None  # (page, statement)
 
     def found_any(self) -> bool:
         return bool(self.found or self.by_label)
@@ -126,11 +141,16 @@ class _FilingReader:
         # Code-less rows may come before any code tells which form this is (the cover page).
         for tpl in self.candidates:
             found = self.located.setdefault(tpl.id, {})
+            carried = self._anchors.get(tpl.id, set()) if self._anchors_page == page.number - 1 \
+                else set()
+            seen: set[str] = set()
             for ln, hit in locate_all(lines, [ln for ln in tpl.lines
-                                              if ln.locate and ln.id not in found]):
+                                              if ln.locate and ln.id not in found], carried, seen):
                 label, amount = hit
                 # The box is the value's own; the label only tells where to look.
                 found[ln.id] = _item(ln, page, amount or label, amount)
+            self._anchors[tpl.id] = seen
+        self._anchors_page = page.number
         pairs = pair_codes(lines, page.width, self.side)
         if not pairs:
             return
@@ -144,8 +164,11 @@ class _FilingReader:
                 self.found[ln.id] = _item(ln, page, code_tok, amount_tok)
 
     def _read_schedule(self, page: PageWords, lines: list[TextLine]) -> bool:
-        """A statement printed without codes: its rows matched to the form's lines by number
-        and label. False when the page is no such schedule (or prints codes after all)."""
+        """A statement printed without codes: its rows aligned to the form's lines. False when
+        the page is no such schedule (or prints codes after all). A page whose title block
+        names no statement goes on with the statement of the page before, while that has
+        lines still to come; its scale and firm carry over, as they do to a continuation page
+        that repeats the title without saying "in thousands"."""
         if any(code_of(t) for line in lines for t in line.values):
             return False
         for tpl in [self.label_template] if self.label_template else self.candidates:
@@ -153,7 +176,10 @@ class _FilingReader:
             if sched is not None:
                 break
         else:
-            return False
+            sched = self._continued(page, lines)
+            if sched is None:
+                return False
+            tpl = self.label_template
         self.label_template = tpl
         stmt = sched.statement
         self.schedules.setdefault(stmt.id, page.number)
@@ -161,22 +187,41 @@ class _FilingReader:
             self.label_header.setdefault("firm", sched.firm)
         if sched.end_date:
             self.label_header.setdefault("end_date", sched.end_date)
-        self.scale = max(self.scale, sched.scale)
+        scale = sched.scale or self._scales.get(stmt.id, Decimal(1))
+        self._scales.setdefault(stmt.id, scale)
+        self.scale = max(self.scale, scale)
         rows = rows_of(lines[sched.first_row:], self._context.get(stmt.id, ("", "")))
         self._context[stmt.id] = context_after(rows)
-        found, unmatched = match_rows(rows, tpl, stmt.id, set(self.by_label))
+        after = max((tpl.by_id[i].order for i, it in self.by_label.items()
+                     if it.statement == stmt.id), default=-1)
+        found, unmatched = match_rows(rows, tpl, stmt.id, set(self.by_label), after)
         for ln, _, amount in found:
             item = _item(ln, page, amount, amount)
-            if item.value is not None and sched.scale != 1:
-                item.value *= sched.scale
-                item.note = "; ".join(filter(None, [item.note, "printed in thousands"]))
+            if item.value is not None and scale != 1:
+                item.value *= scale
+                unit = "thousands" if scale == 1000 else "millions"
+                item.note = "; ".join(filter(None, [item.note, f"printed in {unit}"]))
             self.by_label[ln.id] = item
+        self._last_schedule = (page.number, stmt)
         for row in unmatched:
             printed = ", ".join(t.text for t in row.values)
             self.unmatched.append(f"page {page.number}: row {row.number}{row.letter.upper()} "
                                   f"'{row.text}' ({printed}) matches no line of the "
                                   f"{stmt.title}")
         return True
+
+    def _continued(self, page: PageWords, lines: list[TextLine]) -> Schedule | None:
+        """The statement a page without a title block continues: the one read on the page
+        before, if its last line is still to come and the page reads as the form's lines."""
+        tpl = self.label_template
+        if self._last_schedule is None or tpl is None:
+            return None
+        number, stmt = self._last_schedule
+        if number != page.number - 1 or tpl.lines_of(stmt.id)[-1].id in self.by_label \
+                or not reads_as_statement(" ".join(ln.text for ln in lines),
+                                          statement_words(tpl)):
+            return None
+        return Schedule(stmt)
 
     def notes(self, tpl: FormTemplate) -> list[str]:
         """What a reviewer must know that no line says: rows matching no line, and statements
@@ -202,14 +247,33 @@ class _FilingReader:
         located = self.located.get(tpl.id, {})
         held = {it.statement for it in self.found.values()} | {
             tpl.by_id[i].statement for i in located}
+        merged = _merged_into(tpl, self.found)
         for ln in tpl.lines:
             missing = ("not found in the filing" if ln.statement in held
                        else f"{tpl.statement(ln.statement).title}: not in the file")
+            if ln.id in merged:
+                missing = (f"printed as one net figure ({merged[ln.id]}): the gross amount "
+                           f"and its offset are not printed")
+            # A schedule prints the rows its firm keeps; a line with no row there is not
+            # printed (unlike a coded line whose code is on no page: that value was lost).
+            printed = ln.id not in merged and not self.schedules
             item = self.found.get(ln.id) or located.get(ln.id) or LineItem(
                 ln.id, ln.code, ln.statement, ln.line, ln.letter, ln.label,
-                status=MISSING, note=missing)
+                status=MISSING, note=missing, printed=printed)
             out.append(item)
         return out
+
+
+def _merged_into(tpl: FormTemplate, found: dict[str, LineItem]) -> dict[str, str]:
+    """line id -> the net line read in its place, for the gross amount and offset of a net
+    line (7045 and 7047 of 7050) printed as one figure: the net read, neither of its parts."""
+    out = {}
+    for ln in tpl.lines:
+        if ln.id in found and ln.formula and ln.line:
+            parts = [tpl.by_id[i] for i in ln.formula.refs]
+            if all(p.line == ln.line and p.id not in found for p in parts):
+                out.update((p.id, ln.code or ln.id) for p in parts)
+    return out
 
 
 def _item(ln: LineDef, page: PageWords, anchor: Token, amount: Token | None) -> LineItem:
@@ -332,8 +396,13 @@ def _offset_neighbour(lines: list[TextLine], line_no: int, code: Token, directio
     return best
 
 
-def locate_all(lines: list[TextLine], wanted: list[LineDef]):
-    """(line, (label token, amount token)) for each code-less row found on this page."""
+def locate_all(lines: list[TextLine], wanted: list[LineDef], carried: set[str] = frozenset(),
+               seen: set[str] | None = None):
+    """(line, (label token, amount token)) for each code-less row found on this page.
+
+    Rows whose anchor is not on the page but was on the page before (`carried`) are looked
+    for from the page's top: a block that goes on overleaf. The anchors this page prints are
+    added to `seen`."""
     if not wanted:
         return
     texts = [line.text.lower() for line in lines]
@@ -342,10 +411,19 @@ def locate_all(lines: list[TextLine], wanted: list[LineDef]):
         anchor = ln.locate.anchor.lower()
         if anchor not in starts:
             starts[anchor] = _find_anchor(texts, anchor)
+            if starts[anchor] is not None and seen is not None:
+                seen.add(anchor)
+            elif anchor in carried:
+                starts[anchor] = _continued_at(texts)
         if starts[anchor] is not None:
             hit = locate(lines, ln, starts[anchor])
             if hit is not None:
                 yield ln, hit
+
+
+def _continued_at(texts: list[str]) -> int:
+    """Where a continuation page's rows begin: after its "(continued)" heading, if any."""
+    return next((n for n, text in enumerate(texts[:15]) if "(continued)" in text), -1)
 
 
 def _find_anchor(texts: list[str], anchor: str) -> int | None:

@@ -11,6 +11,7 @@ the file is read as usual.
 from __future__ import annotations
 
 import io
+import os
 import threading
 import time
 import zlib
@@ -39,9 +40,22 @@ class PageTooCostly(Exception):
     """A page (or a stream) would cost more to read than any filing's page does."""
 
 
+FILE_SECONDS_ENV = "SEGDESK_FILE_SECONDS"  # overrides MAX_FILE_SECONDS (batch --timeout sets it)
+
+
+def file_seconds() -> float:
+    """The budget of one file's reading, in seconds: $SEGDESK_FILE_SECONDS, else
+    MAX_FILE_SECONDS."""
+    try:
+        given = float(os.environ.get(FILE_SECONDS_ENV, ""))
+    except ValueError:
+        return MAX_FILE_SECONDS
+    return given if given > 0 else MAX_FILE_SECONDS
+
+
 def file_deadline() -> float:
-    """The time.monotonic() by which a file's reading must end (MAX_FILE_SECONDS from now)."""
-    return time.monotonic() + MAX_FILE_SECONDS
+    """The time.monotonic() by which a file's reading must end (file_seconds() from now)."""
+    return time.monotonic() + file_seconds()
 
 
 def past(deadline: float | None) -> bool:
@@ -50,7 +64,12 @@ def past(deadline: float | None) -> bool:
 
 def late_page(number: int) -> str:
     return (f"page {number} was not read: the file takes too long to read (over "
-            f"{MAX_FILE_SECONDS:.0f} s)")
+            f"{file_seconds():g} s)")
+
+
+def stopped_at(number: int, count: int) -> str:
+    """How a file's reading that ran out of time ended."""
+    return f"stopped after {file_seconds():g} s at page {number} of {count}"
 
 
 class _Budget:
@@ -59,12 +78,14 @@ class _Budget:
         self.bytes = 0
         self.objects = 0
         self.operations = 0
-        self.deadline = time.monotonic() + MAX_PAGE_SECONDS
+        # Never more than the whole file's budget (a short one: batch --timeout).
+        self.seconds = min(MAX_PAGE_SECONDS, file_seconds())
+        self.deadline = time.monotonic() + self.seconds
 
     def check_time(self) -> None:
         if time.monotonic() > self.deadline:
             raise PageTooCostly(f"page {self.number} takes too long to read (over "
-                                f"{MAX_PAGE_SECONDS:.0f} s); it was skipped")
+                                f"{self.seconds:g} s); it was skipped")
 
 
 _state = threading.local()

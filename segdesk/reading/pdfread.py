@@ -58,6 +58,7 @@ class PageWords:
     problem: str = ""  # why some or all of the page could not be read ("" when it was)
     image_cover: float = 0.0  # share of the page that images cover
     too_costly: bool = False  # over pdflimits' bounds: not to be rendered for OCR either
+    blank: bool = False  # nothing drawn on it (no text, image or path): nothing for OCR to read
 
     def page_box(self, box: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
         """A box in the words' frame -> the displayed page's: turned back by `skew`, then by
@@ -229,7 +230,7 @@ def _read_page(page, number: int) -> PageWords:
     import pdfplumber.utils
 
     width, height = float(page.width), float(page.height)
-    chars, images = _chars_and_images(page)
+    chars, images, drawn = _chars_and_images(page)
     if min(width, height) < MIN_PAGE_SIDE:
         # An empty or absurdly small MediaBox: pdf.js and pdfium show the page as US Letter,
         # its content where it stands from the bottom-left corner; read it in that frame.
@@ -251,14 +252,16 @@ def _read_page(page, number: int) -> PageWords:
         # (pairing a value with its code measures gaps against the page's width).
         width = max(width, max(w.x1 for w in words))
         height = max(height, max(w.bottom for w in words))
-    return PageWords(number, width, height, words, turn=turn, image_cover=cover)
+    return PageWords(number, width, height, words, turn=turn, image_cover=cover,
+                     blank=not (chars or images or drawn))
 
 
-def _chars_and_images(page) -> tuple[list[dict], list[dict]]:
+def _chars_and_images(page) -> tuple[list[dict], list[dict], bool]:
     """`page.chars` and `page.images` as pdfplumber makes them from its parse of the page
     (`page.layout`, no layout analysis), with only the keys segdesk and pdfplumber's word
     building read. pdfplumber's own `page.objects` turns every attribute of every object
-    (colours, graphic states, the paths of rules) into dicts: half the time of a page."""
+    (colours, graphic states, the paths of rules) into dicts: half the time of a page. The
+    third answer says whether anything else (a path, a curve) is drawn on it."""
     from pdfminer.layout import LTChar, LTContainer, LTImage
 
     # As pdfplumber's Page.process_object places an object (pdfminer's coordinates are
@@ -268,6 +271,7 @@ def _chars_and_images(page) -> tuple[list[dict], list[dict]]:
     doctop = page.initial_doctop
     chars: list[dict] = []
     images: list[dict] = []
+    drawn = []
 
     def walk(objs) -> None:
         for obj in objs:
@@ -287,9 +291,11 @@ def _chars_and_images(page) -> tuple[list[dict], list[dict]]:
                                "bottom": (height - obj.y0) + mb_top})
             elif isinstance(obj, LTContainer):  # a form XObject (LTFigure): its contents
                 walk(obj._objs)
+            elif not drawn:
+                drawn.append(obj)
 
     walk(page.layout._objs)
-    return chars, images
+    return chars, images, bool(drawn)
 
 
 def _text_turn(chars: list[dict]) -> int:

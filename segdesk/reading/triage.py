@@ -4,9 +4,11 @@ A filing may come inside hundreds of pages of supporting documents (bank confirm
 clearing statements: dense numbers). Building words with pdfplumber costs ~50 ms a page;
 pdfium gives a page's plain text in well under 1 ms (bench/bench_extract.py measures both).
 So the text of every page is read with pdfium first, and only the pages that print a form's
-code or one of its statement headings, schedule titles or cover-page anchors -- and pages
-with no text at all, which only OCR can read -- go on to the full reading. Reading time then
-grows with the filing's pages, not the file's.
+code or one of its statement headings, schedule titles (also in other words) or cover-page
+anchors -- the pages after a schedule page that read as the form's lines (its continuation
+without a title), and, after them, pages with no text but something drawn, which only OCR can
+read -- go on to the full reading. A blank page (nothing on it at all) costs microseconds and is
+never read further. Reading time then grows with the filing's pages, not the file's.
 """
 from __future__ import annotations
 
@@ -15,6 +17,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from .labels import (HEAD_LINES, TITLE_SHARE, reads_as_statement, statement_words, stem_list,
+                     stems, title_share)
 from .pdfread import PDFIUM_LOCK
 from segdesk.form.templates import FormTemplate
 
@@ -31,7 +35,8 @@ _DASHES = "[-\u2013\u2014]"  # what _normal reads as a dash
 class Triage:
     count: int
     sizes: list[tuple[float, float]]  # every page's (width, height) in points
-    pages: list[int]  # 1-based: the pages worth the full reading, in order
+    pages: list[int]  # 1-based: the pages worth the full reading, in the order to read them
+    blank: int = 0  # pages with nothing drawn on them
 
 
 def markers(templates: list[FormTemplate]) -> tuple[set[str], list[str]]:
@@ -58,9 +63,13 @@ def triage(path: str | Path, templates: list[FormTemplate]) -> Triage:
     codes, phrases = markers(templates)
     wanted = [(set(tpl.by_code), {_normal(ln.locate.anchor) for ln in tpl.lines if ln.locate})
               for tpl in templates]
+    titles = [stems(t) for tpl in templates for st in tpl.statements for t in st.schedule_titles]
+    vocabulary = set().union(*(statement_words(tpl) for tpl in templates))
     seen_codes: set[str] = set()
     seen_phrases: set[str] = set()
-    kept = []
+    kept, scans = [], []  # pages printing the filing's marks; pages only OCR can read
+    other, blank = [], 0  # pages of text without the marks; pages with nothing on them
+    schedule_before = False  # the page before printed a schedule (or went on with one)
     with PDFIUM_LOCK:
         doc = pypdfium2.PdfDocument(str(path))
         try:
@@ -68,24 +77,46 @@ def triage(path: str | Path, templates: list[FormTemplate]) -> Triage:
             sizes = [tuple(doc.get_page_size(i)) for i in range(count)]
             for index in range(count):
                 page = doc[index]
-                textpage = page.get_textpage()
-                text = textpage.get_text_range()
-                textpage.close()
-                page.close()
-                if _holds_filing(text, codes, phrases, seen_codes, seen_phrases):
-                    kept.append(index + 1)
+                try:
+                    textpage = page.get_textpage()
+                    text = textpage.get_text_range()
+                    textpage.close()
+                    if len(text.strip()) < MIN_TEXT:
+                        if _drawn_on(page):  # a scan, perhaps: for OCR, after the text pages
+                            scans.append(index + 1)
+                        else:
+                            blank += 1
+                    elif _holds_filing(text, codes, phrases, seen_codes, seen_phrases):
+                        kept.append(index + 1)
+                        schedule_before = not _CODE.search(text)
+                    elif _names_schedule(text, titles) or (
+                            schedule_before and reads_as_statement(text, vocabulary)):
+                        # A schedule titled in other words, or a continuation page of one
+                        # without its title: its rows read as the form's lines.
+                        kept.append(index + 1)
+                        schedule_before = True
+                    else:
+                        other.append(index + 1)
+                        schedule_before = False
+                finally:
+                    page.close()
                 if any(c <= seen_codes and a <= seen_phrases for c, a in wanted):
                     break
         finally:
             doc.close()
-    return Triage(count, sizes, kept or list(range(1, count + 1)))
+    # Nothing marked: every page with something on it has its say (and says what it lacks).
+    return Triage(count, sizes, kept + scans or other, blank)
+
+
+def _drawn_on(page) -> bool:
+    """Is anything (text, image, path) drawn on the page? A blank page is not worth reading."""
+    import pypdfium2.raw as pdfium_c
+    return pdfium_c.FPDFPage_CountObjects(page.raw) > 0
 
 
 def _holds_filing(text: str, codes: set[str], phrases: list[str], seen_codes: set[str],
                   seen_phrases: set[str]) -> bool:
     """Does this page's text print a code or phrase of a form? Notes which it printed."""
-    if len(text.strip()) < MIN_TEXT:
-        return True  # no text layer: a scanned page, for OCR to read
     found = codes.intersection(_CODE.findall(text))
     # A phrase is looked for as _normal would find it (any run of spaces between its words,
     # any dash for its dashes), without normalising the page's text (~0.1 ms a page); and
@@ -96,6 +127,13 @@ def _holds_filing(text: str, codes: set[str], phrases: list[str], seen_codes: se
     seen_codes |= found
     seen_phrases |= said
     return bool(found or said)
+
+
+def _names_schedule(text: str, titles: list[set[str]]) -> bool:
+    """Does the page's title block print a schedule title in other words (the measure of
+    labels.schedule_of)?"""
+    said = stem_list(" ".join(text.splitlines()[:HEAD_LINES]))
+    return any(title_share(said, t) >= TITLE_SHARE for t in titles)
 
 
 @lru_cache(maxsize=None)

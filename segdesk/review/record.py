@@ -42,6 +42,11 @@ class ReviewRecord:
     audit: list[AuditEntry] = field(default_factory=list)
     ocr_pages: list[int] = field(default_factory=list)  # pages OCR'd on the reviewer's request
 
+    def __post_init__(self) -> None:
+        if self.approved is not None and self.signed_off is None:
+            # An approval approves a sign-off: without one it is no state a review can be in.
+            raise ValueError("an approval without a sign-off")
+
 
 @dataclass
 class ReviewChange:

@@ -21,7 +21,8 @@ from typing import Callable, Mapping
 from segdesk.base.amounts import decimal_text
 from segdesk.base.errors import SegdeskError
 from segdesk.base.filing import Filing, LineItem
-from segdesk.base.vocab import VALUE_ACTIONS, AuditAction, ItemKind, LineState, LineStatus, ReviewState
+from segdesk.base.vocab import (VALUE_ACTIONS, AuditAction, ItemCause, ItemKind, LineState,
+                                LineStatus, ReviewState)
 from segdesk.form.templates import FormTemplate, builtin_template
 from segdesk.rules.engine import CheckResult, Engine
 from . import signoff
@@ -46,7 +47,9 @@ class Review:
         self._extracted: dict[str, Decimal | None] = {it.id: it.value for it in filing.items}
         self.engine = Engine(self.template, self._extracted,
                              {it.id: it.alternatives for it in filing.items if it.alternatives},
-                             rounding=filing.rounding)
+                             rounding=filing.rounding,
+                             printed={it.id: it.value for it in filing.items
+                                      if it.status == LineStatus.OK and it.value is not None})
         # What the reviewer did; its values are the engine's (record() reads them from there).
         self._rec = ReviewRecord(ocr_pages=sorted(set(ocr_pages)))
         self._voided = ""  # what the last void said, for the window to show
@@ -97,10 +100,15 @@ class Review:
         """How the value came to be; a value the reviewer cleared shows as derived or missing."""
         if line_id in self.engine.derived:
             return LineStatus.DERIVED
+        if self.line_state(line_id) == LineState.NOT_USED:
+            return LineStatus.NOT_USED
         if self.engine.values[line_id] != self._extracted[line_id]:
             return LineStatus.EDITED if self.engine.values[line_id] is not None \
                 else LineStatus.MISSING
-        return self.item(line_id).status
+        status = self.item(line_id).status
+        if status == LineStatus.OK and self.line_verdict(line_id).cause == ItemCause.SUSPECT:
+            return LineStatus.SUSPECT  # read cleanly, but the arithmetic accuses it
+        return status
 
     def derived_from(self, line_id: str) -> str | None:
         """The check the engine derived this line's value from (None: not derived)."""
@@ -261,14 +269,32 @@ class Review:
         if before == value:
             return ReviewChange()
         self._require_reviewer()
+        derived = dict(self.engine.derived)
         moved = self.engine.set_value(line_id, value)
         change = ReviewChange(lines=moved.lines, checks=moved.checks)
         # Confirmations given on a value that moved may have lapsed: repaint those lines too.
         change.lines.update(i for i, snap in self._rec.confirmations.items()
                             if not change.lines.isdisjoint(snap.get("inputs", ())))
         self._record(change, line_id, before, value, note, action)
+        self._record_derivations(derived, line_id)
         self._changed(change)
         return change
+
+    def line_proposals(self, line_id: str) -> list:
+        """Likely fixes of this line, likeliest first: the printed value when the line was
+        changed away from a clean reading, then what the failing checks on it propose."""
+        found = [p for p in [self.engine.restore_proposal(line_id)] if p is not None]
+        for res in self.engine.checks_of(line_id):
+            found += [p for p in res.proposals if p.line == line_id
+                      and all(p.value != q.value for q in found)]
+        return found
+
+    def restore_printed(self, line_id: str) -> ReviewChange:
+        """Put back the value read cleanly from the page (a fix, on the audit trail)."""
+        prop = self.engine.restore_proposal(line_id)
+        if prop is None:
+            return ReviewChange()
+        return self.set_value(line_id, prop.value, note=prop.reason, action=AuditAction.FIX)
 
     def apply_proposal(self, check_id: str, index: int = 0) -> ReviewChange:
         result = self.engine.results[check_id]
@@ -292,8 +318,10 @@ class Review:
             del self._rec.confirmations[line_id]
         change = ReviewChange(lines={line_id})
         value = decimal_text(self.engine.value(line_id))
-        self._record(change, line_id, value, value, note,
-                     AuditAction.REVIEWED if confirmed else AuditAction.UNREVIEWED, raw=True)
+        # A derived value is printed nowhere: it is accepted, not confirmed against the page.
+        action = AuditAction.UNREVIEWED if not confirmed else AuditAction.ACCEPTED \
+            if line_id in self.engine.derived else AuditAction.REVIEWED
+        self._record(change, line_id, value, value, note, action, raw=True)
         self._changed(change)
 
     def confirm_all_corrected(self) -> list[str]:
@@ -339,10 +367,12 @@ class Review:
     # ------------------------------------------------------------------ sign-off
     def sign_off(self, reasons: dict[str, str] | None = None) -> Signature:
         """The preparer's sign-off. Allowed when the filing is reconciled, or with a written
-        reason for each open item (keyed by the item's id), each of which goes on the audit
-        trail. Raises SignOffRefused otherwise."""
+        reason for each open item, each of which goes on the audit trail. A reason is keyed by
+        the item's id or code, by a statement (for all its open items), or 'all' (the most
+        specific wins: signoff.reasons_for). Raises SignOffRefused otherwise."""
         self._require_reviewer()
-        signature, entries = signoff.sign_off(self, self._reviewer, reasons)
+        signature, entries = signoff.sign_off(self, self._reviewer,
+                                              signoff.reasons_for(self, reasons or {}))
         self._rec.signed_off = signature
         self._rec.audit.extend(entries)
         self._changed(ReviewChange(signoff=True))
@@ -408,6 +438,19 @@ class Review:
             time=now(), reviewer=self._reviewer, line=line_id, code=ln.code,
             before=before if raw else decimal_text(before), after=after if raw else decimal_text(after),
             note=note, action=action, role=self._role))
+
+    def _record_derivations(self, before: dict[str, Decimal], cause: str) -> None:
+        """Values segdesk derived afresh because of a change to `cause`: each an audit entry
+        of its own (recorded under the reviewer whose change set it off; not a correction)."""
+        name = self.template.by_id[cause].code or cause
+        for line_id, value in self.engine.derived.items():
+            if line_id != cause and before.get(line_id) != value:
+                ln = self.template.by_id[line_id]
+                self._rec.audit.append(AuditEntry(
+                    time=now(), reviewer=self._reviewer, line=line_id, code=ln.code,
+                    before=decimal_text(before.get(line_id)), after=decimal_text(value),
+                    note=f"{'re-' if line_id in before else ''}derived because {name} changed",
+                    action=AuditAction.DERIVED))
 
     def _changed(self, change: ReviewChange) -> None:
         self._verdict.forget(change.lines, change.checks)

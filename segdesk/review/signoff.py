@@ -27,6 +27,42 @@ class FourEyesRefused(SignOffRefused):
     """An approval by the preparer, or by someone who changed a value: another person must."""
 
 
+ALL_ITEMS = "all"  # a reason given for every open item at once
+
+
+def reasons_for(review: Review, given: dict[str, str]) -> dict[str, str]:
+    """Reasons as a reviewer gives them, one for many, spread over the open items (item id ->
+    reason): a key is an item's id or code, a statement ('segregation', or its words
+    'Segregation'), or 'all'. The most specific wins: an item's own reason, then its
+    statement's, then the one for all. Raises SignOffRefused for a key that names nothing
+    open."""
+    items = review.open_items()
+    statements = {}
+    for st in review.template.statements:
+        for name in (st.id, st.title, st.title.removesuffix(" Statement")):
+            statements[name.casefold()] = st.id
+    by_all, by_statement, by_item = {}, {}, {}
+    for key, text in given.items():
+        text = (text or "").strip()
+        if not text:
+            continue
+        named = [it for it in items if key in (it.id, it.code)]
+        if named:
+            by_item.update({it.id: text for it in named})
+        elif key.casefold() == ALL_ITEMS:
+            by_all = {it.id: text for it in items}
+        elif key.casefold() in statements:
+            st = statements[key.casefold()]
+            mine = {it.id: text for it in items if it.statement == st}
+            if not mine:
+                raise SignOffRefused(f"cannot sign off: nothing of {key} is open")
+            by_statement.update(mine)
+        else:
+            raise SignOffRefused(f"cannot sign off: {key} is not open; a reason is given only "
+                                 f"for an open item, a statement or all")
+    return {**by_all, **by_statement, **by_item}
+
+
 def sign_off(review: Review, reviewer: str,
              reasons: dict[str, str] | None) -> tuple[Signature, list[AuditEntry]]:
     """`reviewer`'s sign-off of `review` with its audit entries (the sign-off and the reason
@@ -53,7 +89,8 @@ def sign_off(review: Review, reviewer: str,
     entries = [_filing_entry(review, reviewer, AuditAction.SIGN_OFF, "reconciled" if not items
                              else f"not reconciled: {len(items)} open, each with a reason")]
     entries += [AuditEntry(time=signature.at, reviewer=reviewer, line=it.id, code=it.code,
-                           before=None, after=None, note=f"{reasons[it.id]} (open: {it.reason})",
+                           before=None, after=None,
+                           note=f"{reasons[it.id]} (open: {it.words or it.label}: {it.reason})",
                            action=AuditAction.REASON, role=review.role) for it in items]
     return signature, entries
 

@@ -56,17 +56,23 @@ class OpenItem:
     hint: str  # what would close it
     lines: tuple[str, ...]  # the lines to look at: the line itself, or the check's lines
     cause: ItemCause | None = None  # the reason in a word: missing, suspect, changed, fails...
+    words: str = ""  # the item named in words: "Segregation: management target"
+    statement: str = ""  # the statement it is about (a reason may be given for all of them)
 
     @property
     def label(self) -> str:
         """How people name it: the code where the form prints one, else the id."""
+        if self.kind == ItemKind.LINES:
+            return self.words
         if self.kind == ItemKind.CHECK:
+            if self.code is None and self.words:
+                return self.words
             return f"check {self.code or self.id}" if not self.id.startswith("sign.") \
                 else f"sign of {self.code or self.id[5:]}"
         return self.code or self.id
 
     def to_json(self) -> dict:
-        return {"kind": str(self.kind), "id": self.id, "code": self.code,
+        return {"kind": str(self.kind), "id": self.id, "code": self.code, "name": self.words,
                 "reason": self.reason, "hint": self.hint}
 
 
@@ -145,14 +151,24 @@ def confirmation_snapshot(engine: Engine, line_id: str) -> dict:
 
 
 _CLEAR = LineVerdict(LineState.CLEAR)
+_NOT_USED = LineVerdict(LineState.NOT_USED)
 
 
 def line_verdict(review: Verdict, line_id: str) -> LineVerdict:
     engine, item = review.engine, review.item(line_id)
     reported, extracted = engine.values[line_id], review.extracted[line_id]
     snap = review.confirmations.get(line_id)
-    if snap is None and reported == extracted and item.status == LineStatus.OK \
-            and line_id not in engine.derived:
+    if extracted is None and reported is None:
+        # An option the filing did not choose is blank by design; a choice with no option
+        # filled is one item of its own (open_items), not one per blank.
+        if engine.not_used(line_id):
+            return _NOT_USED
+        if engine.awaiting_choice(line_id):
+            return _CLEAR
+    accused = _accusation(review, line_id) if reported == extracted \
+        and item.status == LineStatus.OK and line_id not in engine.derived else None
+    if snap is None and accused is None and reported == extracted \
+            and item.status == LineStatus.OK and line_id not in engine.derived:
         return _CLEAR  # the common case, first: read cleanly and left alone
     value_text = decimal_text(engine.value(line_id))
     same_value = snap is not None and snap.get("value") == value_text
@@ -170,7 +186,8 @@ def line_verdict(review: Verdict, line_id: str) -> LineVerdict:
             return LineVerdict(
                 LineState.OPEN, f"{name} changed from the printed {format_amount(extracted, unit)}"
                                 f" to {format_amount(reported, unit)}",
-                "confirm the change, or restore the printed value", ItemCause.CHANGED)
+                f"restore the printed {format_amount(extracted, unit)}, or confirm "
+                f"the change", ItemCause.CHANGED)
         return LineVerdict(LineState.CONFIRMED)
     if item.status in (LineStatus.SUSPECT, LineStatus.MISSING, LineStatus.CORRECTED):
         if same_value:
@@ -179,12 +196,39 @@ def line_verdict(review: Verdict, line_id: str) -> LineVerdict:
             return LineVerdict(LineState.OPEN, f"{name} changed after it was confirmed",
                                "confirm it again, or correct it", ItemCause.CHANGED)
         return _unsettled(review, line_id, item)
+    if accused is not None and not same_value:
+        check, prop = accused
+        ln = review.template.by_id[line_id]
+        return LineVerdict(
+            LineState.OPEN, f"read as {format_amount(reported, ln.unit)}, but "
+                            f"{check_title(review.template, check)} fails: {prop.reason}",
+            f"set {name} to {format_amount(prop.value, ln.unit)}, or confirm it as read",
+            ItemCause.SUSPECT)
     return LineVerdict(LineState.CONFIRMED if same_value else LineState.CLEAR)
+
+
+def _accusation(review: Verdict, line_id: str):
+    """(check, proposal) when a failing check's proposals name this line: its value alone
+    explains the failure by a typical misreading (a leading group or a sign lost, a digit
+    misread) and breaks no check that ties, so the line is not `ok` whatever its print looked
+    like. Where two lines could each explain it, both are accused: the arithmetic cannot tell
+    which, and a wrong value must never pass as read cleanly."""
+    for res in review.engine.checks_of(line_id):
+        if res.status != CheckStatus.FAILS:
+            continue
+        for prop in res.proposals:
+            if prop.line == line_id and "(but breaks" not in prop.reason:
+                return res, prop
+    return None
 
 
 def _unsettled(review: Verdict, line_id: str, item) -> LineVerdict:
     """A suspect, missing or corrected line nobody has looked at yet."""
     page = f"page {item.page}" if item.page else "the filing"
+    if item.status == LineStatus.MISSING and not item.printed:
+        return LineVerdict(LineState.OPEN, item.note or "not printed in this statement",
+                           "enter the value from the filing's notes, or sign off with a reason",
+                           ItemCause.NOT_PRINTED)
     if item.status == LineStatus.MISSING:
         totals = [c.detail.removesuffix(" for the total to tie")
                   for c in review.engine.checks_of(line_id)
@@ -248,13 +292,19 @@ def open_items(review: Verdict) -> list[OpenItem]:
     tpl, engine = review.template, review.engine
     found: list[tuple[tuple, OpenItem]] = []
     open_lines: set[str] = set()
+    not_printed: dict[str, list[str]] = {}  # statement -> its lines no row prints
     for ln in tpl.lines:
         verdict = review.line_verdict(ln.id)
         if verdict.state == LineState.OPEN:
             open_lines.add(ln.id)
+            if verdict.cause == ItemCause.NOT_PRINTED:
+                not_printed.setdefault(ln.statement, []).append(ln.id)
+                continue
             found.append(((ln.order, 0, ""), OpenItem(ItemKind.LINE, ln.id, ln.code,
                                                       verdict.reason, verdict.hint, (ln.id,),
-                                                      verdict.cause)))
+                                                      verdict.cause, line_words(tpl, ln.id),
+                                                      ln.statement)))
+    found += [_not_printed(review, statement, ids) for statement, ids in not_printed.items()]
     open_checks = review.open_check_ids()
     for res in engine.results.values():
         if res.id not in open_checks:
@@ -263,12 +313,82 @@ def open_items(review: Verdict) -> list[OpenItem]:
             continue  # an open line already says why this cannot be told
         target = tpl.by_id.get(res.target)
         order = target.order if target else 0
+        choice = _unchosen(review, res)
+        if choice is not None:
+            options = tpl.options(choice.id)
+            first = tpl.by_id[next(iter(options.values()))[0]]
+            found.append(((first.order, 1, res.id), OpenItem(
+                ItemKind.CHECK, res.id, None,
+                f"no {choice.name} read: every option on the cover page is blank",
+                "enter the one the cover page sets: "
+                + ", ".join(_option_words(tpl, ids) for ids in options.values()),
+                tuple(i for ids in options.values() for i in ids), ItemCause.NO_TARGET,
+                f"{statement_word(tpl, choice.statement)}: {choice.name}", choice.statement)))
+            continue
         found.append(((order, 1, res.id), OpenItem(
             ItemKind.CHECK, res.id, target.code if target else None, _check_reason(review, res),
             _check_hint(review, res), tuple(res.codes),
-            ItemCause.FAILS if res.status == CheckStatus.FAILS else ItemCause.UNTOLD)))
+            ItemCause.FAILS if res.status == CheckStatus.FAILS else ItemCause.UNTOLD,
+            f"{statement_word(tpl, res.statement)}: {check_title(tpl, res)}", res.statement)))
     found.sort(key=lambda pair: pair[0])
     return [item for _, item in found]
+
+
+def _not_printed(review: Verdict, statement: str, ids: list[str]) -> tuple[tuple, OpenItem]:
+    """One item for the lines of a statement its print has no row for: one decision (enter
+    them from the notes, or sign the statement off with a reason), not one per line."""
+    tpl = review.template
+    word = statement_word(tpl, statement)
+    if len(ids) == len(tpl.lines_of(statement)):
+        reason = f"{tpl.statement(statement).title}: not in the file ({len(ids)} lines)"
+    else:
+        names = [line_words(tpl, i).removeprefix(f"{word}: ") for i in ids]
+        shown = "; ".join(names[:3]) + (f"; and {len(names) - 3} more" if len(names) > 3 else "")
+        why = dict.fromkeys(review.item(i).note for i in ids)
+        why.pop("not found in the filing", None)
+        reason = (f"{len(ids)} line{'s' * (len(ids) != 1)} of the form not printed in this "
+                  f"statement: {shown}" + "".join(f" \u2014 {w}" for w in why if w))
+    return ((tpl.by_id[ids[0]].order, 0, ""), OpenItem(
+        ItemKind.LINES, f"{statement}.not_printed", None, reason,
+        "enter the values from the filing's notes, or sign off with a reason",
+        tuple(ids), ItemCause.NOT_PRINTED, f"{word}: lines not printed", statement))
+
+
+def _unchosen(review: Verdict, res: CheckResult):
+    """The choice (the cover page's target) a target check waits on because none of its
+    options was read; None for any other check."""
+    rule = next((c for c in review.template.checks if c.id == res.id and c.type == "target"),
+                None)
+    if rule is None or res.status != CheckStatus.INCOMPLETE \
+            or review.engine.chosen(rule.cover) is not None:
+        return None
+    ids = review.template.cover_ids(rule.cover).values()
+    if all(review.engine.value(i) is not None for i in ids):
+        return None  # every option printed as 0: the check says so itself
+    return review.template.choice(rule.cover)
+
+
+def _option_words(tpl: FormTemplate, ids: tuple[str, ...]) -> str:
+    """An option in a few words: 'minimum percentage' (what it is, not of what)."""
+    label = re.split(r" (?:of|between)\b", tpl.by_id[ids[0]].label)[0]
+    return label[0].lower() + label[1:]
+
+
+def statement_word(tpl: FormTemplate, statement_id: str) -> str:
+    """A statement as an item's name begins: 'Segregation', 'Secured Amounts'."""
+    return tpl.statement(statement_id).title.removesuffix(" Statement")
+
+
+def line_words(tpl: FormTemplate, line_id: str) -> str:
+    """A line named in words: 'Segregation: Net equity (deficit)'; a row of a choice by what
+    it chooses: 'Segregation: management target, minimum dollar amount'."""
+    ln = tpl.by_id[line_id]
+    if ln.choice:
+        choice = tpl.choice(ln.choice)
+        return (f"{statement_word(tpl, choice.statement)}: {choice.name}, "
+                f"{ln.label[0].lower()}{ln.label[1:]}")
+    return f"{statement_word(tpl, ln.statement)}: {_LINES_NOTE.sub('', ln.label)}" + \
+        (f" ({ln.code})" if ln.code else "")
 
 
 def _check_reason(review: Verdict, res: CheckResult) -> str:

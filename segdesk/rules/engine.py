@@ -63,8 +63,11 @@ class Change:
 class Engine:
     def __init__(self, template: FormTemplate, values: Mapping[str, Decimal | None],
                  alternatives: Mapping[str, tuple[Decimal, ...]] | None = None,
-                 rounding: Decimal = Decimal(0)):
+                 rounding: Decimal = Decimal(0), printed: Mapping[str, Decimal] | None = None):
         self.template = template
+        # The values read cleanly from the page: one changed away from them has the printed
+        # value as its first proposal (restoring it is the likeliest fix of a typo).
+        self.printed = dict(printed or {})
         # The most each printed amount may be off by rounding (the filing's: 500 for amounts
         # in thousands). An arithmetic check ties within that much per amount it holds.
         self.rounding = Decimal(rounding)
@@ -122,6 +125,28 @@ class Engine:
     def checks_of(self, line_id: str) -> list[CheckResult]:
         return [self.results[c] for c in self._readers[line_id]]
 
+    def chosen(self, choice_id: str) -> str | None:
+        """The option of a choice the filing fills (its letter): the first whose rows hold a
+        value other than 0. None: no option is filled (nothing read, or only zeros)."""
+        for letter, ids in self.template.options(choice_id).items():
+            if any(self.value(i) for i in ids):
+                return letter
+        return None
+
+    def not_used(self, line_id: str) -> bool:
+        """A blank row of an option the filing did not choose (another one is filled)."""
+        ln = self.template.by_id[line_id]
+        if not ln.choice or self.value(line_id) is not None:
+            return False
+        chosen = self.chosen(ln.choice)
+        return chosen is not None and chosen != ln.letter
+
+    def awaiting_choice(self, line_id: str) -> bool:
+        """A blank row of a choice none of whose options is filled: the choice is one open
+        item ("no management target read"), not each of its blanks."""
+        ln = self.template.by_id[line_id]
+        return bool(ln.choice) and self.value(line_id) is None and self.chosen(ln.choice) is None
+
     # ------------------------------------------------------------------ editing
     def set_value(self, line_id: str, value: Decimal | None) -> Change:
         return self.set_values({line_id: value})
@@ -130,6 +155,7 @@ class Engine:
         if not values:
             return Change()
         comps = set()
+        choices = {c: self.chosen(c) for c in {self.template.by_id[i].choice for i in values} if c}
         for line_id, value in values.items():
             self.values[line_id] = value
             comps.add(self._component[line_id])
@@ -138,6 +164,9 @@ class Engine:
         self._derive(comps)
         change = Change(lines={i for i in members if self.value(i) != before[i][0]})
         change.lines.update(values)
+        # Another option chosen: every row of the choice is used, or not used, afresh.
+        change.lines.update(ln.id for ln in self.template.lines
+                            if ln.choice in choices and self.chosen(ln.choice) != choices[ln.choice])
         # A derivation can move to another check with the value unchanged: the check that
         # solved it was 'derived' and may now tie or fail, so both are evaluated again.
         moved = {i for i in members if self.derived_by.get(i) != before[i][1]}
@@ -255,8 +284,16 @@ class Engine:
         rest = target - rest
         return f"{names} must total {format_amount(rest)} for the total to tie"
 
+    def restore_proposal(self, line_id: str) -> Proposal | None:
+        """The printed value back, for a line changed away from a clean reading."""
+        printed = self.printed.get(line_id)
+        if printed is None or self.values[line_id] == printed:
+            return None
+        return Proposal(line_id, printed, "restore the printed value", -1.0)
+
     def _proposals(self, ln: LineDef, res: CheckResult) -> list[Proposal]:
-        found: list[Proposal] = []
+        found: list[Proposal] = [p for p in map(self.restore_proposal, dict.fromkeys(res.codes))
+                                 if p is not None]
         for line_id in res.codes:
             current = self.values[line_id]
             if current is None:
@@ -328,40 +365,46 @@ class Engine:
         return self._target(rule, res)
 
     def _target(self, rule: CheckDef, res: CheckResult) -> CheckResult:
-        cover = {k: self.value(i) for k, i in self.template.cover_ids(rule.cover).items()}
-        unread = [i for k, i in self.template.cover_ids(rule.cover).items() if cover[k] is None]
-        if unread:
-            # A target the cover page printed but segdesk did not read must not pass for none.
-            res.detail = ("no cover page read: the residual interest target is unknown"
-                          if len(unread) == len(cover)
-                          else f"cover page target not read: {', '.join(unread)}")
+        """The management target against the cover page's option the filing chose (the
+        unchosen options' blanks are not used): a dollar amount, a percentage of the base, or
+        either end of a dollar or percentage range."""
+        ids = self.template.cover_ids(rule.cover)
+        cover = {k: self.value(i) for k, i in ids.items()}
+        chosen = self.chosen(rule.cover)
+        if chosen is None:
+            res.detail = ("no management target read" if any(v is None for v in cover.values())
+                          else "the cover page sets no residual interest target")
             return res
+        option = self.template.options(rule.cover)[chosen]
+        unread = [i for i in option if self.value(i) is None]
+        if unread:
+            # Half a range read must not pass for a range with no upper end.
+            res.detail = f"cover page target not read: {', '.join(unread)}"
+            return res
+        kind = {i: k for k, i in ids.items()}
+        picked = {kind[i]: cover[kind[i]] for i in option}
         base = self.value(rule.base)
         if base is None:
             res.detail = f"{rule.base} unknown"
             return res
         reported = res.reported
-        low = high = None
-        if cover.get("min_dollar"):
-            low = high = cover["min_dollar"]
+        if "min_dollar" in picked:
+            low = high = picked["min_dollar"]
             how = f"minimum dollar amount {format_amount(low)}"
-        elif cover.get("min_pct"):
-            low = high = _pct(base, cover["min_pct"])
-            how = f"{format_amount(cover['min_pct'], 'percent')} of {rule.base}"
-        elif cover.get("range_low") or cover.get("range_high"):
+        elif "min_pct" in picked:
+            low = high = _pct(base, picked["min_pct"])
+            how = f"{format_amount(picked['min_pct'], 'percent')} of {rule.base}"
+        elif "range_low" in picked:
             # A range printed with a 0 upper end has no upper bound, like every other 0 here.
-            low, high = cover.get("range_low") or Decimal(0), cover.get("range_high") or None
+            low, high = picked["range_low"] or Decimal(0), picked.get("range_high") or None
             how = (f"dollar range {format_amount(low)} to {format_amount(high)}" if high
                    else f"at least {format_amount(low)} (no upper end)")
-        elif cover.get("pct_low") or cover.get("pct_high"):
-            low = _pct(base, cover.get("pct_low") or Decimal(0))
-            high = _pct(base, cover["pct_high"]) if cover.get("pct_high") else None
-            low_pct = format_amount(cover.get("pct_low") or Decimal(0), "percent")
-            how = (f"{low_pct} to {format_amount(cover['pct_high'], 'percent')} of {rule.base}"
-                   if high is not None else f"at least {low_pct} of {rule.base} (no upper end)")
         else:
-            res.detail = "the cover page sets no residual interest target"
-            return res
+            low = _pct(base, picked.get("pct_low") or Decimal(0))
+            high = _pct(base, picked["pct_high"]) if picked.get("pct_high") else None
+            low_pct = format_amount(picked.get("pct_low") or Decimal(0), "percent")
+            how = (f"{low_pct} to {format_amount(picked['pct_high'], 'percent')} of {rule.base}"
+                   if high is not None else f"at least {low_pct} of {rule.base} (no upper end)")
         res.bounds = (low, high)
         if low == high:
             res.computed = low

@@ -30,6 +30,9 @@ def explain(current: Decimal, needed: Decimal, negative_expected: bool = False,
     if (needed < 0) != (current < 0) and current != 0:
         return None
     a, b = str(abs(int(current))), str(abs(int(needed)))
+    if len(b) > len(a) and b.endswith(a) and current != 0:
+        # "155,244,287" read as "287", "3,881,280,425" as ",280,425": the print's head lost.
+        return f"leading digits lost: {b[:len(b) - len(a)]} before {a}", 1.0
     if len(a) == len(b):
         diff = [i for i in range(len(a)) if a[i] != b[i]]
         if len(diff) == 1:

@@ -23,6 +23,7 @@ def to_data(review: Review) -> dict:
     return {
         "segdesk_session": FORMAT_VERSION,
         "source": Path(review.filing.source).name,
+        "path": str(Path(review.filing.source).resolve()),  # which copy it was made for
         "sha256": review.filing.sha256,
         "form": review.filing.form,
         "reviewer": review.reviewer,

@@ -5,9 +5,10 @@ The record is one row of `review`, keyed by the PDF's SHA-256, with a version pe
 audit trail is the append-only `review_audit` (the server fills in each entry's role). A write
 is one transaction: the row is read `FOR UPDATE`; when its version is still the one this review
 last read or wrote, ours is written as it is; otherwise someone else wrote meanwhile and the two
-are merged by the review file's own rules (`review_file.merge_reviews`): different lines both
-stay; the same line changed differently is a conflict, and then nothing is written over the
-other's: ours is kept apart in `review_conflict` and SaveConflict says so.
+are merged by the core's three-way merge (merge.py, as the file store does): different lines
+both stay; the same line changed differently is a conflict, and then nothing is written over the
+other's: ours is kept apart in `review_conflict`, SaveConflict says so, and saving waits for a
+person's choice, line by line (`resolve`, as with the review file).
 
 When the server cannot be reached (down, restarted, the network cut) a write keeps the review
 in a journal on this workstation (`team-journal/<sha256>.<role>.json` in the user's data folder,
@@ -20,13 +21,16 @@ from __future__ import annotations
 import json
 import os
 import socket
+from collections import Counter
+from contextlib import contextmanager
 from pathlib import Path
 
 from segdesk.base.errors import SegdeskError
 from segdesk.base.fsutil import user_data_dir, write_atomic
 from . import team
-from .file_store import ReadOnlyReview, SaveConflict
-from .review_file import BadReviewFile, merge_reviews, parse_review, sibling
+from .file_store import Conflict, ReadOnlyReview, SaveConflict
+from .merge import merge, take_theirs
+from .review_file import BadReviewFile, parse_review, sibling
 
 _AUDIT_FIELDS = ("time", "reviewer", "line", "code", "before", "after", "note", "action")
 
@@ -34,6 +38,19 @@ _AUDIT_FIELDS = ("time", "reviewer", "line", "code", "before", "after", "note", 
 def _key(entry: dict) -> tuple:
     """An audit entry's identity (its role is the server's to fill in, not compared)."""
     return tuple(entry.get(k) for k in _AUDIT_FIELDS)
+
+
+def _beyond(known: list[dict], entries: list[dict]) -> list[dict]:
+    """The entries beyond those `known` (the database has), counted: two equal entries are two
+    events (merge.py's rule), so both are kept."""
+    left = Counter(map(_key, known))
+    out = []
+    for entry in entries:
+        if left[_key(entry)] > 0:
+            left[_key(entry)] -= 1
+        else:
+            out.append(entry)
+    return out
 
 
 def import_review(conn, data: dict) -> bool:
@@ -68,6 +85,8 @@ class DbReviewStore:
         self.version = 0  # ...and its version then (0: none yet)
         self.read_only = ""
         self.side = None  # a conflicting review goes to review_conflict, not beside a file
+        self.conflict: Conflict | None = None  # waiting for a person's choice (resolve)
+        self._conflict_version = 0  # the version the other side's review had then
         self.lock = None
         self.reviewer = ""  # who has it open here (take_lock), shown to the others
 
@@ -138,24 +157,47 @@ class DbReviewStore:
                 for role, name, host, since in rows]
 
     # ------------------------------------------------------------------ writing
-    def write(self, ours: dict) -> dict:
+    @contextmanager
+    def holding(self):
+        """A read-change-write needs no lock held here: the write's own transaction compares
+        versions and merges (the file store's `holding`, for the same callers)."""
+        yield self
+
+    def write(self, ours: dict) -> tuple[dict, bool]:
         """Write `ours`, or `ours` merged with what someone else wrote meanwhile; what was
-        written (`ours` itself when nobody else wrote). Raises ReadOnlyReview, SaveConflict,
-        TeamUnavailable (the review then kept in the journal)."""
+        written and whether it was merged. Raises ReadOnlyReview, SaveConflict (also while an
+        earlier conflict waits for `resolve`), TeamUnavailable (the review then kept in the
+        journal)."""
         if self.read_only:
             raise ReadOnlyReview(f"not saved: the review is open read-only ({self.read_only})")
+        if self.conflict is not None:
+            self._keep_aside(ours, self.conflict.keys)
         try:
-            written, conflicts = self._run(lambda c: self._write(c, ours), "not saved")
+            written, conflicts, merged = self._run(lambda c: self._write(c, ours), "not saved")
         except team.TeamUnavailable as exc:
             self._keep_in_journal(ours)
             raise team.TeamUnavailable(f"{exc}; your changes are kept on this workstation "
                                        f"and sent when it is back") from None
         if conflicts:
+            self.conflict = Conflict(written, None, conflicts)
             self._keep_aside(ours, conflicts)
         self._drop_journal()
-        return written
+        return written, merged
 
-    def _write(self, conn, ours: dict) -> tuple[dict, list[str]]:
+    def resolve(self, ours: dict, theirs_keys) -> dict:
+        """The waiting conflict settled as the file store settles one: `ours` merged with the
+        other side's review as found, the items `theirs_keys` taken from it; the other side's
+        becomes the base, so writing the result resumes saving."""
+        conflict = self.conflict
+        if conflict is None:
+            return ours
+        data = take_theirs(merge(self.base or {}, ours, conflict.theirs).data, conflict.theirs,
+                           theirs_keys)
+        self.base, self.version, self.conflict = conflict.theirs, self._conflict_version, None
+        return data
+
+    def _write(self, conn, ours: dict) -> tuple[dict, list[str], bool]:
+        """(what was written, or theirs on a conflict; the conflicts; whether it merged)"""
         with conn.transaction():
             row = conn.execute("SELECT version FROM review WHERE sha256 = %s FOR UPDATE",
                                (self.sha256,)).fetchone()
@@ -167,12 +209,13 @@ class DbReviewStore:
             data, known = ours, (self.base or {}).get("audit") or []
             if version != self.version and version:
                 _, theirs = self._fetch(conn)
-                merged = merge_reviews(self.base or {}, ours, theirs)
+                merged = merge(self.base or {}, ours, theirs)
                 if merged.conflicts:
-                    return theirs, merged.conflicts
+                    self._conflict_version = version
+                    return theirs, merged.conflicts, False
                 data, known = merged.data, theirs["audit"]
-            seen = {_key(e) for e in known}
-            added = [e for e in data.get("audit") or [] if _key(e) not in seen]
+            data["version"] = version + 1  # as the review file counts its saves
+            added = _beyond(known, data.get("audit") or [])
             if added:
                 with conn.cursor() as cur:
                     cur.executemany(
@@ -187,7 +230,7 @@ class DbReviewStore:
                 (self.sha256, version + 1, record))
             self._notify(conn, version + 1)  # delivered at the commit
         self.base, self.version = data, version + 1
-        return data, []
+        return data, [], data is not ours
 
     def _keep_aside(self, ours: dict, conflicts: list[str]):
         """Keep our review in review_conflict, leave the other's alone, and say so."""
@@ -196,7 +239,7 @@ class DbReviewStore:
         shown = ", ".join(conflicts[:5]) + (" \u2026" if len(conflicts) > 5 else "")
         raise SaveConflict(f"not saved: someone changed the review in the team database "
                            f"meanwhile, and both of you changed {shown}; the other's is kept, "
-                           f"yours is kept apart (review_conflict)", None)
+                           f"yours is kept apart (review_conflict): choose whose stand", None)
 
     # ------------------------------------------------------------------ the journal
     def _keep_in_journal(self, ours: dict) -> None:

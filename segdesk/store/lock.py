@@ -7,27 +7,35 @@ the lock over explicitly. A lock is stale, and taken without asking, when its pr
 (same host, pid no longer running) or its heartbeat is older than STALE_AFTER (a crash on
 another workstation, a network folder cut off).
 
-The lock is advice between segdesk windows: what actually prevents a lost edit is that a
-review changed on disk is never overwritten blindly (`review_file.merge_reviews`).
+That lock says who has the review open; it does not order writes. Every write of a review
+(the window's autosave, `segdesk review`) holds `writing()`: an OS-level exclusive lock
+(flock; msvcrt on Windows) on `.X.pdf.segdesk.writing`, through reading the file, comparing it
+with the version the writer last read, merging (merge.py) and replacing it. That file is never
+removed (removing a lock file others may be waiting on would let two writers in at once).
 """
 from __future__ import annotations
 
 import json
 import os
 import socket
+import stat
 import sys
+import time
 import uuid
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from segdesk.base.errors import SegdeskError
-from segdesk.base.fsutil import write_atomic
+from segdesk.base.fsutil import bounded_name, write_atomic
+from segdesk.base.safefile import open_regular
 from .review_file import sibling
 
 HEARTBEAT_SECONDS = 60  # how often a window renews its lock
 STALE_AFTER = timedelta(minutes=10)  # a heartbeat this old: its window is gone
 _MAX_LOCK_BYTES = 4096
+WRITE_WAIT_SECONDS = 30.0  # a write takes milliseconds: a lock held this long is a hung writer
 _HELD: dict[Path, int] = {}  # lock file -> how many reviews of this process hold it
 
 
@@ -58,10 +66,11 @@ def lock_path(review_path: str | Path) -> Path:
 def read_lock(path: str | Path) -> LockInfo | None:
     """The lock's holder, None if there is no lock file or it cannot be read as one."""
     try:
-        with open(path, "rb") as fh:
+        # Never a blocking open: a FIFO put where the lock belongs would hang the window.
+        with open_regular(path, "lock file") as fh:
             data = json.loads(fh.read(_MAX_LOCK_BYTES).decode("utf-8"))
         info = LockInfo(**{k: data[k] for k in LockInfo.__dataclass_fields__})
-    except (OSError, ValueError, KeyError, TypeError, RecursionError):
+    except (OSError, SegdeskError, ValueError, KeyError, TypeError, RecursionError):
         return None
     if not all(isinstance(getattr(info, k), str) for k in ("host", "user", "since",
                                                             "heartbeat", "token")) \
@@ -186,6 +195,74 @@ class ReviewLock:
 
     def _write(self) -> None:
         write_atomic(self.path, self._content())
+
+
+def write_lock_path(review_path: str | Path) -> Path:
+    """`.X.pdf.segdesk.writing`, beside the review (hidden: it stays, and says nothing)."""
+    path = Path(review_path)
+    return path.with_name(bounded_name(f".{path.name}.writing", keep=".writing"))
+
+
+@contextmanager
+def writing(review_path: str | Path, wait: float = WRITE_WAIT_SECONDS):
+    """Hold the OS-level exclusive write lock of a review file for the `with` block: one
+    writer at a time, here or on another workstation of a shared folder. SegdeskError when the
+    lock file cannot be made or is held for longer than `wait` seconds."""
+    path = write_lock_path(review_path)
+    flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
+    try:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, flags, 0o666)
+    except OSError as exc:
+        raise SegdeskError(f"cannot write {Path(review_path)}: {exc.strerror}") from None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise SegdeskError(f"cannot write {Path(review_path)}: {path.name} is not a "
+                               f"regular file")
+        _wait_for(fd, wait, Path(review_path))
+        try:
+            yield
+        finally:
+            _unlock(fd)
+    finally:
+        os.close(fd)
+
+
+def _wait_for(fd: int, wait: float, review_path: Path) -> None:
+    deadline = time.monotonic() + wait
+    pause = 0.002
+    while not _try_lock(fd):
+        if time.monotonic() > deadline:
+            raise SegdeskError(f"cannot write {review_path}: another writer has held it for "
+                               f"{wait:.0f} s")
+        time.sleep(pause)
+        pause = min(pause * 2, 0.05)
+
+
+def _try_lock(fd: int) -> bool:
+    if sys.platform == "win32":
+        import msvcrt
+        try:
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+        except OSError:
+            return False
+        return True
+    import fcntl
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    return True
+
+
+def _unlock(fd: int) -> None:
+    if sys.platform == "win32":
+        import msvcrt
+        os.lseek(fd, 0, os.SEEK_SET)
+        msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
+    else:
+        import fcntl
+        fcntl.flock(fd, fcntl.LOCK_UN)
 
 
 def _login() -> str:

@@ -2,7 +2,9 @@
 says about the pages to OCR before the PDF is read (the file itself: review_file.py)."""
 from __future__ import annotations
 
+import hashlib
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 from segdesk.base.errors import SegdeskError
@@ -33,14 +35,42 @@ def saved_ocr_pages(path: str | Path | None, pdf_path: str | Path) -> list[int]:
         return []
 
 
-def session_path_for(pdf_path: str | Path) -> Path:
-    """Beside the PDF when that folder is writable, else in the user's data folder."""
+@dataclass(frozen=True)
+class ReviewPlace:
+    """Where a filing's review is read from and saved to. The review beside the PDF is always
+    the filing's review; when it cannot be written (a read-only folder or share, a file that
+    refuses writes), changes go to a review in the user's data folder made for this PDF alone
+    (its hash and its path), which is then read first."""
+
+    beside: Path
+    save_to: Path
+
+    @property
+    def elsewhere(self) -> bool:
+        return self.save_to != self.beside
+
+    def read_from(self) -> Path | None:
+        """The review to apply: the one changes went to, else the one beside the PDF."""
+        for path in (self.save_to, self.beside):
+            if path.exists():
+                return path
+        return None
+
+    def notice(self) -> str:
+        """What to tell the reviewer about where changes go ("" when beside the PDF)."""
+        return f"read-only here: changes will be saved to {self.save_to}" if self.elsewhere else ""
+
+
+def review_place(pdf_path: str | Path) -> ReviewPlace:
     pdf_path = Path(pdf_path).resolve()
     beside = pdf_path.with_name(review_name(pdf_path.name))  # a shorter name for a long one
     if os.access(pdf_path.parent, os.W_OK) and (not beside.exists() or os.access(beside, os.W_OK)):
-        return beside
+        return ReviewPlace(beside, beside)
     from segdesk.reading.pdfread import sha256_of
-    return user_data_dir() / "sessions" / review_name(f"{sha256_of(pdf_path)[:16]}-{pdf_path.name}")
+    # Keyed by content and place: a copy of the PDF in another folder never finds it.
+    where = hashlib.sha256(os.fsencode(str(pdf_path))).hexdigest()[:8]
+    name = f"{sha256_of(pdf_path)[:16]}-{where}-{pdf_path.name}"
+    return ReviewPlace(beside, user_data_dir() / "sessions" / review_name(name))
 
 
 def pdf_for(path: str | Path) -> Path:

@@ -26,6 +26,7 @@ from segdesk.base.amounts import amount_problem
 from segdesk.base.errors import SegdeskError
 from segdesk.base.fsutil import bounded_name
 from segdesk.base.safefile import open_regular
+from .merge import BY_LINE
 
 SUFFIX = ".segdesk"
 FORMAT_VERSION = 1
@@ -84,11 +85,12 @@ def parse_review(raw: bytes, path: str | Path) -> dict:
     except UnicodeDecodeError:
         raise BadReviewFile(path, "not UTF-8 text") from None
     try:
-        data = json.loads(text, parse_int=_int, parse_float=_float, parse_constant=_constant)
+        data = json.loads(text, parse_int=_int, parse_float=_float, parse_constant=_constant,
+                          object_pairs_hook=_unique_keys)
     except RecursionError:
         raise BadReviewFile(path, "nested too deeply") from None
-    except (ValueError, _NumberError) as exc:
-        why = exc.args[0] if isinstance(exc, _NumberError) else "damaged JSON"
+    except (ValueError, _NotOurs) as exc:
+        why = exc.args[0] if isinstance(exc, _NotOurs) else "damaged JSON"
         raise BadReviewFile(path, why) from None
     return validate(data, path)
 
@@ -106,24 +108,35 @@ def read_raw(path: Path) -> bytes:
     return data
 
 
-class _NumberError(ValueError):
-    pass
+class _NotOurs(ValueError):
+    """JSON that parses but is nothing segdesk writes (the message says why)."""
 
 
 def _int(text: str) -> int:
     if len(text) > _NUMBER_TEXT:
-        raise _NumberError(f"a number of {len(text):,} digits")
+        raise _NotOurs(f"a number of {len(text):,} digits")
     return int(text)
 
 
 def _float(text: str) -> Decimal:
     if len(text) > _NUMBER_TEXT:
-        raise _NumberError(f"a number of {len(text):,} characters")
+        raise _NotOurs(f"a number of {len(text):,} characters")
     return Decimal(text)  # exact, and 1e9999 does not become infinity
 
 
 def _constant(text: str):
-    raise _NumberError(f"{text} is not a number segdesk writes")
+    raise _NotOurs(f"{text} is not a number segdesk writes")
+
+
+def _unique_keys(pairs: list) -> dict:
+    """A JSON object whose keys are all different: a key given twice (a hand edit, a bad
+    merge tool) would keep one value and silently drop the other on the next save."""
+    data = dict(pairs)
+    if len(data) != len(pairs):
+        seen: set = set()
+        twice = next(k for k, _ in pairs if k in seen or seen.add(k))
+        raise _NotOurs(f"the key {_short(str(twice))!r} is given twice")
+    return data
 
 
 # ---------------------------------------------------------------------------- checking
@@ -143,7 +156,7 @@ def validate(data: object, path: str | Path = "review") -> dict:
         bad(f"segdesk_session is {_shown(version)}, not a format number")
     if version > FORMAT_VERSION:
         raise NewerReviewFile(path, version)
-    for key in ("source", "sha256", "form", "reviewer", "saved"):
+    for key in ("source", "path", "sha256", "form", "reviewer", "saved"):
         if key in data and not isinstance(data[key], str):
             bad(f"{key} is {_kind(data[key])}, not text")
     values = _field(data, "values", dict, bad)
@@ -171,8 +184,13 @@ def validate(data: object, path: str | Path = "review") -> dict:
             bad(f"confirmations.{_short(line_id)} is {_kind(record)}, not a record")
         if _depth(record) > MAX_DEPTH:
             bad(f"confirmations.{_short(line_id)} is nested too deeply")
+    version_no = data.get("version", 0)
+    if type(version_no) is not int or version_no < 0:
+        bad(f"version is {_shown(version_no)}, not a count of saves")
     for key in ("signed_off", "approved"):
         _signature(data.get(key), key, bad)
+    if data.get("approved") is not None and data.get("signed_off") is None:
+        bad("approved without a sign-off: an approval needs the sign-off it approves")
     for n, entry in enumerate(_field(data, "audit", list, bad), start=1):
         _audit_entry(entry, n, bad)
     return data
@@ -293,15 +311,12 @@ def set_aside(path: str | Path) -> Path:
 
 # ---------------------------------------------------------------------------- lines unknown
 
-_BY_LINE = ("values", "notes", "explanations", "confirmations")
-
-
 def split_unknown(data: dict, known) -> tuple[dict, dict]:
     """(`data` with only the lines of `known`, the entries for other lines). The second is
     saved back unchanged by `merge_unknown`: a line this form lacks may be another's."""
     known = set(known)
     mine, unknown = dict(data), {}
-    for key in _BY_LINE:
+    for key in BY_LINE:
         entries = data.get(key) or {}
         mine[key] = {k: v for k, v in entries.items() if k in known}
         others = {k: v for k, v in entries.items() if k not in known}
@@ -316,7 +331,7 @@ def split_unknown(data: dict, known) -> tuple[dict, dict]:
 
 def merge_unknown(out: dict, unknown: dict) -> dict:
     """`out` (a review about to be saved) with the unknown lines' entries put back."""
-    for key in _BY_LINE:
+    for key in BY_LINE:
         if unknown.get(key):
             out[key] = {**unknown[key], **(out.get(key) or {})}
     if unknown.get("reviewed"):
@@ -328,7 +343,7 @@ def merge_unknown(out: dict, unknown: dict) -> dict:
 def unknown_lines(unknown: dict) -> list[str]:
     """The line ids `unknown` holds entries for, sorted."""
     ids = set(unknown.get("reviewed", []))
-    for key in _BY_LINE:
+    for key in BY_LINE:
         ids.update(unknown.get(key, {}))
     return sorted(ids)
 
@@ -364,73 +379,3 @@ def same_content(a: DiskState | None, b: DiskState | None) -> bool:
     if a is None or b is None:
         return a is b
     return a.sha256 == b.sha256 and a.size == b.size
-
-
-# ---------------------------------------------------------------------------- merging
-
-_MISSING = object()
-
-
-@dataclass
-class Merged:
-    data: dict
-    conflicts: list[str]  # what both changed differently ("values.7010"), empty when merged
-
-
-def merge_reviews(base: dict, ours: dict, theirs: dict) -> Merged:
-    """Three-way merge of two reviews that both started from `base` (as read or last written).
-
-    Each line's value, note, confirmation and reviewed mark, and the sign-off and approval,
-    is taken from whichever side changed it; where both changed it differently, that is a
-    conflict and nothing is decided. Audit entries both sides added are all kept, in time
-    order (theirs first within a second: they were on disk before). A review of another version of the PDF never merges."""
-    conflicts: list[str] = []
-    if ours.get("sha256") != theirs.get("sha256"):
-        return Merged(dict(ours), ["sha256: the other review is of another version of the PDF"])
-    merged = {**theirs, **ours}
-    for key in _BY_LINE:
-        b, o, t = (d.get(key) or {} for d in (base, ours, theirs))
-        out = {}
-        for line_id in dict.fromkeys([*o, *t, *b]):
-            value = _pick(b.get(line_id, _MISSING), o.get(line_id, _MISSING),
-                          t.get(line_id, _MISSING))
-            if value is _CONFLICT:
-                conflicts.append(f"{key}.{line_id}")
-                value = o.get(line_id, _MISSING)
-            if value is not _MISSING:
-                out[line_id] = value
-        merged[key] = out
-    b, o, t = (set(d.get("reviewed") or []) for d in (base, ours, theirs))
-    order = list(dict.fromkeys([*(ours.get("reviewed") or []), *(theirs.get("reviewed") or [])]))
-    merged["reviewed"] = [i for i in order if _pick(i in b, i in o, i in t) is True]
-    merged["ocr_pages"] = sorted({*(ours.get("ocr_pages") or []),
-                                  *(theirs.get("ocr_pages") or [])})
-    for key in ("signed_off", "approved", "compare_with"):
-        value = _pick(base.get(key), ours.get(key), theirs.get(key))
-        if value is _CONFLICT:
-            conflicts.append(key)
-            value = ours.get(key)
-        merged[key] = value
-    mine, other = ours.get("audit") or [], theirs.get("audit") or []
-    common = 0
-    while common < min(len(mine), len(other)) and mine[common] == other[common]:
-        common += 1
-    # Theirs first at the same second: they were on disk before this save.
-    added = [e for e in other[common:] if e not in mine[common:]] + mine[common:]
-    merged["audit"] = mine[:common] + sorted(added, key=lambda e: e.get("time", ""))
-    return Merged(merged, conflicts)
-
-
-_CONFLICT = object()
-
-
-def _pick(base, ours, theirs):
-    """The three-way rule for one item: the side that changed it wins; both changed the same
-    way is no conflict; both changed it differently is."""
-    if ours == theirs:
-        return ours
-    if ours == base:
-        return theirs
-    if theirs == base:
-        return ours
-    return _CONFLICT

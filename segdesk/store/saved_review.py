@@ -26,7 +26,7 @@ from segdesk.review.review import Review
 from . import codec, team
 from .db_store import DbReviewStore
 from .file_store import ReviewStore
-from .paths import saved_ocr_pages, session_path_for
+from .paths import ReviewPlace, review_place, saved_ocr_pages
 from .review_file import merge_unknown, read_review
 
 
@@ -49,8 +49,8 @@ def open_review(pdf_path: str | Path, reviewer: str = "", *, progress=None, canc
     from segdesk.reading import ocr
     spec = team.team_spec()
     conn = team.connect(spec) if spec else None
-    path = session_path_for(pdf_path)
-    pages = saved_ocr_pages(ocr_from or (path if use_saved else None), pdf_path)
+    place = review_place(pdf_path)
+    pages = saved_ocr_pages(ocr_from or (place.read_from() if use_saved else None), pdf_path)
     if reocr_page is not None:
         ocr.reocr_page(pdf_path, reocr_page, progress, cancelled)
         pages.append(reocr_page)
@@ -67,16 +67,18 @@ def open_review(pdf_path: str | Path, reviewer: str = "", *, progress=None, canc
     review = Review(filing, reviewer=reviewer, ocr_pages=pages)
     store = None
     if conn is not None:
-        store = DbReviewStore(conn, spec, filing.sha256, path)
+        store = DbReviewStore(conn, spec, filing.sha256, place.save_to)
         review.set_role(store.role)  # the server's name for who records every change
-    return SavedReview(review, path, autosave=autosave, store=store)
+    return SavedReview(review, place.save_to, autosave=autosave, place=place, store=store)
 
 
 class SavedReview:
     def __init__(self, review: Review, path: str | Path | None, autosave: bool = True,
-                 store=None):
+                 place: ReviewPlace | None = None, store=None):
         self.review = review
         self.path = Path(path) if path else None
+        # Where the review is read from when changes cannot go beside the PDF.
+        self.place = place or (ReviewPlace(self.path, self.path) if self.path else None)
         self.autosave = autosave  # write after every change (off: the caller saves once)
         # Where the review at `path` is kept: its file, or in team mode the database (a
         # DbReviewStore, the same interface).
@@ -108,9 +110,20 @@ class SavedReview:
         if self.path is None:
             return 0
         remove_stale_temps(self.path)  # of saves a kill interrupted
-        if not self.store.exists():
-            return 0
-        return self.load(self.path)
+        source = self.found()
+        return 0 if source is None else self.load(source)
+
+    def found(self) -> Path | None:
+        """The saved review `restore` applies (beside the PDF, or where changes went when it
+        could not be written there; in team mode, the database's); None when there is none."""
+        if isinstance(self.store, DbReviewStore):
+            return self.path if self.store.exists() else None
+        return self.place.read_from() if self.place else None
+
+    @property
+    def notice(self) -> str:
+        """Where changes go when not beside the PDF ("read-only here: ..."), else ""."""
+        return self.place.notice() if self.place else ""
 
     def load(self, path: str | Path, force: bool = False) -> int:
         """Apply a saved review (every field checked first: BadReviewFile). Returns how many
@@ -123,6 +136,11 @@ class SavedReview:
             raise SessionMismatch(
                 f"{Path(path).name} was saved for a different version of "
                 f"{data.get('source', 'this PDF')}; it was not applied")
+        made_for = data.get("path")
+        if self.place and self.place.elsewhere and Path(path) == self.path \
+                and made_for and made_for != str(Path(self.review.filing.source).resolve()):
+            raise SessionMismatch(f"{Path(path).name} was saved for {made_for}, another copy "
+                                  f"of this PDF; it was not applied")
         self._apply(data)
         return sum(1 for i in data.get("values") or {} if i in self.review.extracted)
 
@@ -162,12 +180,35 @@ class SavedReview:
             # A copy elsewhere: the review file still lacks what it lacked.
             write_atomic(target, json.dumps(data, indent=1).encode("utf-8"))
         else:
-            written = self.store.write(data)
+            written, merged = self.store.write(data)
             self.dirty, self.last_save_error = False, ""
-            if written is not data:  # someone else's changes merged in: show them here too
+            if merged:  # someone else's changes merged in: show them here too
                 self._apply(written)
         self._tell_saved()
         return target
+
+    # ------------------------------------------------------------------ a conflict
+    @property
+    def conflict(self):
+        """The conflict waiting for the reviewer's choice (file_store.Conflict), or None."""
+        return self.store.conflict if self.store else None
+
+    def conflict_sides(self) -> list[tuple[str, object, object]]:
+        """Each item of the waiting conflict: (its name, e.g. "values.7010", this review's
+        version, the other's), as the review file holds them (None: not there)."""
+        conflict = self.conflict
+        if conflict is None:
+            return []
+        ours = codec.to_data(self.review)
+        return [(key, _item(ours, key), _item(conflict.theirs, key)) for key in conflict.keys]
+
+    def resolve(self, theirs_keys=()) -> bool:
+        """Settle the waiting conflict: the items `theirs_keys` (of `conflict.keys`) take the
+        other side's version, the others keep this review's; the review shows the result and
+        saving resumes (try_save's answer)."""
+        ours = merge_unknown(codec.to_data(self.review), self.unknown)
+        self._apply(self.store.resolve(ours, theirs_keys))
+        return self.try_save()
 
     def _tell_saved(self) -> None:
         for listener in list(self._saved):
@@ -195,3 +236,9 @@ class SavedReview:
         self._unsubscribe()
         if self.store is not None:
             self.store.close()
+
+
+def _item(data: dict, key: str):
+    """The item `key` ("values.7010", "signed_off") of a review file's content."""
+    field_name, _, line_id = key.partition(".")
+    return (data.get(field_name) or {}).get(line_id) if line_id else data.get(field_name)

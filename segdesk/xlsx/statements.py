@@ -79,10 +79,11 @@ def _write_line(group: Group, sheet, row: int, ln) -> None:
         sheet.formula(row, COMPUTED, ln.formula.render(group.name), group.excel(ln.formula),
                       fmt, "total")
         group.computed_cells[ln.id] = sheet.ref(row, COMPUTED)
-    sheet.text(row, STATUS, status)
+    sheet.text(row, STATUS, status.word)
     state = review.line_state(ln.id)
-    # "open" / "confirmed" (the Summary counts the open ones); nothing for a clean reading.
-    sheet.text(row, REVIEW, "" if state == LineState.CLEAR else state)
+    # "open" / "confirmed" (the Summary counts the open ones); nothing for a clean reading or
+    # an option the firm did not choose (its value is blank, its status says "not used").
+    sheet.text(row, REVIEW, "" if state in (LineState.CLEAR, LineState.NOT_USED) else state)
     if item.page:
         sheet.number(row, PAGE, item.page, "0", "centre")
     machine = [item.note, DERIVED_NOTE if derived else ""]

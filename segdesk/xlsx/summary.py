@@ -11,8 +11,9 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from pathlib import Path
 
+from segdesk.library.compare import unexplained, unexplained_note
 from segdesk.review.verdict import check_title
-from segdesk.base.vocab import LineState, LineStatus
+from segdesk.base.vocab import CHECKS_FAILING, CHECKS_OPEN, VALUE_ACTIONS, LineState, LineStatus
 from . import styles
 from .cells import LINE_HEIGHT, Sheet
 from .checks import StatementChecks
@@ -75,7 +76,13 @@ def _facts(group: Group, sheet: Sheet, row: int, now: datetime) -> int:
     review, filing = group.review, group.review.filing
     header = filing.header
     reviewers = ", ".join(dict.fromkeys(a.reviewer for a in review.audit if a.reviewer))
+    # Who changed values: a confirmation, a sign-off or an approval is not a change.
+    changers = ", ".join(dict.fromkeys(a.reviewer for a in review.audit
+                                       if a.reviewer and a.action in VALUE_ACTIONS))
+    flags = unexplained(group.comparison.flags(review.value), review.explanations) \
+        if group.comparison is not None else []
     texts = [
+        ("Verdict at export", review.verdict() + unexplained_note(len(flags))),
         ("Firm", header.get("firm", "")), ("Form", filing.form_title),
         ("End date", header.get("end_date", "")), ("Submit date", header.get("submit_date", "")),
         ("Contact", " / ".join(header[k] for k in ("contact_name", "contact_phone",
@@ -84,7 +91,7 @@ def _facts(group: Group, sheet: Sheet, row: int, now: datetime) -> int:
         ("Source SHA-256", filing.sha256),
         ("Pages read by OCR", ", ".join(map(str, filing.ocr_pages)) or "none"),
         ("Reviewer", review.reviewer or reviewers),
-        ("Changes made by", reviewers or "nobody"),
+        ("Changes made by", changers or "nobody"),
     ]
     confirmed = review.confirmed_lines()
     derived = [i for i in review.extracted if review.status(i) == LineStatus.DERIVED]
@@ -116,8 +123,9 @@ def _facts(group: Group, sheet: Sheet, row: int, now: datetime) -> int:
         row += 1
         sheet.text(row, 1, label, "bold")
         sheet.number(row, 2, value, "0")
-    if plugs:
-        sheet.text(row, 3, ", ".join(group.template.by_id[i].code or i for i in plugs))
+    if plugs:  # a list, one a line: "7033", "7160"
+        sheet.text(row, 3, "\n".join(group.template.by_id[i].code or i for i in plugs), "wrap")
+        sheet.ws.row_dimensions[row].height = LINE_HEIGHT * len(plugs)
     return row + 1
 
 
@@ -189,7 +197,8 @@ def _master(group: Group, sheet: Sheet, feeds: list[tuple[int, int, int]]) -> No
     first, last = (feeds[0][0], feeds[-1][0]) if feeds else (None, None)
     not_tying = sum(f[1] for f in feeds)
     open_lines = sum(f[2] for f in feeds) + sum(n for _, n in group.loose_open)
-    sheet.text(NOT_TYING_ROW, 1, "Checks that do not tie now", "bold")
+    # The window's words for them (its checks header: "N failing, M open").
+    sheet.text(NOT_TYING_ROW, 1, f"Checks {CHECKS_FAILING} or {CHECKS_OPEN} now", "bold")
     sheet.formula(NOT_TYING_ROW, 2, f"SUM(B{first}:B{last})-SUM(C{first}:C{last})"
                   if feeds else "0", not_tying, "0")
     sheet.text(OPEN_LINES_ROW, 1, "Lines open", "bold")

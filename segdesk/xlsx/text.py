@@ -17,6 +17,9 @@ CELL_MAX = 32_767
 _CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _SURROGATES = re.compile("[\ud800-\udfff]")
 REPLACEMENT = "\ufffd"
+# Excel reads `_xHHHH_` in a string as the character U+HHHH ("_x0041_" shows as "A"); its own
+# escape for a literal underscore there is `_x005F_` (ECMA-376 Part 1, 22.9.2.19 ST_Xstring).
+_EXCEL_ESCAPE = re.compile("_(?=x[0-9A-Fa-f]{4}_)")
 
 
 def xml_text(value: object) -> str:
@@ -24,10 +27,12 @@ def xml_text(value: object) -> str:
 
     Invisible control characters and the non-characters U+FFFE/U+FFFF are dropped; a lone
     surrogate (a byte of a non-UTF-8 file name, or a broken pair) becomes U+FFFD, so the reader
-    sees that a character was there and could not be read.
+    sees that a character was there and could not be read; `_xHHHH_` is escaped, so Excel
+    shows it as written rather than as the character it would encode.
     """
     text = value if isinstance(value, str) else str(value)
-    return _SURROGATES.sub(REPLACEMENT, _CONTROLS.sub("", text))
+    text = _SURROGATES.sub(REPLACEMENT, _CONTROLS.sub("", text))
+    return _EXCEL_ESCAPE.sub("_x005F_", text)
 
 
 def cut_notice(cut: int) -> str:

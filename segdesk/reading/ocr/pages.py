@@ -69,8 +69,9 @@ def page_source(pdf, path: str | Path, progress: Progress | None = None,
                                         deadline=deadline):
                 index = text.number - 1
                 dpi = CAREFUL_DPI if text.number in forced else PAGE_DPI
-                wanted = text.number in forced \
-                    or ocr_reason(text.words, text.width, text.image_cover) is not None
+                # A blank page (nothing drawn) holds nothing OCR could read.
+                wanted = text.number in forced or not text.blank and \
+                    ocr_reason(text.words, text.width, text.image_cover) is not None
                 page = None
                 if wanted and not text.too_costly and past(deadline):
                     text = replace(text, problem=late_page(text.number), too_costly=True)
