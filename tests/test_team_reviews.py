@@ -69,6 +69,13 @@ def test_a_real_conflict_is_shown_to_the_second_writer_and_never_overwrites_the_
     assert team_db.sql("SELECT role FROM review_conflict") == "bob"  # Bob's kept apart
     again = opened(team_db, monkeypatch, pdf, "sue", "Sue")
     assert again.review.value("7010") == D(1)
+    # Saving waits for Bob's choice, line by line, as with a review file: he takes Ann's 7010.
+    bob.review.set_note("7020", "Bob's note")
+    assert bob.dirty and team_db.sql("SELECT version FROM review") == "1"
+    assert [key for key, _, _ in bob.conflict_sides()] == ["values.7010"]
+    assert bob.resolve(["values.7010"]) and not bob.dirty
+    assert bob.review.value("7010") == D(1) and bob.review.note("7020") == "Bob's note"
+    assert team_db.sql("SELECT version FROM review") == "2"
 
 
 def test_the_audit_trail_is_append_only_and_its_role_the_servers(team_db, monkeypatch, pdf):
