@@ -1,7 +1,8 @@
 """Team mode against a throwaway local PostgreSQL cluster (tests/pgserver.py): the library of
 10,000 generated filings (the Library dock's listing, a firm's trend query) beside the same in
 SQLite; two processes editing one filing at once (edits lost, how soon a third sees each save).
-`./dev bench team`; SEGDESK_BENCH_EDITS sets the edits per process (default 500)."""
+And `segdesk batch` of 200 filings into each. `./dev bench team`; SEGDESK_BENCH_EDITS sets the
+edits per process (default 500), SEGDESK_BENCH_BATCH=0 leaves the batch out."""
 from __future__ import annotations
 
 import os
@@ -124,6 +125,28 @@ def concurrent_figures(db: TeamDb, edits: int) -> list[tuple[str, str]]:
              f"{sorted(lags)[int(len(lags) * 0.95)] * 1000:.0f} ms" if lags else "none")]
 
 
+def batch_figures(db: TeamDb, scratch: Path) -> list[tuple[str, str]]:
+    """`segdesk batch --jobs 2` of bench_batch's 200 generated filings into a new SQLite file
+    and into the team database (alternating; the best of two each)."""
+    from bench.bench_batch import generate
+    folder = scratch / "filings"
+    count = generate(folder)
+    best = {"SQLite": [], "PostgreSQL": []}
+    for round_ in range(2):
+        for label in best:
+            spec = db.dsn("ann") if label == "PostgreSQL" else str(scratch / f"lib{round_}.sqlite3")
+            if label == "PostgreSQL":
+                db.sql("TRUNCATE filing CASCADE")
+            started = time.perf_counter()
+            subprocess.run([sys.executable, "-m", "segdesk", "batch", str(folder), "--jobs", "2"],
+                           cwd=ROOT, env={**os.environ, "SEGDESK_LIBRARY": spec}, check=True,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            best[label].append(time.perf_counter() - started)
+    sqlite, pg = min(best["SQLite"]), min(best["PostgreSQL"])
+    return [(f"batch of {count} --jobs 2: SQLite / PostgreSQL (best of 2)",
+             f"{sqlite:.1f} s / {pg:.1f} s: {pg / sqlite:.2f}x")]
+
+
 def run(out: Path) -> list[tuple[str, str]]:
     cluster = Cluster().start()
     try:
@@ -134,6 +157,12 @@ def run(out: Path) -> list[tuple[str, str]]:
         edits = int(os.environ.get("SEGDESK_BENCH_EDITS", "500"))
         db2 = TeamDb(cluster, "bench_edits")
         rows += concurrent_figures(db2, edits)
+        if os.environ.get("SEGDESK_BENCH_BATCH", "1") != "0":
+            scratch = Path(tempfile.mkdtemp())
+            try:
+                rows += batch_figures(TeamDb(cluster, "bench_batch"), scratch)
+            finally:
+                shutil.rmtree(scratch, ignore_errors=True)
         return rows
     finally:
         cluster.stop()
