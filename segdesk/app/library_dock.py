@@ -18,7 +18,7 @@ from segdesk.library import batch
 from segdesk.base.amounts import format_amount
 from segdesk.base.errors import SegdeskError
 from segdesk.base.vocab import LineStatus, ReviewState
-from segdesk.library.db import FilingRecord, Library, state_word
+from segdesk.library.db import FIRST_PAGE, FilingRecord, Library, state_word
 from . import style
 
 PATH_ROLE = Qt.ItemDataRole.UserRole + 1  # a filing row's PDF path (None on a firm row)
@@ -81,6 +81,7 @@ class LibraryDock(QDockWidget):
         self.library_path = library_path
         self.reader: FolderReader | None = None
         self.current: str | None = None  # SHA-256 of the filing under review, shown bold
+        self.show_all = False  # past the first page (a desk's library holds thousands)
         self.model = QStandardItemModel(0, len(COLUMNS), self)
         self.model.setHorizontalHeaderLabels(list(COLUMNS))
         self.proxy = QSortFilterProxyModel(self)
@@ -111,7 +112,12 @@ class LibraryDock(QDockWidget):
         self.cancel_button.clicked.connect(self.cancel)
         self.message = QLabel()
         self.message.setWordWrap(True)
-        for widget in (self.progress, self.cancel_button, self.message):
+        self.more = QLabel()
+        self.more.setObjectName("libraryMore")
+        self.all_button = QPushButton("Show all")
+        self.all_button.clicked.connect(self._show_all)
+        for widget in (self.progress, self.cancel_button, self.message, self.more,
+                       self.all_button):
             widget.hide()
 
         top = QHBoxLayout()
@@ -125,6 +131,10 @@ class LibraryDock(QDockWidget):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(top)
         layout.addWidget(self.tree, 1)
+        page = QHBoxLayout()
+        page.addWidget(self.more, 1)
+        page.addWidget(self.all_button)
+        layout.addLayout(page)
         layout.addLayout(bottom)
         layout.addWidget(self.message)
         self.setWidget(body)
@@ -133,14 +143,21 @@ class LibraryDock(QDockWidget):
     # ------------------------------------------------------------------ contents
     def reload(self) -> None:
         """Read the library again (another window or a batch run may have added to it)."""
+        total = 0
         try:
             library = Library.existing(self.library_path)
-            records = library.desk_status() if library else []
+            records = library.desk_status(latest=None if self.show_all else FIRST_PAGE) \
+                if library else []
             if library:
+                total = library.count()
                 library.close()
         except SegdeskError as exc:
             records = []
             self.show_message(str(exc))
+        partial = len(records) < total
+        self.more.setText(f"The latest {len(records):,} of {total:,} filings" if partial else "")
+        self.more.setVisible(partial)
+        self.all_button.setVisible(partial)
         expanded = {self.model.item(r).text() for r in range(self.model.rowCount())
                     if self.tree.isExpanded(self.proxy.mapFromSource(self.model.index(r, 0)))}
         self.model.removeRows(0, self.model.rowCount())
@@ -184,6 +201,10 @@ class LibraryDock(QDockWidget):
             item.setToolTip(f"{rec.path}\n{rec.form_title}, end date {rec.end_date_text}, "
                             f"{rec.pages} pages\nlast seen {rec.seen}")
         return items
+
+    def _show_all(self) -> None:
+        self.show_all = True
+        self.reload()
 
     def set_current(self, sha256: str | None) -> None:
         """Mark the filing under review (bold) and show it."""

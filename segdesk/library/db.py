@@ -116,6 +116,10 @@ class FilingRecord:
         return Path(self.path).name
 
 
+# The desk's first page: the latest filings the Library dock lists before "Show all".
+FIRST_PAGE = 500
+
+
 def default_path() -> Path | str:
     """`SEGDESK_LIBRARY` if set (a team database's connection string as it is, see
     segdesk.store.team), else library.sqlite3 in the user's data folder."""
@@ -447,10 +451,11 @@ class Library:
     def count(self) -> int:
         return self.conn.execute("SELECT count(*) FROM filing").fetchone()[0]
 
-    def desk_status(self, on: date | None = None, firm: str | None = None
-                    ) -> list[tuple[FilingRecord, list[str]]]:
-        """The desk's view: every filing (of end date `on`, of `firm`, when given) by firm and
-        date, with who has it open now (team mode; nobody in a library of one's own)."""
+    def desk_status(self, on: date | None = None, firm: str | None = None,
+                    latest: int | None = None) -> list[tuple[FilingRecord, list[str]]]:
+        """The desk's view: every filing (of end date `on`, of `firm`, when given; only the
+        `latest` by end date, when given: a first page) by firm and date, with who has it open
+        now (team mode; nobody in a library of one's own)."""
         where, args = [], []
         if on is not None:
             where.append("f.end_date = ?")
@@ -458,7 +463,13 @@ class Library:
         if firm:
             where.append("f.firm = ?")
             args.append(firm)
-        records = self._select(("WHERE " + " AND ".join(where)) if where else "", tuple(args))
+        clause = ("WHERE " + " AND ".join(where)) if where else ""
+        if latest is not None:
+            # Undated filings last in SQLite and PostgreSQL alike (they sort NULL apart).
+            clause = (f"WHERE f.id IN (SELECT f.id FROM filing f {clause} ORDER BY "
+                      f"f.end_date IS NULL, f.end_date DESC, f.path DESC LIMIT ?)")
+            args.append(latest)
+        records = self._select(clause, tuple(args))
         holders = self.team.holders() if self.team is not None else {}
         return [(rec, holders.get(rec.sha256, [])) for rec in records]
 
