@@ -75,9 +75,36 @@ def scan_of(pdf_dir, pytestconfig):
     return lambda *args, **kw: scanned_pdf(pdf_dir, *args, cache=keep, **kw)
 
 
+# ---------------------------------------------------------------- a PostgreSQL server
+@pytest.fixture(scope="session")
+def pg_cluster():
+    """A throwaway PostgreSQL cluster for the session (tests/pgserver.py), stopped at the end.
+    Where it cannot start: a failure in CI and under `./dev test` (`CI` or
+    SEGDESK_TEST_POSTGRES=require: ./dev setup installed the server), else a skip saying why."""
+    from tests.pgserver import Cluster, ClusterUnavailable
+    try:
+        cluster = Cluster().start()
+    except ClusterUnavailable as exc:
+        if os.environ.get("CI") or os.environ.get("SEGDESK_TEST_POSTGRES") == "require":
+            pytest.fail(f"PostgreSQL test cluster: {exc}", pytrace=False)
+        pytest.skip(f"PostgreSQL test cluster: {exc}")
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture
+def team_db(pg_cluster, request):
+    """A fresh database of the test cluster with the desk's roles (ann, bob, sue: members of
+    segdesk_desk, with the README's GRANTs once segdesk made its tables): a TeamDb."""
+    from tests.teamdb import TeamDb
+    db = TeamDb(pg_cluster, request.node.name)
+    yield db
+    db.drop()
+
+
 # ---------------------------------------------------------------- test tiers
 # `./dev test` runs every test (what CI runs); `./dev test --fast` (= `./dev check`) leaves out
-# these five tiers: -m "not (ocr or libreoffice or subprocess or build or slow)" (FAST_TESTS in
+# these six tiers: -m "not (ocr or libreoffice or subprocess or build or slow or postgres)" (FAST_TESTS in
 # ./dev). The markers are registered in pyproject.toml. A heavy test is marked by what it uses,
 # found in its code, in the code of the fixtures of this suite it requests (directly or not) and
 # in the code of this suite's helpers they call (tests/*): a new test is marked like its
@@ -90,6 +117,8 @@ def scan_of(pdf_dir, pytestconfig):
 #                LibreOffice), tools/fuzz.py's run_segdesk, the worker processes of batch.run
 #   build        the slow tests of BUILD_MODULES: the sdist and wheel, the frozen installer, a
 #                scratch virtualenv with PySide6 from the package index
+#   postgres     starts a throwaway PostgreSQL cluster (tests/pgserver.py, the `pg_cluster`
+#                fixture below): team mode against a real server
 #   slow         by hand (@pytest.mark.slow, pytestmark) on long end-to-end tests; every test of
 #                SLOW_MODULES; hypothesis tests that set their own budget (max_examples)
 OCR_MODULES = {"test_ocr_choice.py", "test_ocr_turned.py"}  # every test there OCRs pages
@@ -105,6 +134,7 @@ USES = {
             ".reocr_page"},
     "libreoffice": {"tests.xlsx_support.recalc.recalc", "tests.xlsx_support.recalc.to_pdf"},
     "subprocess": {"subprocess", "multiprocessing", "tools.fuzz.run_segdesk", ".batch.run"},
+    "postgres": {"tests.pgserver.Cluster"},
 }
 OCR_NAMES = {"reocr_page"}  # also passed by name: load(pdf, reviewer, reocr_page=3)
 SCANNED_SAMPLE = "_scanned.pdf"  # a fixture cutting pages out of one makes a scanned PDF

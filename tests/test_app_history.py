@@ -46,6 +46,24 @@ def record(lib, sha, firm, day, state=ReviewState.RECONCILED, path="/nowhere.pdf
 
 # ---------------------------------------------------------------------- the Library dock
 
+def test_the_library_dock_lists_the_latest_first_page_then_all(qtbot, monkeypatch):
+    """A desk's library holds thousands of filings: the dock lists the latest first (fast),
+    says how many there are, and "Show all" lists every one."""
+    from segdesk.app import library_dock
+    monkeypatch.setattr(library_dock, "FIRST_PAGE", 3)
+    with Library() as lib:
+        for day in range(1, 6):
+            record(lib, f"p{day}", "Alpha LLC" if day % 2 else "Beta Inc.", day)
+    dock = LibraryDock(default_path())
+    qtbot.addWidget(dock)
+    dock.show()
+    assert sorted(d for _, d in dock.filings_shown()) == ["2026-11-03", "2026-11-04",
+                                                          "2026-11-05"]
+    assert dock.more.text() == "The latest 3 of 5 filings" and dock.all_button.isVisible()
+    qtbot.mouseClick(dock.all_button, Qt.MouseButton.LeftButton)
+    assert len(dock.filings_shown()) == 5 and not dock.all_button.isVisible()
+
+
 def test_the_library_dock_groups_by_firm_sorts_by_date_filters_and_opens(qtbot, tmp_path):
     pdf = tmp_path / "b.pdf"
     pdf.write_bytes(b"%PDF")

@@ -17,14 +17,15 @@ from PySide6.QtWidgets import (QAbstractItemView, QDockWidget, QFileDialog, QHBo
 from segdesk.base.amounts import format_amount
 from segdesk.base.errors import SegdeskError
 from segdesk.base.vocab import LineStatus, ReviewState
-from segdesk.library.db import FilingRecord, Library, state_word
+from segdesk.library.db import FIRST_PAGE, FilingRecord, Library, state_word
 from . import prompts, style
 
 PATH_ROLE = Qt.ItemDataRole.UserRole + 1  # a filing row's PDF path (None on a firm row)
 SHA_ROLE = Qt.ItemDataRole.UserRole + 2
 STATEMENTS = (("segregation", "Seg. excess"), ("secured", "Secured excess"),
               ("swaps", "Swaps excess"))
-COLUMNS = ("Firm / end date", "State", *(title for _, title in STATEMENTS), "File")
+# "Open by": in team mode, who has each filing open now (Library.desk_status).
+COLUMNS = ("Firm / end date", "State", *(title for _, title in STATEMENTS), "File", "Open by")
 STATE_COLOURS = {ReviewState.OPEN: style.STATUS_COLOURS[LineStatus.SUSPECT],
                  ReviewState.RECONCILED: style.STATUS_COLOURS[LineStatus.OK],
                  ReviewState.SIGNED_OFF: style.STATUS_COLOURS[LineStatus.EDITED],
@@ -81,6 +82,7 @@ class LibraryDock(QDockWidget):
         self.library_path = library_path
         self.reader: FolderReader | None = None
         self.current: str | None = None  # SHA-256 of the filing under review, shown bold
+        self.show_all = False  # past the first page (a desk's library holds thousands)
         self.model = QStandardItemModel(0, len(COLUMNS), self)
         self.model.setHorizontalHeaderLabels(list(COLUMNS))
         self.proxy = QSortFilterProxyModel(self)
@@ -111,7 +113,12 @@ class LibraryDock(QDockWidget):
         self.cancel_button.clicked.connect(self.cancel)
         self.message = QLabel()
         self.message.setWordWrap(True)
-        for widget in (self.progress, self.cancel_button, self.message):
+        self.more = QLabel()
+        self.more.setObjectName("libraryMore")
+        self.all_button = QPushButton("Show all")
+        self.all_button.clicked.connect(self._show_all)
+        for widget in (self.progress, self.cancel_button, self.message, self.more,
+                       self.all_button):
             widget.hide()
 
         top = QHBoxLayout()
@@ -125,6 +132,10 @@ class LibraryDock(QDockWidget):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(top)
         layout.addWidget(self.tree, 1)
+        page = QHBoxLayout()
+        page.addWidget(self.more, 1)
+        page.addWidget(self.all_button)
+        layout.addLayout(page)
         layout.addLayout(bottom)
         layout.addWidget(self.message)
         self.setWidget(body)
@@ -133,19 +144,26 @@ class LibraryDock(QDockWidget):
     # ------------------------------------------------------------------ contents
     def reload(self) -> None:
         """Read the library again (another window or a batch run may have added to it)."""
+        total = 0
         try:
             library = Library.existing(self.library_path)
-            records = library.filings() if library else []
+            records = library.desk_status(latest=None if self.show_all else FIRST_PAGE) \
+                if library else []
             if library:
+                total = library.count()
                 library.close()
         except SegdeskError as exc:
             records = []
             self.show_message(str(exc))
+        partial = len(records) < total
+        self.more.setText(f"The latest {len(records):,} of {total:,} filings" if partial else "")
+        self.more.setVisible(partial)
+        self.all_button.setVisible(partial)
         expanded = {self.model.item(r).text() for r in range(self.model.rowCount())
                     if self.tree.isExpanded(self.proxy.mapFromSource(self.model.index(r, 0)))}
         self.model.removeRows(0, self.model.rowCount())
         firms: dict[str, QStandardItem] = {}
-        for rec in records:
+        for rec, holders in records:
             firm = rec.firm or "(firm not read)"
             if firm not in firms:
                 firms[firm] = QStandardItem(firm)
@@ -153,7 +171,7 @@ class LibraryDock(QDockWidget):
                 font = style.title_font()
                 firms[firm].setFont(font)
                 self.model.appendRow(row)
-            firms[firm].appendRow(self._row(rec))
+            firms[firm].appendRow(self._row(rec, holders))
         for firm, item in firms.items():
             count = item.rowCount()
             self.model.item(item.row(), 1).setText(f"{count} filing{'s' * (count != 1)}")
@@ -162,7 +180,7 @@ class LibraryDock(QDockWidget):
         for column in range(len(COLUMNS)):
             self.tree.resizeColumnToContents(column)
 
-    def _row(self, rec: FilingRecord) -> list[QStandardItem]:
+    def _row(self, rec: FilingRecord, holders: list[str]) -> list[QStandardItem]:
         items = [QStandardItem(rec.date_text or rec.name), QStandardItem(state_word(rec.state))]
         items[1].setForeground(STATE_COLOURS.get(rec.state, style.MUTED_TEXT))
         for statement, _ in STATEMENTS:
@@ -174,6 +192,7 @@ class LibraryDock(QDockWidget):
                 cell.setForeground(style.FAIL_TEXT)
             items.append(cell)
         items.append(QStandardItem(rec.name))
+        items.append(QStandardItem(", ".join(holders)))
         bold = style.title_font() if rec.sha256 == self.current else None
         for item in items:
             if bold is not None:
@@ -183,6 +202,10 @@ class LibraryDock(QDockWidget):
             item.setToolTip(f"{rec.path}\n{rec.form_title}, end date {rec.end_date_text}, "
                             f"{rec.pages} pages\nlast seen {rec.seen}")
         return items
+
+    def _show_all(self) -> None:
+        self.show_all = True
+        self.reload()
 
     def set_current(self, sha256: str | None) -> None:
         """Mark the filing under review (bold) and show it."""

@@ -199,7 +199,10 @@ class LineModel(QAbstractTableModel):
         """Bring `_open` up to the review's open items; returns the lines whose state moved."""
         now = set()
         for item in self.review.open_items():
-            now.add(item.id if item.kind == ItemKind.LINE else self.review.check(item.id).target)
+            if item.kind == ItemKind.CHECK:
+                now.add(self.review.check(item.id).target)
+            else:
+                now.update(item.lines)
         moved = now ^ self._open
         self._open = now
         return moved

@@ -87,7 +87,11 @@ def load(path: str, reviewer: str, progress=None, cancelled=None,
             out.locked = exc  # the window asks: read-only, or take it over
         except SegdeskError:
             pass  # a folder that refuses the lock file refuses the review too: saving says so
-    if saved.found() is not None:
+    try:
+        found = saved.found() is not None
+    except SegdeskError as exc:  # the team database went away meanwhile
+        found, out.session_problem = False, str(exc)
+    if found:
         try:
             out.restored = saved.restore()
             out.session_found = True

@@ -21,6 +21,7 @@ from .navigator import Navigator
 from .review_guard import ReviewGuard
 from .settings import Settings
 from .status_line import StatusLine
+from .team_live import TeamLive
 from .window_layout import build_panes, restore_layout, save_layout
 
 
@@ -58,6 +59,7 @@ class MainWindow(QMainWindow):
         self.status.show_reviewer(self.settings.reviewer)
         ctl.reviewerChanged.connect(self.status.show_reviewer)
         self.guard = ReviewGuard(ctl, self.status, self.statusBar(), self)
+        self.live = TeamLive(ctl, self)  # team mode: others' saves arrive, who else has it open
         self.nav = Navigator(ctl, panes, self.statusBar())
         self.files = FileFlow(ctl, self.guard, panes, self.nav, self.statusBar(), self)
         self.files.finished.connect(self.loadFinished)
@@ -190,6 +192,7 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self.guard.stop()
+        self.live.stop()
         self.controller.release()  # the review's lock goes with the window
         self.files.cancel(wait=True)
         self.save_layout()

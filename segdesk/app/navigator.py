@@ -129,8 +129,8 @@ class Navigator:
 
     def go_to_item(self, item) -> None:
         """Select the line an open item is about (a check's: the line it checks)."""
-        line = item.id if item.kind == ItemKind.LINE else \
-            self.controller.review.check(item.id).target
+        line = self.controller.review.check(item.id).target if item.kind == ItemKind.CHECK \
+            else item.lines[0]
         self.select_line(line)
 
     def jump_to_line(self, line_id: str) -> None:

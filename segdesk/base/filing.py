@@ -33,6 +33,9 @@ class LineItem:
     bbox: BBox | None = None
     confidence: float | None = None  # OCR confidence 0..1; None for a text layer
     alternatives: tuple[Decimal, ...] = ()  # other readings OCR offered
+    # False: the statement as printed has no row for this line (a schedule that omits it or
+    # prints one net figure for it), as against a value lost on a row that is there.
+    printed: bool = True
 
 
 @dataclass

@@ -99,6 +99,7 @@ class ItemKind(StrEnum):
 
     LINE = "line"
     CHECK = "check"
+    LINES = "lines"  # several lines one reason covers: a statement's lines not printed
 
 
 class ItemCause(StrEnum):
@@ -114,6 +115,7 @@ class ItemCause(StrEnum):
     FAILS = "fails"  # a check that fails
     UNTOLD = "cannot be told"  # a check that lacks values
     NO_TARGET = "not read"  # a choice none of whose options is filled (the cover's target)
+    NOT_PRINTED = "not printed"  # lines a schedule omits or merges (one item a statement)
 
 
 class AuditAction(StrEnum):

@@ -94,6 +94,6 @@ def check_summary(review: Review) -> str:
 
 
 def _statement_of(review: Review, item) -> str:
-    if item.kind == ItemKind.LINE:
-        return review.template.by_id[item.id].statement
-    return review.check(item.id).statement
+    if item.kind == ItemKind.CHECK:
+        return review.check(item.id).statement
+    return review.template.by_id[item.lines[0]].statement

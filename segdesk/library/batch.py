@@ -112,6 +112,8 @@ def read_one(path: str, describe: Callable[[Review], dict] | None = None) -> Out
         note = str(exc)
     except SegdeskError as exc:
         note = f"review file not applied: {exc}"
+    finally:
+        saved.close()  # in team mode, its connection to the team database
     rec, values = record_of(review, review_path=saved.path)
     tpl = review.template
     return Outcome(

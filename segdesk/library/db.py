@@ -36,8 +36,8 @@ from segdesk.base.fsutil import user_data_dir
 from segdesk.base.filing import parse_date
 from segdesk.form.templates import Threshold
 from segdesk.base.vocab import ItemKind, ReviewState
+from segdesk.store.team import ENV, TeamUnavailable, is_team
 
-ENV = "SEGDESK_LIBRARY"
 FILE_NAME = "library.sqlite3"
 
 BUSY_TIMEOUT_MS = 5000  # how long one statement waits for another process's write lock
@@ -116,10 +116,16 @@ class FilingRecord:
         return Path(self.path).name
 
 
-def default_path() -> Path:
-    """`SEGDESK_LIBRARY` if set, else library.sqlite3 in the user's data folder."""
-    if os.environ.get(ENV):
-        return Path(os.environ[ENV]).expanduser()
+# The desk's first page: the latest filings the Library dock lists before "Show all".
+FIRST_PAGE = 500
+
+
+def default_path() -> Path | str:
+    """`SEGDESK_LIBRARY` if set (a team database's connection string as it is, see
+    segdesk.store.team), else library.sqlite3 in the user's data folder."""
+    spec = os.environ.get(ENV, "").strip()
+    if spec:
+        return spec if is_team(spec) else Path(spec).expanduser()
     return user_data_dir() / FILE_NAME
 
 
@@ -210,6 +216,8 @@ def _library_errors(cls):
                 return method(self, *args, **kwargs)
             except sqlite3.Error as exc:
                 raise LibraryError(self._problem(exc)) from None
+            except TeamUnavailable as exc:  # the team database lost or refusing
+                raise LibraryError(str(exc)) from None
         return guarded
     for name, member in list(vars(cls).items()):
         if callable(member) and not name.startswith("_") and name not in ("existing",):
@@ -219,8 +227,21 @@ def _library_errors(cls):
 
 @_library_errors
 class Library:
+    """The SQLite file; or, given a team database (a postgresql:// URL or libpq string, by
+    argument or SEGDESK_LIBRARY), the same queries over the team's (team_library.py)."""
+
     def __init__(self, path: str | Path | None = None):
-        self.path = Path(path) if path else default_path()
+        spec = path or default_path()
+        self.team = None
+        if is_team(str(spec)):
+            from .team_library import TeamConnection
+            try:
+                self.team = self.conn = TeamConnection(str(spec))
+            except TeamUnavailable as exc:
+                raise LibraryError(str(exc)) from None
+            self.path = self.team.where
+            return
+        self.path = Path(spec)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             # isolation_level=None: no implicit transactions; every write says BEGIN IMMEDIATE.
@@ -254,12 +275,20 @@ class Library:
 
     @classmethod
     def existing(cls, path: str | Path | None = None) -> "Library | None":
-        """The library if its file exists: for readers that must not create one."""
-        path = Path(path) if path else default_path()
-        return cls(path) if path.exists() else None
+        """The library if its file exists (a team database always does): for readers that must
+        not create one."""
+        spec = path or default_path()
+        if is_team(str(spec)):
+            return cls(spec)
+        return cls(spec) if Path(spec).exists() else None
 
     def close(self) -> None:
         self.conn.close()
+
+    @property
+    def shared(self) -> bool:
+        """Whether this is a desk's team database (else the SQLite file of one analyst)."""
+        return self.team is not None
 
     def __enter__(self) -> "Library":
         return self
@@ -270,6 +299,8 @@ class Library:
     # ------------------------------------------------------------------ schema
     @property
     def version(self) -> int:
+        if self.team is not None:
+            return self.team.version()
         return self.conn.execute("PRAGMA user_version").fetchone()[0]
 
     def _migrate(self) -> None:
@@ -292,6 +323,9 @@ class Library:
     # ------------------------------------------------------------------ transactions
     def write(self, work: Callable[[sqlite3.Connection], object]):
         """Run `work` in one write transaction, retried while another process holds the lock."""
+        if self.team is not None:
+            return self.team.transaction(work)
+
         def attempt():
             self.conn.execute("BEGIN IMMEDIATE")
             try:
@@ -335,7 +369,7 @@ class Library:
                        end_date_text = excluded.end_date_text,
                        submit_date_text = excluded.submit_date_text, pages = excluded.pages,
                        state = excluded.state,
-                       review_path = coalesce(excluded.review_path, review_path),
+                       review_path = coalesce(excluded.review_path, filing.review_path),
                        seen = excluded.seen""",
                 (rec.sha256, rec.path, rec.firm, rec.form, rec.form_title,
                  rec.end_date.isoformat() if rec.end_date else None, rec.end_date_text,
@@ -417,6 +451,28 @@ class Library:
     def count(self) -> int:
         return self.conn.execute("SELECT count(*) FROM filing").fetchone()[0]
 
+    def desk_status(self, on: date | None = None, firm: str | None = None,
+                    latest: int | None = None) -> list[tuple[FilingRecord, list[str]]]:
+        """The desk's view: every filing (of end date `on`, of `firm`, when given; only the
+        `latest` by end date, when given: a first page) by firm and date, with who has it open
+        now (team mode; nobody in a library of one's own)."""
+        where, args = [], []
+        if on is not None:
+            where.append("f.end_date = ?")
+            args.append(on.isoformat())
+        if firm:
+            where.append("f.firm = ?")
+            args.append(firm)
+        clause = ("WHERE " + " AND ".join(where)) if where else ""
+        if latest is not None:
+            # Undated filings last in SQLite and PostgreSQL alike (they sort NULL apart).
+            clause = (f"WHERE f.id IN (SELECT f.id FROM filing f {clause} ORDER BY "
+                      f"f.end_date IS NULL, f.end_date DESC, f.path DESC LIMIT ?)")
+            args.append(latest)
+        records = self._select(clause, tuple(args))
+        holders = self.team.holders() if self.team is not None else {}
+        return [(rec, holders.get(rec.sha256, [])) for rec in records]
+
     def _select(self, where: str, args: tuple) -> list[FilingRecord]:
         rows = self.conn.execute(
             "SELECT f.id, f.sha256, f.path, f.form, f.firm, f.form_title, f.end_date, "
@@ -455,7 +511,9 @@ class Library:
                 conn.execute("DELETE FROM variance_setting WHERE form = ? AND scope = ?",
                              (form, scope))
             else:
-                conn.execute("INSERT OR REPLACE INTO variance_setting VALUES (?, ?, ?, ?)",
+                conn.execute("INSERT INTO variance_setting VALUES (?, ?, ?, ?) "
+                             "ON CONFLICT (form, scope) DO UPDATE SET absolute = "
+                             "excluded.absolute, relative = excluded.relative",
                              (form, scope, decimal_text(limits.absolute),
                               decimal_text(limits.relative)))
         self.write(work)

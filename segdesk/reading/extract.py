@@ -254,9 +254,12 @@ class _FilingReader:
             if ln.id in merged:
                 missing = (f"printed as one net figure ({merged[ln.id]}): the gross amount "
                            f"and its offset are not printed")
+            # A schedule prints the rows its firm keeps; a line with no row there is not
+            # printed (unlike a coded line whose code is on no page: that value was lost).
+            printed = ln.id not in merged and not self.schedules
             item = self.found.get(ln.id) or located.get(ln.id) or LineItem(
                 ln.id, ln.code, ln.statement, ln.line, ln.letter, ln.label,
-                status=MISSING, note=missing)
+                status=MISSING, note=missing, printed=printed)
             out.append(item)
         return out
 

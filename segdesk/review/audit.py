@@ -21,6 +21,9 @@ class AuditEntry:
     action: str = AuditAction.EDIT  # an AuditAction value
     account: str = ""
     host: str = ""
+    # In team mode, the database role the server authenticated ("" otherwise): four eyes
+    # compares roles, whatever name was typed.
+    role: str = ""
 
 
 def now() -> str:

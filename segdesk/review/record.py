@@ -11,18 +11,20 @@ from .audit import AuditEntry
 @dataclass(frozen=True)
 class Signature:
     """A sign-off or an approval: who (the name typed, and the operating-system account and
-    host it came from: "" in files from before they were recorded), when (UTC, ISO 8601), and
-    for a sign-off of a filing that was not reconciled, the reason given for each open item
-    (item id -> reason)."""
+    host it came from: "" in files from before they were recorded; in team mode the database
+    role that signed, "" otherwise), when (UTC, ISO 8601), and for a sign-off of a filing that
+    was not reconciled, the reason given for each open item (item id -> reason)."""
 
     by: str
     at: str
     reasons: dict[str, str] = field(default_factory=dict)
+    role: str = ""
     account: str = ""
     host: str = ""
 
     def to_json(self) -> dict:
         return {"by": self.by, "at": self.at, **({"reasons": self.reasons} if self.reasons else {}),
+                **({"role": self.role} if self.role else {}),
                 **({"account": self.account, "host": self.host} if self.account else {})}
 
 

@@ -46,6 +46,7 @@ class Review:
         self._reviewer = reviewer.strip()  # who records changes now; "" until someone says
         # The account and host the changes come from, recorded beside the name (four eyes).
         self._origin = origin or Origin.here()
+        self._role = ""  # team mode: the database role changes are recorded under
         self._extracted: dict[str, Decimal | None] = {it.id: it.value for it in filing.items}
         self.engine = Engine(self.template, self._extracted,
                              {it.id: it.alternatives for it in filing.items if it.alternatives},
@@ -76,8 +77,14 @@ class Review:
 
     @property
     def origin(self) -> Origin:
-        """The operating-system account and host changes are recorded as coming from."""
-        return self._origin
+        """The operating-system account and host changes are recorded as coming from; none in
+        team mode, where the database role the server authenticated is recorded instead."""
+        return Origin() if self._role else self._origin
+
+    @property
+    def role(self) -> str:
+        """In team mode the database role the server authenticated ("" otherwise)."""
+        return self._role
 
     @property
     def extracted(self) -> Mapping[str, Decimal | None]:
@@ -161,6 +168,10 @@ class Review:
 
     def corrections(self) -> list[AuditEntry]:
         return [a for a in self._rec.audit if a.action in VALUE_ACTIONS]
+
+    def changed_values_roles(self) -> set[str]:
+        """The database roles that changed a value (team mode; who may not approve it)."""
+        return {a.role for a in self._rec.audit if a.action in VALUE_ACTIONS and a.role}
 
     @property
     def signed_off(self) -> Signature | None:
@@ -254,6 +265,11 @@ class Review:
         self._reviewer = name.strip()
         if origin is not None:
             self._origin = origin
+
+    def set_role(self, role: str) -> None:
+        """Team mode: the database role (the server's current_user) recorded with every change,
+        sign-off and approval from now on."""
+        self._role = role
 
     def set_value(self, line_id: str, value: Decimal | None, note: str = "",
                   action: str = AuditAction.EDIT) -> ReviewChange:
@@ -363,7 +379,7 @@ class Review:
         the item's id or code, by a statement (for all its open items), or 'all' (the most
         specific wins: signoff.reasons_for). Raises SignOffRefused otherwise."""
         self._require_reviewer()
-        signature, entries = signoff.sign_off(self, self._reviewer, self._origin,
+        signature, entries = signoff.sign_off(self, self._reviewer, self.origin,
                                               signoff.reasons_for(self, reasons or {}))
         self._rec.signed_off = signature
         self._rec.audit.extend(entries)
@@ -374,14 +390,14 @@ class Review:
         """Raises what approve() would refuse with (NoReviewer, SignOffRefused,
         FourEyesRefused); asked before the approver is shown what they approve."""
         self._require_reviewer()
-        signoff.check_approval(self, self._reviewer, self._origin)
+        signoff.check_approval(self, self._reviewer, self.origin)
 
     def approve(self) -> Signature:
         """The second person's approval of a sign-off (four eyes): the approver is neither the
         preparer nor anyone who changed a value, by account or by name. Raises FourEyesRefused
         (a SignOffRefused) otherwise."""
         self._require_reviewer()
-        signature, entries = signoff.approve(self, self._reviewer, self._origin)
+        signature, entries = signoff.approve(self, self._reviewer, self.origin)
         self._rec.approved = signature
         self._rec.audit.extend(entries)
         self._changed(ReviewChange(signoff=True))
@@ -426,7 +442,7 @@ class Review:
     def _record(self, change: ReviewChange, line_id, before, after, note, action,
                 raw=False) -> None:
         ln = self.template.by_id[line_id]
-        voided = signoff.void(self, self._reviewer, self._origin, ln.code or ln.id)
+        voided = signoff.void(self, self._reviewer, self.origin, ln.code or ln.id)
         if voided is not None:
             self._voided, entry = voided
             self._rec.signed_off = self._rec.approved = None
@@ -435,7 +451,8 @@ class Review:
         self._rec.audit.append(AuditEntry(
             time=now(), reviewer=self._reviewer, line=line_id, code=ln.code,
             before=before if raw else decimal_text(before), after=after if raw else decimal_text(after),
-            note=note, action=action, account=self._origin.account, host=self._origin.host))
+            note=note, action=action, role=self._role, account=self.origin.account,
+            host=self.origin.host))
 
     def _record_derivations(self, before: dict[str, Decimal], cause: str) -> None:
         """Values segdesk derived afresh because of a change to `cause`: each an audit entry
@@ -448,8 +465,8 @@ class Review:
                     time=now(), reviewer=self._reviewer, line=line_id, code=ln.code,
                     before=decimal_text(before.get(line_id)), after=decimal_text(value),
                     note=f"{'re-' if line_id in before else ''}derived because {name} changed",
-                    action=AuditAction.DERIVED, account=self._origin.account,
-                    host=self._origin.host))
+                    action=AuditAction.DERIVED, role=self._role, account=self.origin.account,
+                    host=self.origin.host))
 
     def _changed(self, change: ReviewChange) -> None:
         self._verdict.forget(change.lines, change.checks)

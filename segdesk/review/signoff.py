@@ -89,13 +89,15 @@ def sign_off(review: Review, reviewer: str, origin: Origin,
         raise SignOffRefused(f"cannot sign off: not reconciled, and {len(unexplained)} open "
                              f"item{'s' * (len(unexplained) != 1)} {shown}{more} "
                              f"{'has' if len(unexplained) == 1 else 'have'} no reason given")
-    signature = Signature(reviewer, now(), reasons, origin.account, origin.host)
-    entries = [_filing_entry(reviewer, origin, AuditAction.SIGN_OFF, "reconciled" if not items
+    signature = Signature(reviewer, now(), reasons, role=review.role, account=origin.account,
+                          host=origin.host)
+    entries = [_filing_entry(review, reviewer, origin, AuditAction.SIGN_OFF, "reconciled" if not items
                              else f"not reconciled: {len(items)} open, each with a reason")]
     entries += [AuditEntry(time=signature.at, reviewer=reviewer, line=it.id, code=it.code,
                            before=None, after=None,
                            note=f"{reasons[it.id]} (open: {it.words or it.label}: {it.reason})",
-                           action=AuditAction.REASON, account=origin.account, host=origin.host)
+                           action=AuditAction.REASON, role=review.role, account=origin.account,
+                           host=origin.host)
                 for it in items]
     return signature, entries
 
@@ -103,16 +105,27 @@ def sign_off(review: Review, reviewer: str, origin: Origin,
 def check_approval(review: Review, reviewer: str, origin: Origin) -> None:
     """Whether `reviewer` (the typed name, from `origin`) may approve the sign-off: raises
     SignOffRefused when there is nothing to approve, FourEyesRefused when the four-eyes rule
-    forbids it (the approver's account or name is the preparer's or that of anyone who changed
-    a value)."""
+    forbids it (the approver's database role in team mode, else their account or name, is the
+    preparer's or that of anyone who changed a value)."""
     signed = review.signed_off
     if signed is None:
         raise SignOffRefused("nothing to approve: the review is not signed off")
     if review.approved is not None:
         raise SignOffRefused(f"already approved by {review.approved.by} at {review.approved.at}")
-    others = [("signed this review off", signed.by, Origin(signed.account, signed.host))]
+    role = review.role
+    if role and role == signed.role:
+        raise FourEyesRefused(f"four eyes: the database role {role} signed this review off "
+                              f"(as {signed.by}) and cannot also approve it, under any name; "
+                              f"another person must")
+    if role and role in review.changed_values_roles():
+        raise FourEyesRefused(f"four eyes: the database role {role} changed values in this "
+                              f"review and cannot approve it, under any name; another person must")
+    # Where both sides have a database role (team mode) the server authenticated them, and the
+    # roles above decided; elsewhere the typed names, then the OS accounts.
+    others = [] if role and signed.role else [
+        ("signed this review off", signed.by, Origin(signed.account, signed.host))]
     others += [("changed values in this review", a.reviewer, Origin(a.account, a.host))
-               for a in review.corrections()]
+               for a in review.corrections() if not (role and a.role)]
     for what, name, _ in others:
         if same_person(reviewer, name):
             shown = "" if reviewer == name else f" (as {name})"
@@ -129,8 +142,9 @@ def approve(review: Review, reviewer: str, origin: Origin) -> tuple[Signature, l
     """`reviewer`'s approval of the sign-off with its audit entry; raises as check_approval."""
     check_approval(review, reviewer, origin)
     signed = review.signed_off
-    signature = Signature(reviewer, now(), account=origin.account, host=origin.host)
-    return signature, [_filing_entry(reviewer, origin, AuditAction.APPROVE,
+    signature = Signature(reviewer, now(), role=review.role, account=origin.account,
+                          host=origin.host)
+    return signature, [_filing_entry(review, reviewer, origin, AuditAction.APPROVE,
                                      f"sign-off by {signed.by} at {signed.at} approved")]
 
 
@@ -144,14 +158,15 @@ def void(review: Review, reviewer: str, origin: Origin,
     said = (f"sign-off by {signed.by} at {signed.at}"
             + (f" and approval by {approved.by}" if approved else "")
             + f" voided by a change to {what}")
-    return said, _filing_entry(reviewer, origin, AuditAction.VOID, said)
+    return said, _filing_entry(review, reviewer, origin, AuditAction.VOID, said)
 
 
-def _filing_entry(reviewer: str, origin: Origin, action: AuditAction, note: str) -> AuditEntry:
+def _filing_entry(review: Review, reviewer: str, origin: Origin, action: AuditAction,
+                  note: str) -> AuditEntry:
     """An audit entry about the whole filing (its line is empty)."""
     return AuditEntry(time=now(), reviewer=reviewer, line="", code=None, before=None,
-                      after=None, note=note, action=action, account=origin.account,
-                      host=origin.host)
+                      after=None, note=note, action=action, role=review.role,
+                      account=origin.account, host=origin.host)
 
 
 def same_person(one: str, other: str) -> bool:

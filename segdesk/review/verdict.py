@@ -62,6 +62,8 @@ class OpenItem:
     @property
     def label(self) -> str:
         """How people name it: the code where the form prints one, else the id."""
+        if self.kind == ItemKind.LINES:
+            return self.words
         if self.kind == ItemKind.CHECK:
             if self.code is None and self.words:
                 return self.words
@@ -223,6 +225,10 @@ def _accusation(review: Verdict, line_id: str):
 def _unsettled(review: Verdict, line_id: str, item) -> LineVerdict:
     """A suspect, missing or corrected line nobody has looked at yet."""
     page = f"page {item.page}" if item.page else "the filing"
+    if item.status == LineStatus.MISSING and not item.printed:
+        return LineVerdict(LineState.OPEN, item.note or "not printed in this statement",
+                           "enter the value from the filing's notes, or sign off with a reason",
+                           ItemCause.NOT_PRINTED)
     if item.status == LineStatus.MISSING:
         totals = [c.detail.removesuffix(" for the total to tie")
                   for c in review.engine.checks_of(line_id)
@@ -286,14 +292,19 @@ def open_items(review: Verdict) -> list[OpenItem]:
     tpl, engine = review.template, review.engine
     found: list[tuple[tuple, OpenItem]] = []
     open_lines: set[str] = set()
+    not_printed: dict[str, list[str]] = {}  # statement -> its lines no row prints
     for ln in tpl.lines:
         verdict = review.line_verdict(ln.id)
         if verdict.state == LineState.OPEN:
             open_lines.add(ln.id)
+            if verdict.cause == ItemCause.NOT_PRINTED:
+                not_printed.setdefault(ln.statement, []).append(ln.id)
+                continue
             found.append(((ln.order, 0, ""), OpenItem(ItemKind.LINE, ln.id, ln.code,
                                                       verdict.reason, verdict.hint, (ln.id,),
                                                       verdict.cause, line_words(tpl, ln.id),
                                                       ln.statement)))
+    found += [_not_printed(review, statement, ids) for statement, ids in not_printed.items()]
     open_checks = review.open_check_ids()
     for res in engine.results.values():
         if res.id not in open_checks:
@@ -321,6 +332,26 @@ def open_items(review: Verdict) -> list[OpenItem]:
             f"{statement_word(tpl, res.statement)}: {check_title(tpl, res)}", res.statement)))
     found.sort(key=lambda pair: pair[0])
     return [item for _, item in found]
+
+
+def _not_printed(review: Verdict, statement: str, ids: list[str]) -> tuple[tuple, OpenItem]:
+    """One item for the lines of a statement its print has no row for: one decision (enter
+    them from the notes, or sign the statement off with a reason), not one per line."""
+    tpl = review.template
+    word = statement_word(tpl, statement)
+    if len(ids) == len(tpl.lines_of(statement)):
+        reason = f"{tpl.statement(statement).title}: not in the file ({len(ids)} lines)"
+    else:
+        names = [line_words(tpl, i).removeprefix(f"{word}: ") for i in ids]
+        shown = "; ".join(names[:3]) + (f"; and {len(names) - 3} more" if len(names) > 3 else "")
+        why = dict.fromkeys(review.item(i).note for i in ids)
+        why.pop("not found in the filing", None)
+        reason = (f"{len(ids)} line{'s' * (len(ids) != 1)} of the form not printed in this "
+                  f"statement: {shown}" + "".join(f" \u2014 {w}" for w in why if w))
+    return ((tpl.by_id[ids[0]].order, 0, ""), OpenItem(
+        ItemKind.LINES, f"{statement}.not_printed", None, reason,
+        "enter the values from the filing's notes, or sign off with a reason",
+        tuple(ids), ItemCause.NOT_PRINTED, f"{word}: lines not printed", statement))
 
 
 def _unchosen(review: Verdict, res: CheckResult):

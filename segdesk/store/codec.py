@@ -37,7 +37,7 @@ def to_data(review: Review) -> dict:
         "compare_with": rec.compare_with,
         "signed_off": rec.signed_off.to_json() if rec.signed_off else None,
         "approved": rec.approved.to_json() if rec.approved else None,
-        "audit": [asdict(a) for a in rec.audit],
+        "audit": [_entry(a) for a in rec.audit],
         "ocr_pages": rec.ocr_pages,
     }
 
@@ -62,6 +62,18 @@ def from_data(data: dict, known) -> tuple[ReviewRecord, dict]:
     return record, unknown
 
 
+def _entry(entry: AuditEntry) -> dict:
+    """An audit entry as the file holds it: its role only in team mode, its OS account and host
+    only where recorded (not in team mode, whose database keeps the role instead): entries
+    stay as they were."""
+    data = asdict(entry)
+    for key in ("role", "account", "host"):
+        if not data[key]:
+            del data[key]
+    return data
+
+
 def _signature(sig: dict | None) -> Signature | None:
     return None if sig is None else Signature(sig["by"], sig["at"], dict(sig.get("reasons") or {}),
-                                              sig.get("account") or "", sig.get("host") or "")
+                                              sig.get("role") or "", sig.get("account") or "",
+                                              sig.get("host") or "")

@@ -235,6 +235,8 @@ def _signature(sig: object, key: str, bad) -> None:
     for part in ("by", "at"):
         if not isinstance(sig.get(part), str):
             bad(f"{key}.{part} is {_kind(sig.get(part))}, not text")
+    if not isinstance(sig.get("role", ""), str):
+        bad(f"{key}.role is {_kind(sig['role'])}, not text")
     for part in ("account", "host"):
         if part in sig and not isinstance(sig[part], str):
             bad(f"{key}.{part} is {_kind(sig[part])}, not text")
@@ -246,7 +248,7 @@ def _signature(sig: object, key: str, bad) -> None:
 
 _AUDIT_TEXT = ("time", "reviewer", "line")
 _AUDIT_OPTIONAL_TEXT = ("code", "before", "after")
-_AUDIT_DEFAULTED = ("note", "action", "account", "host")
+_AUDIT_DEFAULTED = ("note", "action", "role", "account", "host")
 
 
 def _audit_entry(entry: object, n: int, bad) -> None:

@@ -23,7 +23,8 @@ from segdesk.base.fsutil import remove_stale_temps, write_atomic
 from segdesk.reading.extract import extract
 from segdesk.review.record import ReviewChange
 from segdesk.review.review import Review
-from . import codec
+from . import codec, team
+from .db_store import DbReviewStore
 from .file_store import ReviewStore
 from .paths import ReviewPlace, review_place, saved_ocr_pages
 from .review_file import merge_unknown, read_review
@@ -42,8 +43,12 @@ def open_review(pdf_path: str | Path, reviewer: str = "", *, progress=None, canc
     The pages the saved review (`ocr_from`, else the file beside the PDF unless not
     `use_saved`) had OCR'd on request are read so again, never left to the cache; with
     `reocr_page`, that page is OCR'd again first and joins them (OcrUnavailable when there is
-    no OCR engine). Raises SegdeskError for a file that cannot be read, Cancelled."""
+    no OCR engine). In team mode (SEGDESK_LIBRARY names a PostgreSQL server) the review lives in
+    the team database (db_store.py), reached before the PDF is read. Raises SegdeskError for a
+    file that cannot be read or a team database that cannot be reached, Cancelled."""
     from segdesk.reading import ocr
+    spec = team.team_spec()
+    conn = team.connect(spec) if spec else None
     place = review_place(pdf_path)
     pages = saved_ocr_pages(ocr_from or (place.read_from() if use_saved else None), pdf_path)
     if reocr_page is not None:
@@ -52,20 +57,32 @@ def open_review(pdf_path: str | Path, reviewer: str = "", *, progress=None, canc
     pages = sorted(set(pages))
     if page_source is None:
         page_source = functools.partial(ocr.page_source, forced=pages)
-    filing = extract(pdf_path, progress=progress, cancelled=cancelled, page_source=page_source)
-    return SavedReview(Review(filing, reviewer=reviewer, ocr_pages=pages), place.save_to,
-                       autosave=autosave, place=place)
+    try:
+        filing = extract(pdf_path, progress=progress, cancelled=cancelled,
+                         page_source=page_source)
+    except BaseException:
+        if conn is not None:
+            conn.close()
+        raise
+    review = Review(filing, reviewer=reviewer, ocr_pages=pages)
+    store = None
+    if conn is not None:
+        store = DbReviewStore(conn, spec, filing.sha256, place.save_to)
+        review.set_role(store.role)  # the server's name for who records every change
+    return SavedReview(review, place.save_to, autosave=autosave, place=place, store=store)
 
 
 class SavedReview:
     def __init__(self, review: Review, path: str | Path | None, autosave: bool = True,
-                 place: ReviewPlace | None = None):
+                 place: ReviewPlace | None = None, store=None):
         self.review = review
         self.path = Path(path) if path else None
         # Where the review is read from when changes cannot go beside the PDF.
         self.place = place or (ReviewPlace(self.path, self.path) if self.path else None)
         self.autosave = autosave  # write after every change (off: the caller saves once)
-        self.store = ReviewStore(self.path) if self.path else None
+        # Where the review at `path` is kept: its file, or in team mode the database (a
+        # DbReviewStore, the same interface).
+        self.store = store or (ReviewStore(self.path) if self.path else None)
         self.unknown: dict = {}  # entries for lines this form does not know, saved back unchanged
         self.dirty = False  # changes not yet in the review file
         self.last_save_error = ""  # why the last save failed; "" once one succeeds
@@ -98,7 +115,9 @@ class SavedReview:
 
     def found(self) -> Path | None:
         """The saved review `restore` applies (beside the PDF, or where changes went when it
-        could not be written there); None when there is none."""
+        could not be written there; in team mode, the database's); None when there is none."""
+        if isinstance(self.store, DbReviewStore):
+            return self.path if self.store.exists() else None
         return self.place.read_from() if self.place else None
 
     @property
@@ -124,6 +143,15 @@ class SavedReview:
                                   f"of this PDF; it was not applied")
         self._apply(data)
         return sum(1 for i in data.get("values") or {} if i in self.review.extracted)
+
+    def refresh(self) -> None:
+        """Someone else saved this review meanwhile (in team mode the database says so at
+        once): show what they saved here; changes of ours not yet saved are merged in by
+        saving them. Raises SegdeskError when the review cannot be read."""
+        if self.dirty:
+            self.try_save()  # the store merges theirs in, and _apply shows it
+        elif self.store is not None and self.store.exists():
+            self._apply(self.store.read())
 
     def _apply(self, data: dict) -> None:
         record, self.unknown = codec.from_data(data, self.review.extracted)
