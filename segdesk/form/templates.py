@@ -139,10 +139,17 @@ class FormTemplate:
     choices: list[ChoiceDef] = field(default_factory=list)
     by_id: dict[str, LineDef] = field(init=False)
     by_code: dict[str, LineDef] = field(init=False)
+    # choice id -> its options in form order, each its letter and the ids of its rows
+    by_choice: dict[str, dict[str, tuple[str, ...]]] = field(init=False)
 
     def __post_init__(self):
         self.by_id = {ln.id: ln for ln in self.lines}
         self.by_code = {ln.code: ln for ln in self.lines if ln.code}
+        self.by_choice = {}
+        for ln in self.lines:
+            if ln.choice:
+                options = self.by_choice.setdefault(ln.choice, {})
+                options[ln.letter] = options.get(ln.letter, ()) + (ln.id,)
 
     def statement(self, statement_id: str) -> StatementDef:
         return next(s for s in self.statements if s.id == statement_id)
@@ -155,11 +162,7 @@ class FormTemplate:
 
     def options(self, choice_id: str) -> dict[str, tuple[str, ...]]:
         """A choice's options in form order, each its letter and the ids of its rows."""
-        found: dict[str, tuple[str, ...]] = {}
-        for ln in self.lines:
-            if ln.choice == choice_id:
-                found[ln.letter] = found.get(ln.letter, ()) + (ln.id,)
-        return found
+        return dict(self.by_choice.get(choice_id, {}))
 
     def cover_ids(self, prefix: str) -> dict[str, str]:
         """The cover rows of one residual interest target, keyed by their last id part."""

@@ -309,6 +309,7 @@ def _candidates(rows: list[Row], abbreviations: dict[str, str]) -> list[_Candida
     the matching's business: each window of them is a way to read the row, the best wins."""
     out = []
     value_at = [n for n, row in enumerate(rows) if row.values]
+    numbered = any(r.marked for r in rows)
     for k, n in enumerate(value_at):
         row = rows[n]
         start = value_at[k - 1] + 1 if k else 0
@@ -327,7 +328,6 @@ def _candidates(rows: list[Row], abbreviations: dict[str, str]) -> list[_Candida
         windows = [_words(" ".join([row.group] + [r.text for r in before[b:] + [row]
                                                   + after[:a]]), abbreviations)
                    for b in range(len(before) + 1) for a in range(len(after) + 1)]
-        numbered = any(r.marked for r in rows)
         out.append(_Candidate(row, windows, _words(row.text, abbreviations),
                               head.number if numbered else "", head.letter))
     return out

@@ -165,10 +165,10 @@ def line_verdict(review: Verdict, line_id: str) -> LineVerdict:
             return _NOT_USED
         if engine.awaiting_choice(line_id):
             return _CLEAR
-    accused = _accusation(review, line_id) if reported == extracted \
-        and item.status == LineStatus.OK and line_id not in engine.derived else None
-    if snap is None and accused is None and reported == extracted \
-            and item.status == LineStatus.OK and line_id not in engine.derived:
+    clean = reported == extracted and item.status == LineStatus.OK \
+        and line_id not in engine.derived
+    accused = _accusation(review, line_id) if clean else None
+    if clean and snap is None and accused is None:
         return _CLEAR  # the common case, first: read cleanly and left alone
     value_text = decimal_text(engine.value(line_id))
     same_value = snap is not None and snap.get("value") == value_text

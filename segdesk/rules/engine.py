@@ -376,13 +376,12 @@ class Engine:
                           else "the cover page sets no residual interest target")
             return res
         option = self.template.options(rule.cover)[chosen]
-        unread = [i for i in option if self.value(i) is None]
+        picked = {k: v for k, v in cover.items() if ids[k] in option}
+        unread = [ids[k] for k, v in picked.items() if v is None]
         if unread:
             # Half a range read must not pass for a range with no upper end.
             res.detail = f"cover page target not read: {', '.join(unread)}"
             return res
-        kind = {i: k for k, i in ids.items()}
-        picked = {kind[i]: cover[kind[i]] for i in option}
         base = self.value(rule.base)
         if base is None:
             res.detail = f"{rule.base} unknown"
