@@ -131,9 +131,10 @@ class ReviewController(QObject):
         """Apply a line's likeliest fix (the core's `line_proposals`), undoably; False when it
         has none."""
         review = self.review
-        if review is None or not review.line_proposals(line_id) or not self.ensure_reviewer():
+        props = review.line_proposals(line_id) if review is not None else []
+        if not props or not self.ensure_reviewer():
             return False
-        prop = review.line_proposals(line_id)[0]
+        prop = props[0]
         self.undo_stack.push(SetValueCommand(review, line_id, prop.value, note=prop.reason,
                                              action=AuditAction.FIX))
         return True

@@ -11,9 +11,8 @@ import sys
 from contextlib import contextmanager
 
 from PySide6.QtCore import QEvent, Qt, QTimer
-from PySide6.QtWidgets import (QApplication, QDialog, QDialogButtonBox, QFormLayout,
-                               QInputDialog, QLabel, QLineEdit, QMessageBox, QPlainTextEdit,
-                               QScrollArea, QTextBrowser, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QApplication, QDialog, QDialogButtonBox, QInputDialog, QLabel,
+                               QMessageBox, QPlainTextEdit, QTextBrowser, QVBoxLayout, QWidget)
 from shiboken6 import isValid
 
 HEADLESS = False

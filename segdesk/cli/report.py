@@ -72,7 +72,7 @@ def check_summary(review: Review) -> str:
                                                                            review.compare_with))}
     for st in tpl.statements:
         checks = [c for c in review.checks() if c.statement == st.id]
-        mine = [it for it in items if _statement_of(review, it) == st.id]
+        mine = [it for it in items if it.statement == st.id]
         n_lines = len(tpl.lines_of(st.id))
         out.append("")
         out.append(f"{st.title}: {n_lines} lines, {len(checks)} checks, "
@@ -92,8 +92,3 @@ def check_summary(review: Review) -> str:
     out.append(verdict_with_flags(review))
     return "\n".join(out)
 
-
-def _statement_of(review: Review, item) -> str:
-    if item.kind == ItemKind.CHECK:
-        return review.check(item.id).statement
-    return review.template.by_id[item.lines[0]].statement

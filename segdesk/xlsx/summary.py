@@ -13,7 +13,7 @@ from pathlib import Path
 
 from segdesk.library.compare import unexplained, unexplained_note
 from segdesk.review.verdict import check_title
-from segdesk.base.vocab import CHECKS_FAILING, CHECKS_OPEN, VALUE_ACTIONS, LineState, LineStatus
+from segdesk.base.vocab import CHECKS_FAILING, CHECKS_OPEN, LineState, LineStatus
 from . import styles
 from .cells import LINE_HEIGHT, Sheet
 from .checks import StatementChecks
@@ -77,8 +77,7 @@ def _facts(group: Group, sheet: Sheet, row: int, now: datetime) -> int:
     header = filing.header
     reviewers = ", ".join(dict.fromkeys(a.reviewer for a in review.audit if a.reviewer))
     # Who changed values: a confirmation, a sign-off or an approval is not a change.
-    changers = ", ".join(dict.fromkeys(a.reviewer for a in review.audit
-                                       if a.reviewer and a.action in VALUE_ACTIONS))
+    changers = ", ".join(dict.fromkeys(a.reviewer for a in review.corrections() if a.reviewer))
     flags = unexplained(group.comparison.flags(review.value), review.explanations) \
         if group.comparison is not None else []
     texts = [
