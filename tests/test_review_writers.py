@@ -99,6 +99,17 @@ def test_audit_entries_both_sides_added_are_all_kept_even_identical_ones():
     assert merged["audit"] == [e, e, e]  # each side's own entry: two events, both kept
 
 
+
+def test_an_entry_is_the_same_event_with_its_empty_role_given_or_left_out():
+    """The database hands back an empty role the file leaves out: the same entry, never a
+    second event of it in the merge."""
+    e = {"time": "t", "reviewer": "A", "line": "7010", "code": "7010", "before": "1",
+         "after": "2", "note": "", "action": "edit"}
+    stored = {**e, "role": ""}
+    base = {"sha256": "ab", "audit": [stored]}
+    merged = merge(base, {**base, "audit": [e]}, {**base, "audit": [stored]}).data
+    assert merged["audit"] == [stored]
+
 # ---------------------------------------------------------------- 3: approval without sign-off
 
 def test_a_merge_never_keeps_an_approval_whose_sign_off_was_voided(pdf):

@@ -21,7 +21,6 @@ from __future__ import annotations
 import json
 import os
 import socket
-from collections import Counter
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -29,7 +28,7 @@ from segdesk.base.errors import SegdeskError
 from segdesk.base.fsutil import user_data_dir, write_atomic
 from . import team
 from .file_store import Conflict, ReadOnlyReview, SaveConflict
-from .merge import merge, take_theirs
+from .merge import entries_beyond, merge, take_theirs
 from .review_file import BadReviewFile, parse_review, sibling
 
 _AUDIT_FIELDS = ("time", "reviewer", "line", "code", "before", "after", "note", "action")
@@ -38,19 +37,6 @@ _AUDIT_FIELDS = ("time", "reviewer", "line", "code", "before", "after", "note", 
 def _key(entry: dict) -> tuple:
     """An audit entry's identity (its role is the server's to fill in, not compared)."""
     return tuple(entry.get(k) for k in _AUDIT_FIELDS)
-
-
-def _beyond(known: list[dict], entries: list[dict]) -> list[dict]:
-    """The entries beyond those `known` (the database has), counted: two equal entries are two
-    events (merge.py's rule), so both are kept."""
-    left = Counter(map(_key, known))
-    out = []
-    for entry in entries:
-        if left[_key(entry)] > 0:
-            left[_key(entry)] -= 1
-        else:
-            out.append(entry)
-    return out
 
 
 def import_review(conn, data: dict) -> bool:
@@ -215,7 +201,7 @@ class DbReviewStore:
                     return theirs, merged.conflicts, False
                 data, known = merged.data, theirs["audit"]
             data["version"] = version + 1  # as the review file counts its saves
-            added = _beyond(known, data.get("audit") or [])
+            added = entries_beyond(known, data.get("audit") or [], key=_key)
             if added:
                 with conn.cursor() as cur:
                     cur.executemany(

@@ -73,16 +73,18 @@ def merge_audit(base: list[dict], mine: list[dict], theirs: list[dict]) -> list[
     """Every entry of `base`, then what `theirs` and `mine` each added to it, in time order
     (theirs first within a second: they were stored before). By identity, counted: two equal
     entries one side added are two events, both kept; an entry a side lost stays."""
-    added = _added(base, theirs) + _added(base, mine)
+    added = entries_beyond(base, theirs) + entries_beyond(base, mine)
     return list(base) + sorted(added, key=lambda e: e.get("time", ""))
 
 
-def _added(base: list[dict], side: list[dict]) -> list[dict]:
-    """The entries of `side` beyond those of `base` (as a multiset), in `side`'s order."""
-    left = Counter(map(_key, base))
+def entries_beyond(base: list[dict], side: list[dict], key=None) -> list[dict]:
+    """The audit entries of `side` beyond those of `base` (as a multiset: two equal entries
+    are two events), in `side`'s order; `key` gives an entry's identity."""
+    key = key or entry_key
+    left = Counter(map(key, base))
     out = []
     for entry in side:
-        k = _key(entry)
+        k = key(entry)
         if left[k] > 0:
             left[k] -= 1
         else:
@@ -90,8 +92,11 @@ def _added(base: list[dict], side: list[dict]) -> list[dict]:
     return out
 
 
-def _key(entry: dict) -> str:
-    return json.dumps(entry, sort_keys=True, default=str)
+def entry_key(entry: dict) -> str:
+    """An audit entry's identity: its fields, an empty one the same as one left out (the file
+    leaves out an empty role, account or host; the database gives an empty role)."""
+    return json.dumps({k: v for k, v in entry.items() if v not in ("", None)}, sort_keys=True,
+                      default=str)
 
 
 def version_of(data: dict | None) -> int:
